@@ -1,0 +1,130 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every environment variable Mailroom reads, parsed once. Nothing else reads process.env.
+ * Defaults give the embedded mode: PGlite in ./data, the Microsoft emulator beside the app.
+ */
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** HTTP port of the web role. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to bind. */
+  HOST: z.string().default("0.0.0.0"),
+  /** The URL people and Microsoft reach Mailroom at; OAuth redirect and webhook URLs derive from it. */
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** Postgres connection string; unset → embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  /** Embedded database, generated secret key and emulator state live here. */
+  DATA_DIR: z.string().default("./data"),
+  /**
+   * Secret-box keys: `kid:base64key[,kid:base64key…]`, first one encrypts, all decrypt.
+   * A single bare base64 32-byte key is accepted too (key id "k1"). Unset → generated into DATA_DIR.
+   */
+  MAILROOM_SECRET_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Platform Microsoft app; unset → the emulator's seeded app (embedded) or the BYOC form. */
+  MICROSOFT_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  MICROSOFT_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  MICROSOFT_LOGIN_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  MICROSOFT_GRAPH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  /** Start the bundled Microsoft emulator in-process. Default: on when no Microsoft URLs are set. */
+  EMULATOR: z.preprocess(emptyToUndefined, booleanish.optional()),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4443),
+  /** all = web + worker in one process (npm start); web = HTTP only; worker = jobs only. */
+  ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Session lifetime in days. */
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Failed logins allowed per IP and email per window before 429. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Seconds to let in-flight requests and jobs finish on SIGTERM. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  /** Serve the SPA through Vite's dev server with hot reload (npm run dev). */
+  WEB_DEV: z.preprocess(emptyToUndefined, booleanish.default(false)),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  publicUrl: string;
+  secureCookies: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string | undefined;
+  microsoft: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    loginUrl: string;
+    graphUrl: string;
+  };
+  emulator: { enabled: boolean; port: number };
+  role: Env["ROLE"];
+  logLevel: Env["LOG_LEVEL"];
+  sessionDays: number;
+  loginRateLimit: { max: number; windowSeconds: number };
+  shutdownGraceSeconds: number;
+  webDev: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const MICROSOFT_LOGIN_DEFAULT = "https://login.microsoftonline.com";
+export const MICROSOFT_GRAPH_DEFAULT = "https://graph.microsoft.com";
+
+/** Parses the environment into a Config, throwing one readable error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const microsoftConfigured = Boolean(e.MICROSOFT_LOGIN_URL || e.MICROSOFT_GRAPH_URL || e.MICROSOFT_CLIENT_ID);
+  const emulatorEnabled = e.EMULATOR ?? !microsoftConfigured;
+  const emulatorUrl = `https://localhost:${e.EMULATOR_PORT}`;
+  const publicUrl = stripTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  if (Boolean(e.MICROSOFT_CLIENT_ID) !== Boolean(e.MICROSOFT_CLIENT_SECRET)) {
+    throw new ConfigError(
+      "Invalid configuration:\n  MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET must be set together",
+    );
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith("https://"),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    secretKey: e.MAILROOM_SECRET_KEY,
+    microsoft: {
+      clientId: e.MICROSOFT_CLIENT_ID,
+      clientSecret: e.MICROSOFT_CLIENT_SECRET,
+      loginUrl: stripTrailingSlash(e.MICROSOFT_LOGIN_URL ?? (emulatorEnabled ? emulatorUrl : MICROSOFT_LOGIN_DEFAULT)),
+      graphUrl: stripTrailingSlash(e.MICROSOFT_GRAPH_URL ?? (emulatorEnabled ? emulatorUrl : MICROSOFT_GRAPH_DEFAULT)),
+    },
+    emulator: { enabled: emulatorEnabled, port: e.EMULATOR_PORT },
+    role: e.ROLE,
+    logLevel: e.LOG_LEVEL,
+    sessionDays: e.SESSION_DAYS,
+    loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    webDev: e.WEB_DEV,
+  };
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

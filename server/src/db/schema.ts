@@ -1,0 +1,2 @@
+// Every table, re-exported from the module that owns it. Drizzle Kit reads this file.
+export * from "../accounts/schema.ts";

@@ -1,0 +1,18 @@
+/**
+ * Org-scoped live events. Modules publish here; every web process delivers them to its SSE
+ * clients. The implementation (events/pg-bus.ts) goes through Postgres NOTIFY so it works
+ * across processes and in embedded mode alike.
+ */
+export interface LiveEvent {
+  /** e.g. "channel.updated", "conversation.created" */
+  type: string;
+  /** Small JSON payload: ids and counters, never message bodies or secrets. */
+  data: Record<string, unknown>;
+}
+
+export interface EventBus {
+  publish(orgId: string, event: LiveEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(orgId: string, listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Auth } from "../accounts/auth.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Logger } from "../log.ts";
+import { accountsRoutes } from "../accounts/routes.ts";
+import { registerCsrf } from "./csrf.ts";
+import { eventsRoute } from "./events-route.ts";
+import { registerProblemHandler } from "./problem.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
+
+export interface HttpDeps {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  auth: Auth;
+  events: EventBus;
+}
+
+export const VITE_DEV_ORIGIN = "http://localhost:5173";
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
+
+/** Builds the Fastify app: cross-cutting plugins first, then each module's routes. */
+export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  const devOrigins = config.webDev ? [VITE_DEV_ORIGIN] : [];
+  registerProblemHandler(app);
+  await registerSecurityHeaders(app, { devOrigins });
+  await app.register(cookie);
+  registerCsrf(app, { allowedOrigins: [config.publicUrl, ...devOrigins], secureCookies: config.secureCookies });
+
+  app.get("/healthz", async (_request, reply) => {
+    try {
+      await deps.database.db.execute("select 1");
+      return { status: "ok", database: deps.database.kind, role: config.role };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: deps.database.kind });
+    }
+  });
+
+  await app.register(accountsRoutes, { auth: deps.auth, database: deps.database, config, events: deps.events });
+  await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
+
+  await registerWeb(app);
+  return app;
+}
+
+/** The built SPA, with index.html for every client-side route. */
+async function registerWeb(app: FastifyInstance) {
+  const index = path.join(webDist, "index.html");
+  if (!fs.existsSync(index)) {
+    app.log.warn("web/dist is missing: run `npm run build -w web` (npm start does this for you)");
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.get("/*", (request, reply) => {
+    if (request.url.startsWith("/api/")) return reply.callNotFound();
+    return reply.header("cache-control", "no-cache").sendFile("index.html");
+  });
+}

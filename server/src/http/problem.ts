@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { ZodError } from "zod";
+import { AppError } from "../errors.ts";
+
+/**
+ * The one place errors become HTTP responses: RFC 9457 problem details with our code and the
+ * request id. Unknown errors are logged with their stack and answered with a generic 500, so no
+ * stack trace or internal message ever reaches a client.
+ */
+export function registerProblemHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: problem.code, status: problem.status }, "request refused");
+    if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
+    reply
+      .status(problem.status)
+      .type("application/problem+json")
+      .send({
+        type: `https://mailroom.dev/problems/${problem.code}`,
+        title: problem.title,
+        status: problem.status,
+        code: problem.code,
+        ...(problem.fields ? { fields: problem.fields } : {}),
+        requestId: request.id,
+      });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).type("application/problem+json").send({
+      type: "https://mailroom.dev/problems/not_found",
+      title: "Not found",
+      status: 404,
+      code: "not_found",
+      requestId: request.id,
+    });
+  });
+}
+
+interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  fields?: { field: string; message: string }[];
+  retryAfterSeconds?: number;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      code: error.code,
+      title: error.message,
+      ...(error.extra.fields ? { fields: error.extra.fields } : {}),
+      ...(error.extra.retryAfterSeconds ? { retryAfterSeconds: error.extra.retryAfterSeconds } : {}),
+    };
+  }
+  if (error instanceof ZodError) {
+    return {
+      status: 400,
+      code: "validation_failed",
+      title: "Some fields are not valid",
+      fields: error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
+    };
+  }
+  const fe = error as Partial<FastifyError>;
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code =
+      fe.statusCode === 413 ? "payload_too_large" : fe.statusCode === 429 ? "rate_limited" : "bad_request";
+    // Fastify's own 4xx messages (bad JSON, wrong content type, body too large) are safe to show.
+    return { status: fe.statusCode, code, title: fe.message ?? "Bad request" };
+  }
+  return { status: 500, code: "internal", title: "Something went wrong on our side" };
+}

@@ -1,0 +1,67 @@
+import { fromPglite, PgBoss } from "pg-boss";
+import type { Database } from "../db/client.ts";
+import type { Logger } from "../log.ts";
+
+/**
+ * The one job queue: pg-boss on the same database, natively on PGlite in embedded mode.
+ * Jobs are defined by their module (`JobDefinition`) and registered here; the web role only
+ * sends, the worker role also works.
+ */
+export interface JobDefinition<T extends object = object> {
+  name: string;
+  /** Parallel jobs of this kind per worker process. */
+  concurrency?: number;
+  retryLimit?: number;
+  /** Cron expression (UTC) for recurring jobs; pg-boss runs each occurrence once across the cluster. */
+  schedule?: string;
+  handler(data: T, meta: { jobId: string }): Promise<void>;
+}
+
+export interface JobQueue {
+  boss: PgBoss;
+  send<T extends object>(name: string, data: T, options?: { singletonKey?: string; startAfterSeconds?: number }): Promise<string | null>;
+  /** Starts working every registered job (worker role). */
+  work(definitions: JobDefinition[]): Promise<void>;
+  /** Stops taking new jobs and waits up to `graceSeconds` for running ones. */
+  stop(graceSeconds: number): Promise<void>;
+}
+
+export async function createJobQueue(database: Database, logger: Logger, definitions: JobDefinition[]): Promise<JobQueue> {
+  const boss =
+    database.kind === "pglite"
+      ? new PgBoss({ db: fromPglite(database.pglite!), backend: "pglite", schema: "pgboss" })
+      : new PgBoss({ connectionString: database.url!, max: 4, schema: "pgboss" });
+  boss.on("error", (err: unknown) => logger.error({ err }, "job queue error"));
+  await boss.start();
+  for (const def of definitions) {
+    await boss.createQueue(def.name, { retryLimit: def.retryLimit ?? 5, retryBackoff: true }).catch((err: unknown) => {
+      // createQueue is idempotent in practice; a race between two starting processes is harmless.
+      logger.debug({ err, queue: def.name }, "createQueue");
+    });
+    if (def.schedule) await boss.schedule(def.name, def.schedule, {});
+  }
+
+  return {
+    boss,
+    send: (name, data, options = {}) =>
+      boss.send(name, data, {
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      }),
+    async work(defs) {
+      for (const def of defs) {
+        await boss.work<object>(def.name, { localConcurrency: def.concurrency ?? 1 }, async (jobs) => {
+          for (const job of jobs) {
+            const log = logger.child({ job: def.name, jobId: job.id });
+            log.debug("job started");
+            await def.handler(job.data, { jobId: job.id });
+            log.debug("job done");
+          }
+        });
+      }
+    },
+    async stop(graceSeconds) {
+      await boss.stop({ graceful: true, timeout: graceSeconds * 1000, close: true });
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from "fastify";
+import { createAuth } from "./accounts/auth.ts";
+import { accountJobs } from "./accounts/jobs.ts";
+import type { Config } from "./config.ts";
+import { createSecretBox, loadSecretKeys, type SecretBox } from "./crypto/secret-box.ts";
+import { type Database, openDatabase } from "./db/client.ts";
+import { runMigrations } from "./db/migrate.ts";
+import type { EventBus } from "./events/bus.ts";
+import { createPgEventBus } from "./events/pg-bus.ts";
+import { createHttpApp } from "./http/app.ts";
+import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
+import { createLogger, type Logger } from "./log.ts";
+
+export interface Mailroom {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  secretBox: SecretBox;
+  events: EventBus;
+  queue: JobQueue;
+  /** Present for the web and all roles. */
+  app?: FastifyInstance;
+  /** Where the HTTP server listens (web and all roles). */
+  url?: string;
+  /** Graceful: stops accepting, finishes in-flight requests and jobs, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** An already-open database (tests share one); closed by the caller, not by close(). */
+  database?: Database;
+}
+
+/** config → db → queue → http and/or workers, by role. */
+export async function startMailroom(config: Config, options: StartOptions = {}): Promise<Mailroom> {
+  const logger = options.logger ?? createLogger(config);
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const ownsDatabase = !options.database;
+  await runMigrations(database);
+  const secretBox = createSecretBox(loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir }));
+  const events = await createPgEventBus(database, logger);
+  const auth = createAuth({ config, database, logger });
+
+  const jobs: JobDefinition[] = [...accountJobs({ database, logger })];
+  const queue = await createJobQueue(database, logger, jobs);
+  if (config.role !== "web") await queue.work(jobs);
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (config.role !== "worker") {
+    app = await createHttpApp({ config, logger, database, auth, events });
+    url = await app.listen({ port: config.port, host: config.host });
+    logger.info({ url, publicUrl: config.publicUrl, role: config.role, database: database.kind }, "Mailroom is up");
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app?.close();
+      await queue.stop(config.shutdownGraceSeconds);
+      await events.close();
+      if (ownsDatabase) await database.close();
+    })());
+
+  return { config, logger, database, secretBox, events, queue, app, url, close };
+}
