@@ -3,7 +3,8 @@ import { z } from "zod";
 
 /**
  * Every environment variable Mailroom reads, parsed once. Nothing else reads process.env.
- * Defaults give the embedded mode: PGlite in ./data, the Microsoft emulator beside the app.
+ * Defaults give the embedded mode (PGlite in ./data) against the real Microsoft endpoints;
+ * `npm start` (scripts/start.mjs) points the MICROSOFT_* variables at the bundled emulator.
  */
 const booleanish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -33,9 +34,6 @@ export const envSchema = z.object({
   MICROSOFT_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
   MICROSOFT_LOGIN_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   MICROSOFT_GRAPH_URL: z.preprocess(emptyToUndefined, z.url().optional()),
-  /** Start the bundled Microsoft emulator in-process. Default: on when no Microsoft URLs are set. */
-  EMULATOR: z.preprocess(emptyToUndefined, booleanish.optional()),
-  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4443),
   /** all = web + worker in one process (npm start); web = HTTP only; worker = jobs only. */
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -67,7 +65,6 @@ export interface Config {
     loginUrl: string;
     graphUrl: string;
   };
-  emulator: { enabled: boolean; port: number };
   role: Env["ROLE"];
   logLevel: Env["LOG_LEVEL"];
   sessionDays: number;
@@ -91,13 +88,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  const microsoftConfigured = Boolean(e.MICROSOFT_LOGIN_URL || e.MICROSOFT_GRAPH_URL || e.MICROSOFT_CLIENT_ID);
-  const emulatorEnabled = e.EMULATOR ?? !microsoftConfigured;
-  const emulatorUrl = `https://localhost:${e.EMULATOR_PORT}`;
   const publicUrl = stripTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   if (Boolean(e.MICROSOFT_CLIENT_ID) !== Boolean(e.MICROSOFT_CLIENT_SECRET)) {
     throw new ConfigError(
       "Invalid configuration:\n  MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET must be set together",
+    );
+  }
+  if (e.DATABASE_URL && !e.MAILROOM_SECRET_KEY) {
+    // Every process must share the key; a key generated per machine would make tokens unreadable.
+    throw new ConfigError(
+      "Invalid configuration:\n  MAILROOM_SECRET_KEY is required with DATABASE_URL (generate one with: openssl rand -base64 32)",
     );
   }
   return {
@@ -112,10 +112,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     microsoft: {
       clientId: e.MICROSOFT_CLIENT_ID,
       clientSecret: e.MICROSOFT_CLIENT_SECRET,
-      loginUrl: stripTrailingSlash(e.MICROSOFT_LOGIN_URL ?? (emulatorEnabled ? emulatorUrl : MICROSOFT_LOGIN_DEFAULT)),
-      graphUrl: stripTrailingSlash(e.MICROSOFT_GRAPH_URL ?? (emulatorEnabled ? emulatorUrl : MICROSOFT_GRAPH_DEFAULT)),
+      loginUrl: stripTrailingSlash(e.MICROSOFT_LOGIN_URL ?? MICROSOFT_LOGIN_DEFAULT),
+      graphUrl: stripTrailingSlash(e.MICROSOFT_GRAPH_URL ?? MICROSOFT_GRAPH_DEFAULT),
     },
-    emulator: { enabled: emulatorEnabled, port: e.EMULATOR_PORT },
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,
     sessionDays: e.SESSION_DAYS,

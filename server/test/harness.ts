@@ -10,6 +10,9 @@ import { createLogger } from "../src/log.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
 import { adminQuery, withDatabase } from "./global-setup.ts";
 
+/** A fixed key for test processes that share one database (never used outside tests). */
+export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 7).toString("base64")}`;
+
 export interface TestDatabase {
   /** Env that points a Mailroom process at this database. */
   env: Record<string, string>;
@@ -33,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await adminQuery(template.url, `create database ${name} template ${template.template}`);
   const url = withDatabase(template.url, name);
   return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: url },
+    env: { DATA_DIR: dataDir, DATABASE_URL: url, MAILROOM_SECRET_KEY: TEST_SECRET_KEY },
     open: () => openDatabase({ databaseUrl: url, dataDir }),
     drop: async () => {
       await adminQuery(template.url, `drop database if exists ${name} with (force)`);
@@ -63,7 +66,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: "127.0.0.1",
     PUBLIC_URL: url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    EMULATOR: "false",
     SHUTDOWN_GRACE_SECONDS: "2",
     ...testDb.env,
     ...env,

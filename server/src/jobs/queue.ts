@@ -59,6 +59,7 @@ export async function createJobQueue(database: Database, logger: Logger, definit
           }
         });
       }
+      logger.info({ jobs: defs.map((d) => d.name) }, "workers started");
     },
     async stop(graceSeconds) {
       await boss.stop({ graceful: true, timeout: graceSeconds * 1000, close: true });

@@ -1,0 +1,71 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, MICROSOFT_GRAPH_DEFAULT, MICROSOFT_LOGIN_DEFAULT } from "./config.ts";
+
+describe("config", () => {
+  it("gives the embedded defaults when nothing is set", () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe("http://localhost:3000");
+    expect(c.secureCookies).toBe(false);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toBe(path.resolve("./data"));
+    expect(c.role).toBe("all");
+    expect(c.microsoft).toEqual({
+      clientId: undefined,
+      clientSecret: undefined,
+      loginUrl: MICROSOFT_LOGIN_DEFAULT,
+      graphUrl: MICROSOFT_GRAPH_DEFAULT,
+    });
+  });
+
+  it("derives secure cookies and strips the trailing slash of an https PUBLIC_URL", () => {
+    const c = loadConfig({ PUBLIC_URL: "https://mail.example.com/" });
+    expect(c.publicUrl).toBe("https://mail.example.com");
+    expect(c.secureCookies).toBe(true);
+  });
+
+  it("follows PORT in the default PUBLIC_URL", () => {
+    expect(loadConfig({ PORT: "8080" }).publicUrl).toBe("http://localhost:8080");
+  });
+
+  it("points Microsoft endpoints at the emulator when told to", () => {
+    const c = loadConfig({ MICROSOFT_LOGIN_URL: "https://localhost:4443/", MICROSOFT_GRAPH_URL: "https://localhost:4443" });
+    expect(c.microsoft.loginUrl).toBe("https://localhost:4443");
+    expect(c.microsoft.graphUrl).toBe("https://localhost:4443");
+  });
+
+  it("treats empty variables as unset", () => {
+    const c = loadConfig({ DATABASE_URL: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", PUBLIC_URL: "" });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.microsoft.clientId).toBeUndefined();
+  });
+
+  it("lists every invalid variable in one error", () => {
+    const err = (() => {
+      try {
+        loadConfig({ PORT: "seventy", ROLE: "boss", DATABASE_URL: "mysql://x", PUBLIC_URL: "ftp://x" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    for (const name of ["PORT", "ROLE", "DATABASE_URL", "PUBLIC_URL"]) expect(message).toContain(name);
+  });
+
+  it("requires the platform client id and secret together", () => {
+    expect(() => loadConfig({ MICROSOFT_CLIENT_ID: "abc" })).toThrow(/set together/);
+    expect(loadConfig({ MICROSOFT_CLIENT_ID: "abc", MICROSOFT_CLIENT_SECRET: "s" }).microsoft.clientId).toBe("abc");
+  });
+
+  it("accepts the scale-out roles and a postgres URL", () => {
+    const c = loadConfig({ ROLE: "worker", DATABASE_URL: "postgres://u:p@db:5432/mailroom", MAILROOM_SECRET_KEY: "k" });
+    expect(c.role).toBe("worker");
+    expect(c.databaseUrl).toBe("postgres://u:p@db:5432/mailroom");
+  });
+
+  it("requires a shared secret key on Postgres, where several processes must agree on it", () => {
+    expect(() => loadConfig({ DATABASE_URL: "postgres://db/mailroom" })).toThrow(/MAILROOM_SECRET_KEY is required/);
+  });
+});

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Auth } from "../accounts/auth.ts";
+import { requireMember } from "../accounts/session.ts";
+import type { Database } from "../db/client.ts";
+import type { EventBus, LiveEvent } from "../events/bus.ts";
+
+const HEARTBEAT_MS = 25_000;
+
+/**
+ * `GET /api/events`: the org's live events as Server-Sent Events. Each web process holds its own
+ * streams and receives every event through the bus (Postgres NOTIFY), so any node can serve any
+ * browser. Heartbeats keep proxies from closing idle streams.
+ */
+export const eventsRoute: FastifyPluginAsync<{ auth: Auth; database: Database; events: EventBus }> = async (
+  app,
+  { auth, database, events },
+) => {
+  const open = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of open) end();
+  });
+
+  app.get("/api/events", async (request, reply) => {
+    const member = await requireMember(request, auth, database);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+      "x-request-id": request.id,
+    });
+    const send = (event: LiveEvent) => {
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    };
+    res.write("retry: 3000\n\n");
+    send({ type: "ready", data: { orgId: member.orgId } });
+    const unsubscribe = events.subscribe(member.orgId, send);
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    open.add(end);
+    request.raw.on("close", end);
+  });
+};
