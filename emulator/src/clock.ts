@@ -4,7 +4,7 @@
  * so tests can `advance()` instead of sleeping.
  *
  * Virtual now = start + (real elapsed × timeScale) + offset. `advance(ms)` bumps the offset and
- * fires every timer that became due, in due order. `timeScale: 0` freezes time: it then only moves
+ * fires every timer that became due, in due order, each seeing now() = its due time. `timeScale: 0` freezes time: it then only moves
  * with `advance`, which makes tests fully deterministic.
  */
 
@@ -14,7 +14,7 @@ export type Cancel = () => void;
 export interface Clock {
   /** Virtual time in epoch milliseconds. */
   now(): number;
-  /** Moves virtual time forward and synchronously fires every timer now due, oldest first. */
+  /** Moves virtual time forward, synchronously firing every timer due on the way, in due order. */
   advance(ms: number): void;
   /** Runs `fn` once virtual time reaches `atMs` (epoch ms). */
   schedule(atMs: number, fn: () => void): Cancel;
@@ -64,17 +64,24 @@ export function createClock(options: ClockOptions = {}): Clock {
     timers.splice(i, 0, timer);
   }
 
-  function fireDue(): void {
+  /**
+   * Runs timers due by `until` in order. While advancing, virtual time steps to each timer's due
+   * time before it runs, so chains (retry after backoff after retry…) play out inside one advance.
+   */
+  function fireDue(until = now()): void {
     const errors: unknown[] = [];
-    // Re-read now() each round: a callback may schedule another timer that is already due.
-    while (!closed && timers.length > 0 && timers[0]!.at <= now()) {
+    while (!closed && timers.length > 0 && timers[0]!.at <= until) {
       const timer = timers.shift()!;
+      const behind = timer.at - now();
+      if (behind > 0) offset += behind;
       try {
         timer.fn();
       } catch (error) {
         errors.push(error);
       }
     }
+    const behind = until - now();
+    if (behind > 0) offset += behind;
     arm();
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, "several clock callbacks failed");
@@ -86,7 +93,7 @@ export function createClock(options: ClockOptions = {}): Clock {
     const next = timers[0];
     if (closed || !next || timeScale === 0) return;
     const realDelay = Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((next.at - now()) / timeScale)));
-    realTimer = setTimeout(fireDue, realDelay);
+    realTimer = setTimeout(() => fireDue(), realDelay);
     // The HTTP server keeps the process alive; pending emulator timers alone should not.
     realTimer.unref();
   }
@@ -96,8 +103,7 @@ export function createClock(options: ClockOptions = {}): Clock {
     now,
     advance(ms) {
       if (!(ms >= 0)) throw new RangeError("advance(ms) needs ms ≥ 0");
-      offset += ms;
-      fireDue();
+      fireDue(now() + ms);
     },
     schedule(atMs, fn) {
       const timer: Timer = { at: atMs, order: order++, fn };

@@ -3,13 +3,17 @@
  * The CA (10 years) and the server certificate (localhost, 127.0.0.1, ::1; 1 year) are written to
  * the data dir once and reused on restart, so `NODE_EXTRA_CA_CERTS=<dataDir>/ca.pem` stays valid.
  */
+// @peculiar/x509 (through tsyringe) needs the Reflect metadata polyfill loaded before it.
+import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { Agent } from "undici";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type CryptoKey = webcrypto.CryptoKey;
+
+x509.cryptoProvider.set(webcrypto);
 
 const EC = { name: "ECDSA", namedCurve: "P-256" } as const;
 const SIGNING = { name: "ECDSA", hash: "SHA-256" } as const;
@@ -106,7 +110,12 @@ async function createServerCert(ca: Pair): Promise<Pair> {
 
 async function toPair(cert: x509.X509Certificate, privateKey: CryptoKey): Promise<Pair> {
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", privateKey);
-  return { cert, certPem: cert.toString("pem"), keyPem: x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), privateKey };
+  return {
+    cert,
+    certPem: cert.toString("pem"),
+    keyPem: x509.PemConverter.encode(pkcs8, "PRIVATE KEY"),
+    privateKey,
+  };
 }
 
 async function loadPair(certPath: string, keyPath: string): Promise<Pair | undefined> {

@@ -4,7 +4,7 @@
  * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known folder names)
  */
 import { newFolderId } from "./ids.ts";
-import type { MailFolder, Mailbox, WellKnownFolderName } from "./types.ts";
+import type { Mailbox, MailFolder, WellKnownFolderName } from "./types.ts";
 
 /** Folders every new mailbox gets, in Outlook's order. */
 export const WELL_KNOWN_FOLDERS: readonly WellKnownFolderName[] = [
