@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { ensureTls } from "../../emulator/src/tls.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { runMigrations } from "../src/db/migrate.ts";
 
@@ -12,6 +13,13 @@ import { runMigrations } from "../src/db/migrate.ts";
  * Postgres (DATABASE_URL set) a template database to CREATE DATABASE … TEMPLATE from.
  */
 export default async function setup(project: TestProject) {
+  // Every emulator started by a test serves TLS from this one CA, and every test process trusts it
+  // the way production trusts Microsoft: through the process's CA store (forks inherit the env).
+  const emulatorDir = path.join(os.tmpdir(), "mailroom-test-emulator-tls");
+  const tls = await ensureTls(emulatorDir);
+  process.env.NODE_EXTRA_CA_CERTS = tls.caPath;
+  project.provide("emulatorTlsDir", emulatorDir);
+
   const databaseUrl = process.env.DATABASE_URL || undefined;
   if (databaseUrl) {
     const name = `mailroom_tpl_${process.pid}`;
@@ -39,6 +47,7 @@ export type DbTemplate = { kind: "pglite"; dir: string } | { kind: "postgres"; u
 declare module "vitest" {
   export interface ProvidedContext {
     dbTemplate: DbTemplate;
+    emulatorTlsDir: string;
   }
 }
 
