@@ -136,7 +136,7 @@ export function issueAccessToken(ctx: EmulatorContext, input: IssueAccessTokenIn
     ver: "1.0",
   };
   if (appOnly) {
-    claims.roles = [...input.scopes];
+    if (input.scopes.length > 0) claims.roles = [...input.scopes];
   } else {
     const user = input.userId === undefined ? undefined : store.mailbox(input.userId);
     if (!user) throw new Error(`issueAccessToken: unknown user ${input.userId}`);

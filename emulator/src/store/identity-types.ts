@@ -28,6 +28,8 @@ export interface AuthCode {
   codeChallenge: string | null;
   codeChallengeMethod: "S256" | "plain" | null;
   nonce: string | null;
+  /** When the user entered their password (the id_token's auth_time). */
+  authTime?: number;
   issuedAt: number;
   expiresAt: number;
   /** Codes are single-use (AADSTS54005 on reuse). */
@@ -41,9 +43,25 @@ export interface RefreshToken {
   userId: string;
   tenantId: string;
   scopes: string[];
+  /** When the user signed in interactively for this grant (kept across rotations). */
+  authTime?: number;
   issuedAt: number;
   lastUsedAt: number;
   /** Rotated tokens are kept, marked, so reuse can be told apart from an unknown token. */
   rotatedAt: number | null;
   revokedAt: number | null;
+}
+
+/**
+ * Identity-only fields an app registration may carry beyond `AppRegistration` (stored on the same
+ * record in `state.apps`, so they persist with it).
+ */
+export interface AppIdentityExtras {
+  /** Application permissions granted (admin-consented) for app-only tokens, e.g. `Mail.ReadWrite`. */
+  applicationPermissions?: string[];
+}
+
+/** Key of a tenant-wide (admin) consent: one per tenant and app. */
+export function adminConsentKey(tenantId: string, clientId: string): string {
+  return consentKey(`*@${tenantId.toLowerCase()}`, clientId.toLowerCase());
 }
