@@ -196,6 +196,28 @@ export function moveMessage(store: Store, mailbox: Mailbox, messageId: string, d
   return message;
 }
 
+/**
+ * Copies a message into another folder (Graph's `/copy`): a new id, same Message-ID and
+ * conversation, fresh changeKey and attachment ids; records `created` in the destination.
+ */
+export function copyMessage(store: Store, mailbox: Mailbox, messageId: string, destinationRef: string) {
+  const { message } = requireMessage(store, mailbox, messageId);
+  const destination = requireFolder(mailbox, destinationRef);
+  const now = graphDateTime(store.clock.now());
+  const copy: StoredMessage = structuredClone(message);
+  copy.id = newMessageId();
+  copy.parentFolderId = destination.id;
+  copy.changeKey = newChangeKey();
+  copy.createdDateTime = now;
+  copy.lastModifiedDateTime = now;
+  copy.webLink = message.webLink.replace(encodeURIComponent(message.id), encodeURIComponent(copy.id));
+  for (const attachment of copy.attachments) attachment.id = newAttachmentId();
+  destination.messages.set(copy.id, copy);
+  store.indexOf(mailbox).folderOfMessage.set(copy.id, destination.id);
+  store.recordChange(mailbox, "created", copy.id, destination.id);
+  return copy;
+}
+
 /** Removes a message for good (Graph's DELETE semantics are the Graph layer's choice); records `deleted`. */
 export function deleteMessage(store: Store, mailbox: Mailbox, messageId: string): StoredMessage {
   const { message, folder } = requireMessage(store, mailbox, messageId);

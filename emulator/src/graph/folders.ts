@@ -1,0 +1,85 @@
+/**
+ * mailFolders: list (top level), get by id or well-known name, childFolders.
+ * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known names, counts)
+ */
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { graphError } from "../errors/graph-error.ts";
+import { findFolder, folderCounts } from "../store/folders.ts";
+import type { Mailbox, MailFolder } from "../store/types.ts";
+import { nextSkipLink, option, type Query } from "./query.ts";
+import { contextUrl, ITEM_NOT_FOUND, mailboxOf, owners } from "./routes.ts";
+
+export function folderView(folder: MailFolder, mailbox: Mailbox): Record<string, unknown> {
+  let sizeInBytes = 0;
+  for (const message of folder.messages.values()) sizeInBytes += message.body.content.length + 1024;
+  return {
+    id: folder.id,
+    displayName: folder.displayName,
+    parentFolderId: folder.parentFolderId,
+    ...folderCounts(folder, mailbox),
+    sizeInBytes,
+    isHidden: folder.isHidden,
+  };
+}
+
+/** The folder for an id or well-known name, or the Graph error already sent. */
+export function folderOr404(mailbox: Mailbox, ref: string, reply: FastifyReply): MailFolder | undefined {
+  const folder = findFolder(mailbox, ref);
+  if (folder) return folder;
+  // Exchange: a name that is not an id and not a well-known name is a malformed id.
+  if (/^[A-Za-z]+$/.test(ref)) graphError(reply, 400, "ErrorInvalidIdMalformed", "Id is malformed.");
+  else graphError(reply, 404, "ErrorItemNotFound", ITEM_NOT_FOUND);
+  return undefined;
+}
+
+export function registerFolderRoutes(app: FastifyInstance): void {
+  const read = { config: { graphAccess: "mail.read" as const } };
+  const list = (parentId: string | null) => (mailbox: Mailbox) =>
+    [...mailbox.folders.values()].filter((folder) => folder.parentFolderId === parentId && !folder.isHidden);
+
+  for (const url of owners("/mailFolders")) {
+    app.get(url, read, async (request) => {
+      const mailbox = mailboxOf(request);
+      const root = [...mailbox.folders.values()].find((f) => f.wellKnownName === "msgfolderroot");
+      return page(request.query as Query, list(root?.id ?? null)(mailbox), mailbox, (skip) =>
+        nextSkipLink(request, request.server.emulator.baseUrl, skip),
+      ).withContext(contextUrl(request, mailbox, "mailFolders"));
+    });
+  }
+  for (const url of owners("/mailFolders/:folderId")) {
+    app.get(url, read, async (request, reply) => {
+      const mailbox = mailboxOf(request);
+      const folder = folderOr404(mailbox, (request.params as { folderId: string }).folderId, reply);
+      if (!folder) return reply;
+      return {
+        "@odata.context": contextUrl(request, mailbox, "mailFolders/$entity"),
+        ...folderView(folder, mailbox),
+      };
+    });
+  }
+  for (const url of owners("/mailFolders/:folderId/childFolders")) {
+    app.get(url, read, async (request, reply) => {
+      const mailbox = mailboxOf(request);
+      const folder = folderOr404(mailbox, (request.params as { folderId: string }).folderId, reply);
+      if (!folder) return reply;
+      return page(request.query as Query, list(folder.id)(mailbox), mailbox, (skip) =>
+        nextSkipLink(request, request.server.emulator.baseUrl, skip),
+      ).withContext(contextUrl(request, mailbox, `mailFolders('${folder.id}')/childFolders`));
+    });
+  }
+}
+
+/** Folder lists page with `$top` (default 10, as Graph) and `$skip`. */
+function page(query: Query, folders: MailFolder[], mailbox: Mailbox, link: (skip: number) => string) {
+  const top = Math.min(Math.max(Number(option(query, "top") ?? 10) || 10, 1), 1000);
+  const skip = Math.max(Number(option(query, "skip") ?? 0) || 0, 0);
+  const slice = folders.slice(skip, skip + top);
+  return {
+    withContext(context: string) {
+      const body: Record<string, unknown> = { "@odata.context": context };
+      if (skip + top < folders.length) body["@odata.nextLink"] = link(skip + top);
+      body.value = slice.map((folder) => folderView(folder, mailbox));
+      return body;
+    },
+  };
+}

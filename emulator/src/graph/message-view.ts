@@ -1,0 +1,109 @@
+/**
+ * A stored message as Graph returns it: `@odata.etag`, the id in the requested form, the default
+ * property set (or `$select`), and the body in the preferred content type.
+ * `internetMessageHeaders` only when selected. https://learn.microsoft.com/graph/api/resources/message
+ */
+import { htmlToText } from "../store/body-preview.ts";
+import type { StoredAttachment, StoredMessage } from "../store/types.ts";
+import { exposedMessageId } from "./message-ids.ts";
+
+type MessageField = keyof StoredMessage;
+
+/** What Graph returns without `$select` (no internetMessageHeaders, no attachments). */
+export const DEFAULT_MESSAGE_FIELDS: readonly MessageField[] = [
+  "createdDateTime",
+  "lastModifiedDateTime",
+  "changeKey",
+  "categories",
+  "receivedDateTime",
+  "sentDateTime",
+  "hasAttachments",
+  "internetMessageId",
+  "subject",
+  "bodyPreview",
+  "importance",
+  "parentFolderId",
+  "conversationId",
+  "conversationIndex",
+  "isDeliveryReceiptRequested",
+  "isReadReceiptRequested",
+  "isRead",
+  "isDraft",
+  "webLink",
+  "inferenceClassification",
+  "body",
+  "sender",
+  "from",
+  "toRecipients",
+  "ccRecipients",
+  "bccRecipients",
+  "replyTo",
+  "flag",
+];
+
+export const SELECTABLE_MESSAGE_FIELDS: ReadonlySet<string> = new Set<string>([
+  "id",
+  ...DEFAULT_MESSAGE_FIELDS,
+  "internetMessageHeaders",
+  "uniqueBody",
+]);
+
+export interface MessageViewOptions {
+  /** Validated `$select` list, or null for the default set. */
+  select: readonly string[] | null;
+  immutableIds: boolean;
+  bodyType: "text" | "html" | null;
+  /** Delta pages carry `@odata.type` on every item. */
+  withType?: boolean;
+  expandAttachments?: boolean;
+}
+
+export function messageView(message: StoredMessage, options: MessageViewOptions): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  if (options.withType) view["@odata.type"] = "#microsoft.graph.message";
+  view["@odata.etag"] = `W/"${message.changeKey}"`;
+  view.id = exposedMessageId(message.id, message.parentFolderId, options.immutableIds);
+  for (const field of options.select ?? DEFAULT_MESSAGE_FIELDS) {
+    if (field === "id") continue;
+    if (field === "body" || field === "uniqueBody") view[field] = convertBody(message.body, options.bodyType);
+    else if (field === "internetMessageHeaders") view[field] = visibleHeaders(message);
+    else view[field] = message[field as MessageField];
+  }
+  if (options.expandAttachments) view.attachments = message.attachments.map((a) => attachmentView(a));
+  return view;
+}
+
+/** Drafts carry no transport headers yet; only the caller's own `x-` headers show. */
+function visibleHeaders(message: StoredMessage) {
+  if (!message.isDraft) return message.internetMessageHeaders;
+  return message.internetMessageHeaders.filter((header) => header.name?.toLowerCase().startsWith("x-"));
+}
+
+export function convertBody(
+  body: StoredMessage["body"],
+  wanted: "text" | "html" | null,
+): { contentType: "text" | "html"; content: string } {
+  if (!wanted || wanted === body.contentType) return body;
+  if (wanted === "text")
+    return {
+      contentType: "text",
+      content: htmlToText(body.content)
+        .replace(/[ \t]+\n/g, "\n")
+        .trim(),
+    };
+  const escaped = body.content
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r?\n/g, "<br>\r\n");
+  return {
+    contentType: "html",
+    content: `<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body><div>${escaped}</div></body></html>`,
+  };
+}
+
+/** fileAttachment as Graph returns it; `contentBytes` unless only metadata is wanted. */
+export function attachmentView(attachment: StoredAttachment, withContent = true): Record<string, unknown> {
+  const { contentBytes, ...metadata } = attachment;
+  return withContent ? { ...metadata, contentBytes } : metadata;
+}

@@ -1,0 +1,141 @@
+/**
+ * Reading messages: list (`/messages`, `/mailFolders/{id}/messages`) with the query options, and get.
+ * https://learn.microsoft.com/graph/api/user-list-messages, https://learn.microsoft.com/graph/api/message-get
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { findMessage } from "../store/messages.ts";
+import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
+import { folderOr404 } from "./folders.ts";
+import { resolveMessageId } from "./message-ids.ts";
+import { DEFAULT_MESSAGE_FIELDS, messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
+import { applyPreferences, readPreferences } from "./prefer.ts";
+import { nextSkipLink, option, parseMessageQuery, parseSelect, type Query } from "./query.ts";
+import { contextUrl, itemNotFound, mailboxOf, owners, queryErrorReply } from "./routes.ts";
+
+/** The message a `:messageId` (regular or immutable) names, in `:folderId` when the route has one. */
+export function messageOr404(request: FastifyRequest, reply: FastifyReply): StoredMessage | undefined {
+  const mailbox = mailboxOf(request);
+  const { messageId, folderId } = request.params as { messageId: string; folderId?: string };
+  const { store } = request.server.emulator;
+  const id = resolveMessageId(store, mailbox, messageId);
+  const found = id === undefined ? undefined : findMessage(store, mailbox, id);
+  if (!found || (folderId !== undefined && folderOr404(mailbox, folderId, reply)?.id !== found.folder.id)) {
+    if (!reply.sent) itemNotFound(reply);
+    return undefined;
+  }
+  return found.message;
+}
+
+function allMessages(mailbox: Mailbox): StoredMessage[] {
+  const all: StoredMessage[] = [];
+  for (const folder of mailbox.folders.values())
+    for (const message of folder.messages.values()) all.push(message);
+  return all;
+}
+
+function listMessages(request: FastifyRequest, reply: FastifyReply, folder: MailFolder | null) {
+  const mailbox = mailboxOf(request);
+  let query: ReturnType<typeof parseMessageQuery>;
+  try {
+    query = parseMessageQuery(request);
+  } catch (error) {
+    return queryErrorReply(reply, error);
+  }
+  const prefs = readPreferences(request);
+  let messages = folder ? [...folder.messages.values()] : allMessages(mailbox);
+  if (query.filter) messages = messages.filter((message) => query.filter!.test(message));
+  sortMessages(messages, query.orderBy);
+  const page = messages.slice(query.skip, query.skip + query.top);
+  const where = folder ? `mailFolders('${folder.id}')/messages` : "messages";
+  const body: Record<string, unknown> = {
+    "@odata.context": contextUrl(
+      request,
+      mailbox,
+      query.select ? `${where}(${query.select.join(",")})` : where,
+    ),
+  };
+  if (query.count) body["@odata.count"] = messages.length;
+  body.value = page.map((message) =>
+    messageView(message, {
+      ...prefs,
+      bodyType: prefs.bodyType,
+      select: query.select,
+      expandAttachments: query.expandAttachments,
+    }),
+  );
+  if (query.skip + query.top < messages.length)
+    body["@odata.nextLink"] = nextSkipLink(request, request.server.emulator.baseUrl, query.skip + query.top);
+  applyPreferences(reply, prefs);
+  return body;
+}
+
+function sortMessages(messages: StoredMessage[], orderBy: { field: string; desc: boolean }[]) {
+  messages.sort((a, b) => {
+    for (const { field, desc } of orderBy) {
+      const x = a[field as keyof StoredMessage];
+      const y = b[field as keyof StoredMessage];
+      const cmp = typeof x === "string" && typeof y === "string" ? x.localeCompare(y) : Number(x) - Number(y);
+      if (cmp !== 0) return desc ? -cmp : cmp;
+    }
+    return 0;
+  });
+}
+
+/** GET of one message: `$select`, `$expand=attachments`, Prefer id and body type. */
+export function sendMessage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  message: StoredMessage,
+  status = 200,
+) {
+  const mailbox = mailboxOf(request);
+  const query = request.query as Query;
+  let select: string[] | null;
+  try {
+    select = parseSelect(option(query, "select"), SELECTABLE_MESSAGE_FIELDS, "microsoft.graph.message");
+  } catch (error) {
+    return queryErrorReply(reply, error);
+  }
+  const prefs = readPreferences(request);
+  const expandAttachments = (option(query, "expand") ?? "").includes("attachments");
+  applyPreferences(reply, prefs);
+  const fields = select ?? DEFAULT_MESSAGE_FIELDS;
+  return reply.code(status).send({
+    "@odata.context": contextUrl(
+      request,
+      mailbox,
+      select ? `messages(${fields.join(",")})/$entity` : "messages/$entity",
+    ),
+    ...messageView(message, {
+      select,
+      immutableIds: prefs.immutableIds,
+      bodyType: prefs.bodyType,
+      expandAttachments,
+    }),
+  });
+}
+
+export function registerMessageReadRoutes(app: FastifyInstance): void {
+  const read = { config: { graphAccess: "mail.read" as const } };
+  for (const url of owners("/messages"))
+    app.get(url, read, async (request, reply) => listMessages(request, reply, null));
+  for (const url of owners("/mailFolders/:folderId/messages")) {
+    app.get(url, read, async (request, reply) => {
+      const folder = folderOr404(
+        mailboxOf(request),
+        (request.params as { folderId: string }).folderId,
+        reply,
+      );
+      return folder ? listMessages(request, reply, folder) : reply;
+    });
+  }
+  for (const url of [
+    ...owners("/messages/:messageId"),
+    ...owners("/mailFolders/:folderId/messages/:messageId"),
+  ]) {
+    app.get(url, read, async (request, reply) => {
+      const message = messageOr404(request, reply);
+      return message ? sendMessage(request, reply, message) : reply;
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The `Prefer` request header options Graph mail honours, and the matching `Preference-Applied`.
+ * https://learn.microsoft.com/graph/outlook-immutable-id (IdType="ImmutableId")
+ * https://learn.microsoft.com/graph/api/message-get (outlook.body-content-type)
+ * https://learn.microsoft.com/graph/delta-query-messages (odata.maxpagesize)
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+export interface Preferences {
+  immutableIds: boolean;
+  bodyType: "text" | "html" | null;
+  maxPageSize: number | null;
+}
+
+export function readPreferences(request: FastifyRequest): Preferences {
+  const header = request.headers.prefer;
+  const prefs: Preferences = { immutableIds: false, bodyType: null, maxPageSize: null };
+  if (!header) return prefs;
+  const text = Array.isArray(header) ? header.join(",") : header;
+  for (const part of text.split(",")) {
+    const [rawName, ...rest] = part.split("=");
+    const name = rawName?.trim().toLowerCase();
+    const value = rest.join("=").trim().replace(/^"|"$/g, "");
+    if (name === "idtype") prefs.immutableIds = value.toLowerCase() === "immutableid";
+    else if (name === "outlook.body-content-type") {
+      const type = value.toLowerCase();
+      if (type === "text" || type === "html") prefs.bodyType = type;
+    } else if (name === "odata.maxpagesize") {
+      const size = Number.parseInt(value, 10);
+      if (Number.isFinite(size) && size > 0) prefs.maxPageSize = size;
+    }
+  }
+  return prefs;
+}
+
+/** Echoes what was honoured, e.g. `IdType="ImmutableId", outlook.body-content-type="text"`. */
+export function applyPreferences(reply: FastifyReply, prefs: Preferences, extra: string[] = []): void {
+  const applied = [...extra];
+  if (prefs.immutableIds) applied.push('IdType="ImmutableId"');
+  if (prefs.bodyType) applied.push(`outlook.body-content-type="${prefs.bodyType}"`);
+  if (applied.length > 0) reply.header("preference-applied", applied.join(", "));
+}

@@ -1,0 +1,212 @@
+/**
+ * Large attachments (3–150 MB): `POST …/messages/{id}/attachments/createUploadSession` returns an
+ * `uploadUrl` on the emulator shaped like Outlook's
+ * (`{base}/api/gv1.0/users('{userId}@{tenantId}')/messages('{id}')/AttachmentSessions('{sid}')?authtoken=…`).
+ * Chunks are PUT there in order with `Content-Range: bytes a-b/total` and **no Authorization header**
+ * (one that carries it gets Outlook's 401 InvalidAudienceForResource); chunks are multiples of
+ * 320 KiB except the last, at most 4 MB; 200 + nextExpectedRanges, then 201 + Location. DELETE cancels.
+ * https://learn.microsoft.com/graph/outlook-large-attachments, …/api/attachment-createuploadsession
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { graphDateTime } from "../clock.ts";
+import { graphError } from "../errors/graph-error.ts";
+import { newOpaqueToken } from "../store/ids.ts";
+import { findMessage, updateMessage } from "../store/messages.ts";
+import { newStoredAttachment } from "./attachments.ts";
+import { messageOr404 } from "./messages.ts";
+import { itemNotFound, mailboxOf, owners } from "./routes.ts";
+import { graphRuntime, type UploadSession } from "./runtime.ts";
+
+export const MAX_UPLOAD = 150 * 1024 * 1024;
+/** Observed minimum (microsoft-graph-docs-contrib #4690: 2,097,152 bytes); smaller files use a POST. */
+export const MIN_UPLOAD = 2 * 1024 * 1024;
+const CHUNK_UNIT = 320 * 1024;
+const MAX_CHUNK = 4 * 1024 * 1024;
+/** Not documented; long enough for slow uploads. */
+const SESSION_LIFETIME_MS = 2 * 60 * 60_000;
+
+const CreateBody = z.object({
+  AttachmentItem: z.object({
+    attachmentType: z.string().optional(),
+    name: z.string().min(1),
+    size: z.number().int().nonnegative(),
+    contentType: z.string().optional(),
+    isInline: z.boolean().optional(),
+    contentId: z.string().optional(),
+  }),
+});
+
+function sessionPath(session: UploadSession, tenantId: string) {
+  return `users('${session.mailboxId}@${tenantId}')/messages('${session.messageId}')/AttachmentSessions('${session.id}')`;
+}
+
+/** Registered in the `/v1.0` plugin (authenticated like every Graph call). */
+export function registerCreateUploadSession(app: FastifyInstance): void {
+  const { store, clock } = app.emulator;
+  const urls = [
+    ...owners("/messages/:messageId/attachments/createUploadSession"),
+    ...owners("/mailFolders/:folderId/messages/:messageId/attachments/createUploadSession"),
+  ];
+  for (const url of urls) {
+    app.post(url, { config: { graphAccess: "mail.write" } }, async (request, reply) => {
+      const message = messageOr404(request, reply);
+      if (!message) return reply;
+      const parsed = CreateBody.safeParse(request.body);
+      if (!parsed.success)
+        return graphError(reply, 400, "ErrorInvalidRequest", "The AttachmentItem parameter is required.");
+      const item = parsed.data.AttachmentItem;
+      if (item.size > MAX_UPLOAD)
+        return graphError(
+          reply,
+          400,
+          "ErrorMessageSizeExceeded",
+          "The message exceeds the maximum supported size.",
+        );
+      if (item.size < MIN_UPLOAD)
+        return graphError(
+          reply,
+          400,
+          "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
+          "Attachment size must be greater than the minimum size.",
+        );
+      const mailbox = mailboxOf(request);
+      const session: UploadSession = {
+        id: `AAMkAG${newOpaqueToken(24)}AAA=`,
+        authToken: newOpaqueToken(48),
+        mailboxId: mailbox.id,
+        messageId: message.id,
+        name: item.name,
+        contentType: item.contentType ?? "application/octet-stream",
+        size: item.size,
+        isInline: item.isInline ?? false,
+        contentId: item.contentId ?? null,
+        expiresAt: clock.now() + SESSION_LIFETIME_MS,
+        received: [],
+        nextOffset: 0,
+      };
+      graphRuntime(store).uploads.set(session.id, session);
+      const base = app.emulator.baseUrl;
+      return reply.code(201).send({
+        "@odata.context": `${base}/v1.0/$metadata#microsoft.graph.uploadSession`,
+        uploadUrl: `${base}/api/gv1.0/${sessionPath(session, mailbox.tenantId)}?authtoken=${session.authToken}`,
+        expirationDateTime: graphDateTime(session.expiresAt),
+        nextExpectedRanges: ["0-"],
+      });
+    });
+  }
+}
+
+/** The pre-authenticated upload endpoint, registered under `/api` (outside `/v1.0`, no bearer token). */
+export async function uploadPlugin(app: FastifyInstance): Promise<void> {
+  const { store, clock } = app.emulator;
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_CHUNK }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  const sessionOf = (request: FastifyRequest, reply: FastifyReply): UploadSession | undefined => {
+    if (request.headers.authorization) {
+      graphError(
+        reply,
+        401,
+        "InvalidAudienceForResource",
+        `The audience claim value is invalid for current resource. Audience claim is 'https://graph.microsoft.com', request url is '${app.emulator.baseUrl}${request.url.split("?")[0]}' and resource type is 'Exchange'.`,
+      );
+      return undefined;
+    }
+    const id = /AttachmentSessions\('([^']+)'\)/.exec(decodeURIComponent(request.url))?.[1];
+    const session = id === undefined ? undefined : graphRuntime(store).uploads.get(id);
+    if (!session) {
+      itemNotFound(reply);
+      return undefined;
+    }
+    const token = (request.query as { authtoken?: string }).authtoken;
+    if (token !== session.authToken || clock.now() >= session.expiresAt) {
+      graphError(
+        reply,
+        401,
+        "InvalidAuthenticationToken",
+        "Access token validation failure. Invalid or expired authtoken.",
+      );
+      return undefined;
+    }
+    return session;
+  };
+
+  app.put("/gv1.0/*", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (!session) return reply;
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(request.headers["content-range"] ?? ""));
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    if (!range)
+      return graphError(
+        reply,
+        400,
+        "ErrorInvalidRequest",
+        "The Content-Range header is missing or malformed.",
+      );
+    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (total !== session.size || end < start || end >= total)
+      return graphError(
+        reply,
+        400,
+        "ErrorInvalidRequest",
+        `The Content-Range total must be the declared size ${session.size}.`,
+      );
+    if (start !== session.nextOffset)
+      return graphError(
+        reply,
+        416,
+        "ErrorInvalidRange",
+        `The next expected range starts at ${session.nextOffset}.`,
+      );
+    if (body.length !== end - start + 1)
+      return graphError(
+        reply,
+        400,
+        "ErrorInvalidRequest",
+        "The Content-Range does not match the body length.",
+      );
+    const last = end === total - 1;
+    if (!last && body.length % CHUNK_UNIT !== 0)
+      return graphError(
+        reply,
+        400,
+        "ErrorInvalidRequest",
+        "Chunks other than the last must be a multiple of 320 KiB.",
+      );
+    session.received.push(body);
+    session.nextOffset = end + 1;
+    const mailbox = store.state.mailboxes.get(session.mailboxId);
+    const base = app.emulator.baseUrl;
+    if (!last) {
+      return reply.send({
+        "@odata.context": `${base}/api/v2.0/$metadata#${sessionPath(session, mailbox?.tenantId ?? "")}/$entity`,
+        ExpirationDateTime: graphDateTime(session.expiresAt),
+        nextExpectedRanges: [String(session.nextOffset)],
+      });
+    }
+    graphRuntime(store).uploads.delete(session.id);
+    const found = mailbox ? findMessage(store, mailbox, session.messageId) : undefined;
+    if (!mailbox || !found) return itemNotFound(reply);
+    const attachment = newStoredAttachment(
+      { ...session, contentBytes: Buffer.concat(session.received).toString("base64") },
+      clock.now(),
+    );
+    updateMessage(store, mailbox, found.message.id, {
+      attachments: [...found.message.attachments, attachment],
+    });
+    reply.header(
+      "location",
+      `${base}/api/v2.0/Users('${mailbox.id}@${mailbox.tenantId}')/Messages('${found.message.id}')/Attachments('${attachment.id}')`,
+    );
+    return reply.code(201).send();
+  });
+
+  app.delete("/gv1.0/*", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (!session) return reply;
+    graphRuntime(store).uploads.delete(session.id);
+    return reply.code(204).send();
+  });
+}
