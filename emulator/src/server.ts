@@ -13,6 +13,8 @@ import { defaultSeed } from "./seed/default.ts";
 import { applySeed, loadSeed, type SeedInput } from "./seed.ts";
 import { loadState, startAutosave } from "./store/persistence.ts";
 import { Store } from "./store/store.ts";
+import type { ThrottleOptions } from "./throttle/limits.ts";
+import { configureThrottle } from "./throttle/throttle-state.ts";
 import { ensureTls } from "./tls.ts";
 
 export interface EmulatorOptions {
@@ -38,6 +40,8 @@ export interface EmulatorOptions {
   logger?: boolean;
   /** More plugins, registered after the built-in ones (tests, adopters' own endpoints). */
   extraModules?: readonly EmulatorModule[];
+  /** Outlook throttling limits (default 4 concurrent, 10,000 per 600 s per app per mailbox; `enabled: false` turns it off). */
+  throttle?: ThrottleOptions;
 }
 
 export interface Emulator {
@@ -81,6 +85,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     dataDir,
     resetToSeed: () => applySeed(store, seed),
   };
+  configureThrottle(ctx, options.throttle);
   const autosave = options.persist ? startAutosave(store, dataDir, options.persistIntervalMs) : undefined;
   const app = await buildApp(ctx, {
     https: { key: tls.keyPem, cert: tls.certPem },
