@@ -1,10 +1,11 @@
 /**
  * `microsoft-emulator [--port 4443] [--host 127.0.0.1] [--seed file.json] [--data-dir dir]
- * [--persist] [--time-scale 1] [--public-url https://…] [--log]`
+ * [--persist] [--time-scale 1] [--public-url https://…] [--log] [--app-redirect-uri uri]… [--json]`
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultSeed } from "./seed/default.ts";
+import { defaultSeed, MAILROOM_APP } from "./seed/default.ts";
+import { loadSeed, type SeedInput } from "./seed.ts";
 import { createEmulator } from "./server.ts";
 
 const USAGE = `Usage: microsoft-emulator [options]
@@ -17,6 +18,8 @@ const USAGE = `Usage: microsoft-emulator [options]
   --public-url <url>  base URL for links and issuers, when behind a proxy
   --log               log requests (Fastify/pino)
   --print-seed        print the default seed as JSON (a starting point for --seed) and exit
+  --app-redirect-uri <uri>  add a redirect URI to the seeded "Mailroom" app (repeatable)
+  --json              first stdout line: {"url","caPath","platformApp":{"clientId","clientSecret"}}
   --help`;
 
 async function main(): Promise<void> {
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
       "public-url": { type: "string" },
       log: { type: "boolean", default: false },
       "print-seed": { type: "boolean", default: false },
+      "app-redirect-uri": { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -47,13 +52,21 @@ async function main(): Promise<void> {
   const emulator = await createEmulator({
     port: toNumber(values.port, "--port"),
     host: values.host,
-    seed: values.seed ? resolve(cwd, values.seed) : undefined,
+    seed: await seedWithRedirectUris(
+      values.seed ? resolve(cwd, values.seed) : undefined,
+      values["app-redirect-uri"],
+    ),
     dataDir: resolve(cwd, values["data-dir"]),
     persist: values.persist,
     timeScale: toNumber(values["time-scale"], "--time-scale"),
     publicBaseUrl: values["public-url"],
     logger: values.log,
   });
+  if (values.json) {
+    // One line that launchers (scripts/start.mjs) parse; the human-readable lines follow.
+    const platformApp = { clientId: MAILROOM_APP.clientId, clientSecret: MAILROOM_APP.secretValue };
+    process.stdout.write(`${JSON.stringify({ url: emulator.url, caPath: emulator.caPath, platformApp })}\n`);
+  }
   process.stdout.write(
     [
       `Microsoft emulator listening on ${emulator.url}`,
@@ -77,6 +90,22 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** Adds redirect URIs to the seeded platform app (so a PUBLIC_URL other than localhost:3000 works). */
+async function seedWithRedirectUris(
+  seedPath: string | undefined,
+  uris: string[],
+): Promise<SeedInput | string | undefined> {
+  if (uris.length === 0) return seedPath;
+  const seed = await loadSeed(seedPath ?? defaultSeed);
+  const app = seed.apps.find((candidate) => candidate.clientId.toLowerCase() === MAILROOM_APP.clientId);
+  if (!app) throw new Error(`--app-redirect-uri: the seed has no app ${MAILROOM_APP.clientId} ("Mailroom")`);
+  for (const uri of uris) {
+    new URL(uri); // throws on a malformed URI, naming it
+    if (!app.redirectUris.includes(uri)) app.redirectUris.push(uri);
+  }
+  return seed;
 }
 
 function toNumber(value: string, flag: string): number {
