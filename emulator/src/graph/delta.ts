@@ -87,7 +87,7 @@ function initialRound(mailbox: Mailbox, folder: MailFolder, query: Query): Round
   const select = parseSelect(option(query, "select"), SELECTABLE_MESSAGE_FIELDS, "microsoft.graph.message");
   const filterText = option(query, "filter") ?? null;
   const filter = parseMessageFilter(filterText ?? undefined);
-  if (filter && filter.properties.some((property) => property !== "receivedDateTime"))
+  if (filter?.properties.some((property) => property !== "receivedDateTime"))
     throw new QueryError(
       "BadRequest",
       "Only receivedDateTime ge|gt filters are supported in a messages delta query.",
