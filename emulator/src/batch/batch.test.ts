@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClock } from "../clock.ts";
 import { SEED_IDS } from "../seed/default.ts";
 import { createEmulator, type Emulator } from "../server.ts";
@@ -27,6 +27,9 @@ describe("POST /v1.0/$batch", () => {
 
   beforeAll(async () => {
     emulator = await createEmulator({ clock: createClock({ timeScale: 0 }), extraModules: [probe.module] });
+  });
+  // A fresh token per test: reset() restores the seed, whose password time is "now" (CAE revocation).
+  beforeEach(() => {
     token = delegatedToken(emulator);
   });
   afterEach(() => {
@@ -202,14 +205,15 @@ describe("POST /v1.0/$batch", () => {
       expect(byId.get(id)).toMatchObject({ status: 400, body: { error: { code: "BadRequest" } } });
   });
 
-  it("passes the batch's token to every item: without one, the items carry no identity", async () => {
+  it("answers 401 InvalidAuthenticationToken to a batch without a valid token", async () => {
     const response = await emulatorFetch(
       emulator,
       "/v1.0/$batch",
       jsonInit("POST", { requests: [get("1", "/me/emulatorProbe/a")] }),
     );
-    const { responses } = (await response.json()) as BatchAnswer;
-    expect(responses[0]?.body).toMatchObject({ mailboxId: null });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as GraphErrorAnswer).error.code).toBe("InvalidAuthenticationToken");
+    expect(probe.calls).toEqual([]);
   });
 
   it("counts every item under its own route in the request counters", async () => {

@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { EmulatorModule } from "../context.ts";
 import { graphError, graphErrorBody } from "../errors/graph-error.ts";
+import { authenticate } from "../graph/auth.ts";
 import { parseBatch } from "./batch-request.ts";
 import { runInDependencyOrder } from "./run-in-order.ts";
 import { runBatchItem } from "./run-item.ts";
@@ -15,7 +16,8 @@ import { runBatchItem } from "./run-item.ts";
 export const BATCH_PARALLELISM = 4;
 
 const batchRoutes: FastifyPluginAsync = async (app) => {
-  app.post("/$batch", async (request, reply) => {
+  // The envelope needs a valid token like any Graph call (401 otherwise); items are checked again.
+  app.post("/$batch", { onRequest: authenticate }, async (request, reply) => {
     const batch = parseBatch(request.body);
     if (!batch.ok) return graphError(reply, 400, "BadRequest", batch.message);
     const responses = await runInDependencyOrder(batch.requests, {

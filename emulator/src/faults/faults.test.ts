@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMailboxProbe, delegatedToken, waitFor } from "../batch/testing/mailbox-probe.ts";
 import { createClock } from "../clock.ts";
 import { SEED_IDS } from "../seed/default.ts";
@@ -22,6 +22,9 @@ describe("HTTP faults", () => {
 
   beforeAll(async () => {
     emulator = await createEmulator({ clock: createClock({ timeScale: 0 }), extraModules: [probe.module] });
+  });
+  // A fresh token per test: reset() restores the seed, whose password time is "now" (CAE revocation).
+  beforeEach(() => {
     token = delegatedToken(emulator);
   });
   afterEach(() => {

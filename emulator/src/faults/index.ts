@@ -38,7 +38,9 @@ const faultHooks: FastifyPluginAsync = async (app) => {
     if (rules.length === 0) return;
     const latency = takeRule(rules, "latency", describe(request), clock.now());
     if (!latency) return;
-    await clock.sleep(latency.ms + Math.random() * latency.jitterMs);
+    const delay = latency.ms + Math.random() * latency.jitterMs;
+    // A frozen clock never fires a zero-delay timer on its own; nothing to wait for anyway.
+    if (delay > 0) await clock.sleep(delay);
   });
 };
 Object.defineProperty(faultHooks, Symbol.for("skip-override"), { value: true });
