@@ -20,7 +20,7 @@ const faultHooks: FastifyPluginAsync = async (app) => {
   });
   app.addHook("onClose", async () => unsubscribe());
 
-  const describe = (request: FastifyRequest): MatchedRequest => ({
+  const matchable = (request: FastifyRequest): MatchedRequest => ({
     method: request.method,
     path: pathOf(request.url),
     mailboxId: requestTarget(store, request.url, request.headers.authorization).mailboxId,
@@ -28,7 +28,7 @@ const faultHooks: FastifyPluginAsync = async (app) => {
 
   app.addHook("onRequest", async (request, reply) => {
     if (rules.length === 0) return;
-    const burst = takeRule(rules, "burst", describe(request), clock.now());
+    const burst = takeRule(rules, "burst", matchable(request), clock.now());
     if (!burst) return;
     if (burst.retryAfterSeconds !== null) reply.header("Retry-After", String(burst.retryAfterSeconds));
     return reply.code(burst.status).type("application/json").send(burstBody(request, burst));
@@ -36,7 +36,7 @@ const faultHooks: FastifyPluginAsync = async (app) => {
 
   app.addHook("preHandler", async (request) => {
     if (rules.length === 0) return;
-    const latency = takeRule(rules, "latency", describe(request), clock.now());
+    const latency = takeRule(rules, "latency", matchable(request), clock.now());
     if (!latency) return;
     const delay = latency.ms + Math.random() * latency.jitterMs;
     // A frozen clock never fires a zero-delay timer on its own; nothing to wait for anyway.
