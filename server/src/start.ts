@@ -35,7 +35,8 @@ export interface StartOptions {
 /** config → db → queue → http and/or workers, by role. */
 export async function startMailroom(config: Config, options: StartOptions = {}): Promise<Mailroom> {
   const logger = options.logger ?? createLogger(config);
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const ownsDatabase = !options.database;
   await runMigrations(database);
   const secretBox = createSecretBox(loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir }));
@@ -49,9 +50,12 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.role !== "worker") {
-    app = await createHttpApp({ config, logger, database, auth, events });
+    app = await createHttpApp({ config, logger, database, auth, events, secretBox });
     url = await app.listen({ port: config.port, host: config.host });
-    logger.info({ url, publicUrl: config.publicUrl, role: config.role, database: database.kind }, "Mailroom is up");
+    logger.info(
+      { url, publicUrl: config.publicUrl, role: config.role, database: database.kind },
+      "Mailroom is up",
+    );
   }
 
   let closing: Promise<void> | undefined;

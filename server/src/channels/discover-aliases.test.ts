@@ -26,7 +26,12 @@ describe("discoverAliases", () => {
   });
 
   it("falls back to mail as primary for personal accounts without proxyAddresses", () => {
-    const aliases = discoverAliases({ id: "u2", mail: "sam@outlook.com", userPrincipalName: "sam@outlook.com", proxyAddresses: null });
+    const aliases = discoverAliases({
+      id: "u2",
+      mail: "sam@outlook.com",
+      userPrincipalName: "sam@outlook.com",
+      proxyAddresses: null,
+    });
     expect(aliases).toEqual([{ address: "sam@outlook.com", isPrimary: true, source: "mail" }]);
   });
 

@@ -23,12 +23,18 @@ export function discoverAliases(me: GraphMe): DiscoveredAlias[] {
   for (const entry of me.proxyAddresses ?? []) {
     const colon = entry.indexOf(":");
     if (colon === -1 || entry.slice(0, colon).toLowerCase() !== "smtp") continue;
-    candidates.push({ address: entry.slice(colon + 1).trim(), isPrimary: entry.startsWith("SMTP:"), source: "proxyAddresses" });
+    candidates.push({
+      address: entry.slice(colon + 1).trim(),
+      isPrimary: entry.startsWith("SMTP:"),
+      source: "proxyAddresses",
+    });
   }
   if (me.mail) candidates.push({ address: me.mail.trim(), isPrimary: false, source: "mail" });
-  for (const other of me.otherMails ?? []) candidates.push({ address: other.trim(), isPrimary: false, source: "otherMails" });
+  for (const other of me.otherMails ?? [])
+    candidates.push({ address: other.trim(), isPrimary: false, source: "otherMails" });
   const upn = me.userPrincipalName?.trim();
-  if (upn && !upn.includes("#EXT#")) candidates.push({ address: upn, isPrimary: false, source: "userPrincipalName" });
+  if (upn && !upn.includes("#EXT#"))
+    candidates.push({ address: upn, isPrimary: false, source: "userPrincipalName" });
 
   const seen = new Map<string, DiscoveredAlias>();
   for (const c of candidates) {

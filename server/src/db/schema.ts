@@ -1,2 +1,4 @@
 // Every table, re-exported from the module that owns it. Drizzle Kit reads this file.
 export * from "../accounts/schema.ts";
+export * from "../channels/schema.ts";
+export * from "../inbox/schema.ts";

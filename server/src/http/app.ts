@@ -3,13 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Auth } from "../accounts/auth.ts";
+import { accountsRoutes } from "../accounts/routes.ts";
+import { channelsRoutes } from "../channels/routes.ts";
 import type { Config } from "../config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import { inboxRoutes } from "../inbox/routes.ts";
 import type { Logger } from "../log.ts";
-import { accountsRoutes } from "../accounts/routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { registerProblemHandler } from "./problem.ts";
@@ -21,6 +24,7 @@ export interface HttpDeps {
   database: Database;
   auth: Auth;
   events: EventBus;
+  secretBox: SecretBox;
 }
 
 export const VITE_DEV_ORIGIN = "http://localhost:5173";
@@ -30,12 +34,12 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    loggerInstance: deps.logger,
+    // Typed as Fastify's base logger so module plugins need not carry pino's logger generic.
+    loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     trustProxy: true,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -45,7 +49,10 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerProblemHandler(app);
   await registerSecurityHeaders(app, { devOrigins });
   await app.register(cookie);
-  registerCsrf(app, { allowedOrigins: [config.publicUrl, ...devOrigins], secureCookies: config.secureCookies });
+  registerCsrf(app, {
+    allowedOrigins: [config.publicUrl, ...devOrigins],
+    secureCookies: config.secureCookies,
+  });
 
   app.get("/healthz", async (_request, reply) => {
     try {
@@ -56,7 +63,20 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(accountsRoutes, { auth: deps.auth, database: deps.database, config, events: deps.events });
+  await app.register(accountsRoutes, {
+    auth: deps.auth,
+    database: deps.database,
+    config,
+    events: deps.events,
+  });
+  await app.register(channelsRoutes, {
+    auth: deps.auth,
+    database: deps.database,
+    config,
+    events: deps.events,
+    secretBox: deps.secretBox,
+  });
+  await app.register(inboxRoutes, { auth: deps.auth, database: deps.database, events: deps.events });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 
   await registerWeb(app);

@@ -59,5 +59,8 @@ function equal(a: string, b: string): boolean {
 }
 
 function csrfError(): AppError {
-  return new AppError("csrf_failed", "This request was refused as a possible cross-site request. Reload the page and try again.");
+  return new AppError(
+    "csrf_failed",
+    "This request was refused as a possible cross-site request. Reload the page and try again.",
+  );
 }

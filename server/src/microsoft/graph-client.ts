@@ -109,7 +109,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!res.ok) return fail(res);
       const json: unknown = await res.json();
       const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new GraphError(res.status, "UnexpectedResponse", `Graph answered ${req.path} in an unexpected shape`);
+      if (!parsed.success)
+        throw new GraphError(
+          res.status,
+          "UnexpectedResponse",
+          `Graph answered ${req.path} in an unexpected shape`,
+        );
       return parsed.data;
     },
     async send(req) {

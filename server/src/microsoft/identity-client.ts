@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { classifyIdentityError, type ClassifiedIdentityError } from "./classify-identity-error.ts";
+import { type ClassifiedIdentityError, classifyIdentityError } from "./classify-identity-error.ts";
 import { OAUTH_SCOPES } from "./scopes.ts";
 
 /**
@@ -87,7 +87,9 @@ export class IdentityError extends Error {
     readonly oauthError: string | undefined,
     readonly status: number | undefined,
   ) {
-    super(`Microsoft identity error ${oauthError ?? status ?? "network"}${classified.aadsts ? ` (AADSTS${classified.aadsts})` : ""}`);
+    super(
+      `Microsoft identity error ${oauthError ?? status ?? "network"}${classified.aadsts ? ` (AADSTS${classified.aadsts})` : ""}`,
+    );
   }
 }
 
@@ -112,7 +114,11 @@ export async function exchangeCode(
   });
 }
 
-export async function refreshTokens(options: TokenClientOptions, app: AppCredentials, refreshToken: string): Promise<TokenSet> {
+export async function refreshTokens(
+  options: TokenClientOptions,
+  app: AppCredentials,
+  refreshToken: string,
+): Promise<TokenSet> {
   return tokenRequest(options, app, {
     grant_type: "refresh_token",
     refresh_token: refreshToken,
@@ -120,17 +126,24 @@ export async function refreshTokens(options: TokenClientOptions, app: AppCredent
   });
 }
 
-async function tokenRequest(options: TokenClientOptions, app: AppCredentials, params: Record<string, string>): Promise<TokenSet> {
+async function tokenRequest(
+  options: TokenClientOptions,
+  app: AppCredentials,
+  params: Record<string, string>,
+): Promise<TokenSet> {
   const now = options.now ?? Date.now;
   const body = new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, ...params });
   let res: Response;
   try {
-    res = await (options.fetch ?? fetch)(`${options.loginUrl}/${encodeURIComponent(app.tenant)}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
+    res = await (options.fetch ?? fetch)(
+      `${options.loginUrl}/${encodeURIComponent(app.tenant)}/oauth2/v2.0/token`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
   } catch {
     throw new IdentityError({ problem: "transient", class: "transient" }, undefined, undefined);
   }
@@ -147,7 +160,8 @@ async function tokenRequest(options: TokenClientOptions, app: AppCredentials, pa
     throw new IdentityError(classified, data?.error, res.status);
   }
   const parsed = tokenResponse.safeParse(json);
-  if (!parsed.success) throw new IdentityError({ problem: "unknown", class: "bug" }, "unexpected_token_response", res.status);
+  if (!parsed.success)
+    throw new IdentityError({ problem: "unknown", class: "bug" }, "unexpected_token_response", res.status);
   const t = parsed.data;
   const idToken = t.id_token ? decodeIdToken(t.id_token) : undefined;
   return {

@@ -14,5 +14,8 @@ export type GraphMe = z.infer<typeof meSchema>;
 
 /** GET /me (User.Read). https://learn.microsoft.com/graph/api/user-get */
 export function fetchMe(graph: GraphClient): Promise<GraphMe> {
-  return graph.request({ path: "/me?$select=id,displayName,mail,userPrincipalName,proxyAddresses,otherMails" }, meSchema);
+  return graph.request(
+    { path: "/me?$select=id,displayName,mail,userPrincipalName,proxyAddresses,otherMails" },
+    meSchema,
+  );
 }

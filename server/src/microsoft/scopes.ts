@@ -8,7 +8,11 @@ export const OAUTH_SCOPES = ["openid", "profile", "email", "offline_access", ...
 
 /** Why each permission is needed, in the seed's words (shown before the user leaves for Microsoft). */
 export const PERMISSION_REASONS: { scope: (typeof MAIL_SCOPES)[number]; label: string; reason: string }[] = [
-  { scope: "Mail.ReadWrite", label: "Read and write emails", reason: "Sync messages and update their status" },
+  {
+    scope: "Mail.ReadWrite",
+    label: "Read and write emails",
+    reason: "Sync messages and update their status",
+  },
   { scope: "Mail.Send", label: "Send emails", reason: "Send replies from Mailroom on your behalf" },
   { scope: "User.Read", label: "Read your profile", reason: "Identify your email address and any aliases" },
 ];

@@ -1,0 +1,92 @@
+import { eq } from "drizzle-orm";
+import type { Config } from "../config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import type { Db } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
+import { IdentityError, refreshTokens } from "../microsoft/identity-client.ts";
+import { type ChannelRow, saveTokens } from "./channel-store.ts";
+import { byocApp, findOrgCredentials, platformApp } from "./credentials.ts";
+import { channels } from "./schema.ts";
+
+/** Refresh this long before the access token expires. */
+const EARLY_MS = 5 * 60 * 1000;
+
+export interface AccessTokenDeps {
+  config: Config;
+  db: Db;
+  box: SecretBox;
+  events: EventBus;
+}
+
+/** Raised when Microsoft no longer accepts the channel's grant: the channel now needs reauth. */
+export class ChannelNeedsReauth extends AppError {
+  constructor(readonly reason: string) {
+    super("conflict", "This channel needs to be reconnected to Microsoft");
+  }
+}
+
+/**
+ * A token source for one channel's Graph client: the stored access token while it is fresh,
+ * else a refresh grant (the rotated refresh token is saved at once). A refusal that only a person
+ * can fix marks the channel `needs_reauth` with the reason, and tells the org.
+ */
+export function channelAccessToken(deps: AccessTokenDeps, channel: ChannelRow) {
+  let current = channel;
+  return async (forceRefresh: boolean): Promise<string> => {
+    const now = Date.now();
+    if (
+      !forceRefresh &&
+      current.accessTokenSealed &&
+      current.accessTokenExpiresAt &&
+      current.accessTokenExpiresAt.getTime() - EARLY_MS > now
+    ) {
+      return deps.box.open(current.accessTokenSealed, `channel:${current.id}:access_token`);
+    }
+    const [fresh] = await deps.db.select().from(channels).where(eq(channels.id, current.id)).limit(1);
+    if (!fresh?.refreshTokenSealed || fresh.status !== "connected")
+      throw new ChannelNeedsReauth(fresh?.statusReason ?? "disconnected");
+    current = fresh;
+    const app = fresh.credentialSource === "platform" ? platformApp(deps.config) : await byocFor(deps, fresh);
+    if (!app) return markNeedsReauth(deps, fresh, "credentials_missing");
+    try {
+      const tokens = await refreshTokens(
+        { loginUrl: deps.config.microsoft.loginUrl },
+        app,
+        deps.box.open(fresh.refreshTokenSealed, `channel:${fresh.id}:refresh_token`),
+      );
+      await saveTokens(deps.db, deps.box, fresh.id, tokens);
+      const [saved] = await deps.db.select().from(channels).where(eq(channels.id, fresh.id)).limit(1);
+      current = saved ?? fresh;
+      return tokens.accessToken;
+    } catch (err) {
+      if (
+        err instanceof IdentityError &&
+        (err.classified.class === "reauth" || err.classified.class === "config")
+      ) {
+        return markNeedsReauth(deps, fresh, err.classified.problem);
+      }
+      throw err;
+    }
+  };
+}
+
+async function byocFor(deps: AccessTokenDeps, channel: ChannelRow) {
+  const row = await findOrgCredentials(deps.db, channel.orgId);
+  return row && row.id === channel.credentialsId ? byocApp(deps.box, row) : undefined;
+}
+
+async function markNeedsReauth(deps: AccessTokenDeps, channel: ChannelRow, reason: string): Promise<never> {
+  await deps.db
+    .update(channels)
+    .set({
+      status: "needs_reauth",
+      statusReason: reason,
+      statusChangedAt: new Date(),
+      accessTokenSealed: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(channels.id, channel.id));
+  await deps.events.publish(channel.orgId, { type: "channels.updated", data: { channelId: channel.id } });
+  throw new ChannelNeedsReauth(reason);
+}

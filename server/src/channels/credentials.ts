@@ -1,0 +1,131 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Config } from "../config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import type { Db } from "../db/client.ts";
+import { AppError, conflict } from "../errors.ts";
+import type { AppCredentials } from "../microsoft/identity-client.ts";
+import { channels, microsoftCredentials } from "./schema.ts";
+
+export type CredentialsRow = typeof microsoftCredentials.$inferSelect;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const credentialsInput = z.object({
+  clientId: z
+    .string()
+    .trim()
+    .regex(GUID, "Paste the Application (client) ID from the app's Overview page: a GUID like 1b2c3d4e-…"),
+  clientSecret: z
+    .string()
+    .trim()
+    .min(1, "Paste the client secret's Value")
+    .max(512)
+    .refine((s) => !GUID.test(s), {
+      message:
+        "This looks like the secret's ID. Paste its Value instead (shown once, when you created the secret).",
+    }),
+  tenant: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(/^[A-Za-z0-9.-]*$/, "Use the Directory (tenant) ID or a domain like contoso.onmicrosoft.com")
+    .optional()
+    .transform((t) => (t ? t : "common")),
+  redirectUriConfirmed: z.literal(true, {
+    message: "Confirm that you added this redirect URI to your app registration",
+  }),
+});
+export type CredentialsInput = z.infer<typeof credentialsInput>;
+
+/** As Azure shows secrets after creation: the first three characters, the rest hidden. */
+export function secretHint(secret: string): string {
+  return `${secret.slice(0, 3)}${"•".repeat(8)}`;
+}
+
+export async function findOrgCredentials(db: Db, orgId: string): Promise<CredentialsRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(microsoftCredentials)
+    .where(eq(microsoftCredentials.orgId, orgId))
+    .limit(1);
+  return row;
+}
+
+/** Creates or replaces the org's BYOC credentials; the secret is sealed to this row. */
+export async function saveOrgCredentials(
+  db: Db,
+  box: SecretBox,
+  orgId: string,
+  userId: string,
+  input: CredentialsInput,
+): Promise<CredentialsRow> {
+  const existing = await findOrgCredentials(db, orgId);
+  const now = new Date();
+  if (existing) {
+    const [row] = await db
+      .update(microsoftCredentials)
+      .set({
+        clientId: input.clientId,
+        clientSecretSealed: box.seal(input.clientSecret, `ms-credentials:${existing.id}`),
+        secretHint: secretHint(input.clientSecret),
+        tenant: input.tenant,
+        secretUpdatedAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(microsoftCredentials.id, existing.id), eq(microsoftCredentials.orgId, orgId)))
+      .returning();
+    return row!;
+  }
+  const id = crypto.randomUUID();
+  const [row] = await db
+    .insert(microsoftCredentials)
+    .values({
+      id,
+      orgId,
+      clientId: input.clientId,
+      clientSecretSealed: box.seal(input.clientSecret, `ms-credentials:${id}`),
+      secretHint: secretHint(input.clientSecret),
+      tenant: input.tenant,
+      createdBy: userId,
+    })
+    .onConflictDoNothing()
+    .returning();
+  // Two admins saving at once: the second one updates what the first created.
+  return row ?? saveOrgCredentials(db, box, orgId, userId, input);
+}
+
+/** Removes the org's credentials unless a channel still uses them. */
+export async function deleteOrgCredentials(db: Db, orgId: string): Promise<void> {
+  const existing = await findOrgCredentials(db, orgId);
+  if (!existing) throw new AppError("not_found", "There are no Microsoft app credentials to remove");
+  const users = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(eq(channels.orgId, orgId), eq(channels.credentialsId, existing.id)))
+    .limit(1);
+  if (users.length)
+    throw conflict("These credentials are used by connected channels. Disconnect them first.");
+  await db
+    .delete(microsoftCredentials)
+    .where(and(eq(microsoftCredentials.id, existing.id), eq(microsoftCredentials.orgId, orgId)));
+}
+
+/** The platform app from the operator's configuration, if there is one. */
+export function platformApp(config: Config): AppCredentials | undefined {
+  const { clientId, clientSecret } = config.microsoft;
+  return clientId && clientSecret ? { clientId, clientSecret, tenant: "common" } : undefined;
+}
+
+export function byocApp(box: SecretBox, row: CredentialsRow): AppCredentials {
+  return {
+    clientId: row.clientId,
+    clientSecret: box.open(row.clientSecretSealed, `ms-credentials:${row.id}`),
+    tenant: row.tenant,
+  };
+}
+
+/** The redirect URI to register in Azure, derived from PUBLIC_URL. */
+export function redirectUri(config: Config): string {
+  return `${config.publicUrl}/api/outlook/oauth2/callback`;
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Auth } from "../accounts/auth.ts";
+import type { Config } from "../config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import type { Database } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import { channelRoutes } from "./channel-routes.ts";
+import { connectRoutes } from "./connect-routes.ts";
+import { credentialsRoutes } from "./credentials-routes.ts";
+
+export interface ChannelsOptions {
+  auth: Auth;
+  database: Database;
+  config: Config;
+  events: EventBus;
+  secretBox: SecretBox;
+}
+
+/** Outlook channels over HTTP: connecting (OAuth), BYOC credentials, channel settings and aliases. */
+export const channelsRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, options) => {
+  await app.register(connectRoutes, options);
+  await app.register(credentialsRoutes, options);
+  await app.register(channelRoutes, options);
+};

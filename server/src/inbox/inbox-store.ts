@@ -1,0 +1,119 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Role } from "../accounts/roles.ts";
+import { member, user } from "../accounts/schema.ts";
+import { channels } from "../channels/schema.ts";
+import type { Db } from "../db/client.ts";
+import { conflict, notFound } from "../errors.ts";
+import { ensureDefaultInbox } from "./default-inbox.ts";
+import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
+
+export const INBOX_COLORS = ["blue", "green", "orange", "purple", "red", "teal", "gray", "pink"] as const;
+export type InboxRow = typeof inboxes.$inferSelect;
+
+export interface InboxView {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  visibility: string;
+  isDefault: boolean;
+  channels: { id: string; email: string }[];
+  members: { userId: string; name: string; email: string }[];
+}
+
+/** Inboxes the viewer may see: all for owners/admins, else org-wide ones and those they belong to. */
+export async function listInboxes(
+  db: Db,
+  orgId: string,
+  viewer: { userId: string; role: Role },
+): Promise<InboxView[]> {
+  await ensureDefaultInbox(db, orgId);
+  const rows = await db
+    .select()
+    .from(inboxes)
+    .where(eq(inboxes.orgId, orgId))
+    .orderBy(sql`${inboxes.isDefault} desc`, asc(inboxes.name));
+  const views = await hydrate(db, orgId, rows);
+  if (viewer.role === "owner" || viewer.role === "admin") return views;
+  return views.filter((v) => v.visibility === "org" || v.members.some((m) => m.userId === viewer.userId));
+}
+
+export async function findInbox(db: Db, orgId: string, inboxId: string): Promise<InboxRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(inboxId)) throw notFound("Inbox");
+  const [row] = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.id, inboxId), eq(inboxes.orgId, orgId)))
+    .limit(1);
+  if (!row) throw notFound("Inbox");
+  return row;
+}
+
+export async function inboxView(db: Db, orgId: string, row: InboxRow): Promise<InboxView> {
+  const [view] = await hydrate(db, orgId, [row]);
+  return view!;
+}
+
+async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxView[]> {
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return [];
+  const [links, people] = await Promise.all([
+    db
+      .select({ inboxId: inboxChannels.inboxId, id: channels.id, email: channels.email })
+      .from(inboxChannels)
+      .innerJoin(channels, eq(channels.id, inboxChannels.channelId))
+      .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids)))
+      .orderBy(asc(channels.email)),
+    db
+      .select({ inboxId: inboxMembers.inboxId, userId: user.id, name: user.name, email: user.email })
+      .from(inboxMembers)
+      .innerJoin(user, eq(user.id, inboxMembers.userId))
+      .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids)))
+      .orderBy(asc(user.name)),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    color: r.color,
+    visibility: r.visibility,
+    isDefault: r.isDefault,
+    channels: links.filter((l) => l.inboxId === r.id).map(({ id, email }) => ({ id, email })),
+    members: people
+      .filter((p) => p.inboxId === r.id)
+      .map(({ userId, name, email }) => ({ userId, name, email })),
+  }));
+}
+
+/** Replaces a restricted inbox's member list; every id must be a member of the org. */
+export async function setInboxMembers(
+  db: Db,
+  orgId: string,
+  inboxId: string,
+  userIds: string[],
+): Promise<void> {
+  const unique = [...new Set(userIds)];
+  if (unique.length) {
+    const found = await db
+      .select({ userId: member.userId })
+      .from(member)
+      .where(and(eq(member.organizationId, orgId), inArray(member.userId, unique)));
+    if (found.length !== unique.length) throw notFound("Member");
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .delete(inboxMembers)
+      .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.orgId, orgId)));
+    if (unique.length)
+      await tx.insert(inboxMembers).values(unique.map((userId) => ({ inboxId, userId, orgId })));
+  });
+}
+
+/** Postgres unique violation on the (org, lower(name)) index → a friendly 409. */
+export function duplicateName(err: unknown): never {
+  const code =
+    (err as { code?: string; cause?: { code?: string } }).code ??
+    (err as { cause?: { code?: string } }).cause?.code;
+  if (code === "23505") throw conflict("An inbox with this name already exists");
+  throw err;
+}

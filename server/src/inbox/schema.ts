@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { organization, user } from "../accounts/schema.ts";
+import { channels } from "../channels/schema.ts";
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** A shared inbox: what agents work in. Channels feed it; visibility decides who sees it. */
+export const inboxes = pgTable(
+  "inboxes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** One of the palette names the UI offers (validated in the API). */
+    color: text("color").notNull().default("blue"),
+    /** org = everyone in the organisation; restricted = listed members (and owners/admins). */
+    visibility: text("visibility").notNull().default("org"),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: at("created_at").defaultNow().notNull(),
+    updatedAt: at("updated_at").defaultNow().notNull(),
+  },
+  (t) => [
+    index("inboxes_org_idx").on(t.orgId),
+    uniqueIndex("inboxes_org_name_uidx").on(t.orgId, sql`lower(${t.name})`),
+    // At most one default inbox per org, even when two connects race to create it.
+    uniqueIndex("inboxes_org_default_uidx").on(t.orgId).where(sql`${t.isDefault}`),
+  ],
+);
+
+export const inboxMembers = pgTable(
+  "inbox_members",
+  {
+    inboxId: uuid("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.userId] })],
+);
+
+export const inboxChannels = pgTable(
+  "inbox_channels",
+  {
+    inboxId: uuid("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    createdAt: at("created_at").defaultNow().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.inboxId, t.channelId] }),
+    index("inbox_channels_channel_idx").on(t.channelId),
+  ],
+);
