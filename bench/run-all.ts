@@ -23,13 +23,17 @@ for (const file of files) {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const lines = run.stdout.trim().split("\n").filter((l) => l.startsWith("{"));
+  const lines = run.stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"));
   for (const line of lines) {
     const parsed = JSON.parse(line) as { met?: boolean };
     results.push({ file, met: parsed.met, line });
     console.log(line);
   }
-  if (run.status !== 0) results.push({ file, met: false, line: `{"file":"${file}","error":"exit ${run.status}"}` });
+  if (run.status !== 0)
+    results.push({ file, met: false, line: `{"file":"${file}","error":"exit ${run.status}"}` });
 }
 
 const missed = results.filter((r) => r.met === false);
