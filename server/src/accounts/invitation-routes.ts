@@ -1,0 +1,120 @@
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { AppError, conflict, notFound } from "../errors.ts";
+import type { Auth } from "./auth.ts";
+import { callAuth } from "./auth-errors.ts";
+import { toFetchHeaders } from "./fetch-headers.ts";
+import { acceptRefusal } from "./invitation-policy.ts";
+import {
+  findInvitation,
+  findOpenInvitationsFor,
+  findOrgInvitation,
+  type InvitationRecord,
+  listOpenInvitations,
+  toInvitationView,
+} from "./invitations.ts";
+import { isMemberByEmail } from "./members.ts";
+import { publishMembersUpdated } from "./members-updated.ts";
+import { findMembership } from "./orgs.ts";
+import { INVITABLE_ROLES, MANAGER_ROLES } from "./roles.ts";
+import type { AccountsOptions } from "./routes-options.ts";
+import { requireMember, requireUser } from "./session.ts";
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const inviteBody = z.object({
+  email: z
+    .string({ error: "Enter an email address" })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email("Enter a valid email address")),
+  role: z.enum(INVITABLE_ROLES, { error: "Choose admin or member" }),
+});
+
+/** Invitations: managed by owners and admins of the active org, opened and accepted by invitees. */
+export const invitationRoutes: FastifyPluginAsync<AccountsOptions> = async (
+  app,
+  { auth, database, config, events },
+) => {
+  const { db } = database;
+  const view = (record: InvitationRecord) => toInvitationView(record, config.publicUrl);
+
+  app.get("/api/org/invitations", async (request) => {
+    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+    return { invitations: (await listOpenInvitations(db, me.orgId)).map(view) };
+  });
+
+  app.post("/api/org/invitations", async (request, reply) => {
+    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+    const { email, role } = inviteBody.parse(request.body);
+    if (await isMemberByEmail(db, me.orgId, email))
+      throw conflict(`${email} is already a member of ${me.orgName}`);
+    const open = await findOpenInvitationsFor(db, me.orgId, email);
+    // A second click on "Invite" gets the same invitation (and link) back.
+    const same = open.find((i) => i.status === "pending" && i.role === role);
+    if (same) return reply.status(200).send({ invitation: view(same) });
+    // An expired one, or one for another role, gives way to the new invitation.
+    for (const old of open) await cancel(auth, request, old.id);
+    const created = await callAuth(() =>
+      auth.api.createInvitation({
+        headers: toFetchHeaders(request.headers),
+        body: { email, role, organizationId: me.orgId },
+      }),
+    );
+    const record = await findOrgInvitation(db, me.orgId, created.id);
+    if (!record) throw notFound("Invitation");
+    await publishMembersUpdated(events, me.orgId, request.log);
+    return reply.status(201).send({ invitation: view(record) });
+  });
+
+  app.delete("/api/org/invitations/:id", async (request) => {
+    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+    const { id } = idParams.parse(request.params);
+    const found = await findOrgInvitation(db, me.orgId, id);
+    if (!found) throw notFound("Invitation");
+    if (found.status === "accepted")
+      throw conflict("This invitation was already accepted — remove the member instead");
+    if (found.status === "pending" || found.status === "expired") {
+      await cancel(auth, request, id);
+      await publishMembersUpdated(events, me.orgId, request.log);
+    }
+    const cancelled = await findOrgInvitation(db, me.orgId, id);
+    return { invitation: view(cancelled ?? found) };
+  });
+
+  app.get("/api/invitations/:id", async (request) => {
+    await requireUser(request, auth);
+    const { id } = idParams.parse(request.params);
+    const found = await findInvitation(db, id);
+    if (!found) throw invitationNotFound();
+    const { orgName, inviterName, email, role, status } = found;
+    return { id, orgName, inviterName, email, role, status };
+  });
+
+  app.post("/api/invitations/:id/accept", async (request) => {
+    const user = await requireUser(request, auth);
+    const { id } = idParams.parse(request.params);
+    const found = await findInvitation(db, id);
+    if (!found) throw invitationNotFound();
+    const refusal = acceptRefusal(found, user.email);
+    if (refusal) throw refusal;
+    if (await findMembership(db, user.userId, found.orgId))
+      throw conflict(`You're already a member of ${found.orgName}`);
+    await callAuth(() =>
+      auth.api.acceptInvitation({ headers: toFetchHeaders(request.headers), body: { invitationId: id } }),
+    );
+    const membership = await findMembership(db, user.userId, found.orgId);
+    if (!membership) throw invitationNotFound();
+    await publishMembersUpdated(events, found.orgId, request.log);
+    return { org: membership.org };
+  });
+};
+
+function invitationNotFound(): AppError {
+  return new AppError("not_found", "This invitation doesn't exist — check the link or ask for a new one");
+}
+
+async function cancel(auth: Auth, request: FastifyRequest, invitationId: string): Promise<void> {
+  await callAuth(() =>
+    auth.api.cancelInvitation({ headers: toFetchHeaders(request.headers), body: { invitationId } }),
+  );
+}
