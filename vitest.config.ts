@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ["server/test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: process.env.CI_JSON_REPORT ? ["default", ["json", { outputFile: process.env.CI_JSON_REPORT }]] : ["default"],
+    reporters: process.env.CI_JSON_REPORT
+      ? ["default", ["json", { outputFile: process.env.CI_JSON_REPORT }]]
+      : ["default"],
   },
 });

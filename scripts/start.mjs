@@ -20,7 +20,9 @@ installIfStale();
 if (!dev) buildWebIfStale();
 
 const children = new Set();
-const useEmulator = env.EMULATOR ? /^(1|true|yes)$/i.test(env.EMULATOR) : !(env.MICROSOFT_LOGIN_URL || env.MICROSOFT_GRAPH_URL || env.MICROSOFT_CLIENT_ID);
+const useEmulator = env.EMULATOR
+  ? /^(1|true|yes)$/i.test(env.EMULATOR)
+  : !(env.MICROSOFT_LOGIN_URL || env.MICROSOFT_GRAPH_URL || env.MICROSOFT_CLIENT_ID);
 if (useEmulator) await startEmulator();
 startServer();
 if (dev) run("web", "npm", ["run", "dev", "-w", "web"]);
@@ -70,7 +72,11 @@ function buildWebIfStale() {
 }
 
 function run(name, command, args, extraEnv = {}) {
-  const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.add(child);
   child.on("exit", (code, signal) => {
     children.delete(child);
@@ -130,9 +136,14 @@ function readJsonLine(stream) {
 }
 
 function startServer() {
-  const child = run("server", process.execPath, ["--import", "tsx", ...(dev ? ["--watch"] : []), "server/src/main.ts"], {
-    ...(dev ? { WEB_DEV: "true", NODE_ENV: "development" } : {}),
-  });
+  const child = run(
+    "server",
+    process.execPath,
+    ["--import", "tsx", ...(dev ? ["--watch"] : []), "server/src/main.ts"],
+    {
+      ...(dev ? { WEB_DEV: "true", NODE_ENV: "development" } : {}),
+    },
+  );
   const url = env.PUBLIC_URL || `http://localhost:${port}`;
   let announced = false;
   child.stdout.setEncoding("utf8");

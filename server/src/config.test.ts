@@ -30,13 +30,21 @@ describe("config", () => {
   });
 
   it("points Microsoft endpoints at the emulator when told to", () => {
-    const c = loadConfig({ MICROSOFT_LOGIN_URL: "https://localhost:4443/", MICROSOFT_GRAPH_URL: "https://localhost:4443" });
+    const c = loadConfig({
+      MICROSOFT_LOGIN_URL: "https://localhost:4443/",
+      MICROSOFT_GRAPH_URL: "https://localhost:4443",
+    });
     expect(c.microsoft.loginUrl).toBe("https://localhost:4443");
     expect(c.microsoft.graphUrl).toBe("https://localhost:4443");
   });
 
   it("treats empty variables as unset", () => {
-    const c = loadConfig({ DATABASE_URL: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", PUBLIC_URL: "" });
+    const c = loadConfig({
+      DATABASE_URL: "",
+      MICROSOFT_CLIENT_ID: "",
+      MICROSOFT_CLIENT_SECRET: "",
+      PUBLIC_URL: "",
+    });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.microsoft.clientId).toBeUndefined();
   });
@@ -56,16 +64,41 @@ describe("config", () => {
 
   it("requires the platform client id and secret together", () => {
     expect(() => loadConfig({ MICROSOFT_CLIENT_ID: "abc" })).toThrow(/set together/);
-    expect(loadConfig({ MICROSOFT_CLIENT_ID: "abc", MICROSOFT_CLIENT_SECRET: "s" }).microsoft.clientId).toBe("abc");
+    expect(loadConfig({ MICROSOFT_CLIENT_ID: "abc", MICROSOFT_CLIENT_SECRET: "s" }).microsoft.clientId).toBe(
+      "abc",
+    );
   });
 
   it("accepts the scale-out roles and a postgres URL", () => {
-    const c = loadConfig({ ROLE: "worker", DATABASE_URL: "postgres://u:p@db:5432/mailroom", MAILROOM_SECRET_KEY: "k" });
+    const c = loadConfig({
+      ROLE: "worker",
+      DATABASE_URL: "postgres://u:p@db:5432/mailroom",
+      MAILROOM_SECRET_KEY: "k",
+    });
     expect(c.role).toBe("worker");
     expect(c.databaseUrl).toBe("postgres://u:p@db:5432/mailroom");
   });
 
   it("requires a shared secret key on Postgres, where several processes must agree on it", () => {
-    expect(() => loadConfig({ DATABASE_URL: "postgres://db/mailroom" })).toThrow(/MAILROOM_SECRET_KEY is required/);
+    expect(() => loadConfig({ DATABASE_URL: "postgres://db/mailroom" })).toThrow(
+      /MAILROOM_SECRET_KEY is required/,
+    );
+  });
+
+  it("trusts no proxy by default, so X-Forwarded-For can't dodge the login rate limit", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8" }).trustProxy).toEqual([
+      "127.0.0.1",
+      "10.0.0.0/8",
+    ]);
+  });
+
+  it("allows Vite's origin only in dev", () => {
+    expect(loadConfig({}).allowedOrigins).toEqual(["http://localhost:3000"]);
+    expect(loadConfig({ WEB_DEV: "true" }).allowedOrigins).toEqual([
+      "http://localhost:3000",
+      "http://localhost:5173",
+    ]);
   });
 });

@@ -44,6 +44,12 @@ export const envSchema = z.object({
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Seconds to let in-flight requests and jobs finish on SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  /**
+   * Which proxies may set X-Forwarded-For (the client IP used for login rate limiting):
+   * "false" (default: trust no one), "true" (any — only behind a proxy that strips it), or a
+   * comma-separated list of addresses/CIDRs such as "127.0.0.1,10.0.0.0/8".
+   */
+  TRUST_PROXY: z.string().default("false"),
   /** Serve the SPA through Vite's dev server with hot reload (npm run dev). */
   WEB_DEV: z.preprocess(emptyToUndefined, booleanish.default(false)),
 });
@@ -71,7 +77,12 @@ export interface Config {
   loginRateLimit: { max: number; windowSeconds: number };
   shutdownGraceSeconds: number;
   webDev: boolean;
+  /** Origins browsers may send state-changing requests from: PUBLIC_URL's, plus Vite's in dev. */
+  allowedOrigins: string[];
+  trustProxy: boolean | string[];
 }
+
+export const VITE_DEV_ORIGIN = "http://localhost:5173";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -121,7 +132,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     webDev: e.WEB_DEV,
+    allowedOrigins: [new URL(publicUrl).origin, ...(e.WEB_DEV ? [VITE_DEV_ORIGIN] : [])],
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(value: string): boolean | string[] {
+  if (value === "true") return true;
+  if (value === "false" || value === "") return false;
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function stripTrailingSlash(url: string): string {

@@ -58,7 +58,7 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const testDb = await createTestDatabase();
   const database = await testDb.open();
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     NODE_ENV: "test",
@@ -113,6 +113,9 @@ export class TestClient {
   post<T = unknown>(pathname: string, body?: unknown, init: RequestInit = {}) {
     return this.request<T>("POST", pathname, body, init);
   }
+  put<T = unknown>(pathname: string, body?: unknown, init: RequestInit = {}) {
+    return this.request<T>("PUT", pathname, body, init);
+  }
   patch<T = unknown>(pathname: string, body?: unknown, init: RequestInit = {}) {
     return this.request<T>("PATCH", pathname, body, init);
   }
@@ -125,7 +128,12 @@ export class TestClient {
     if (!this.cookies.has("mailroom_csrf")) await this.get("/healthz");
   }
 
-  async request<T>(method: string, pathname: string, body?: unknown, init: RequestInit = {}): Promise<TestResponse<T>> {
+  async request<T>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    init: RequestInit = {},
+  ): Promise<TestResponse<T>> {
     if (method !== "GET") await this.prime();
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));

@@ -21,8 +21,6 @@ export const CLIENT_IP_HEADER = "x-mailroom-client-ip";
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 export const INVITATION_DAYS = 7;
-/** Vite's dev server (WEB_DEV); the same origin http/app.ts allows, kept here so accounts/ never imports http/. */
-const WEB_DEV_ORIGIN = "http://localhost:5173";
 const DAY_SECONDS = 24 * 60 * 60;
 
 /**
@@ -38,7 +36,7 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     baseURL: config.publicUrl,
     basePath: AUTH_BASE_PATH,
     secret: deriveAuthSecret(loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir })),
-    trustedOrigins: [config.publicUrl, ...(config.webDev ? [WEB_DEV_ORIGIN] : [])],
+    trustedOrigins: config.allowedOrigins,
     database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
     emailAndPassword: {
       enabled: true,

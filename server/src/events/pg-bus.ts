@@ -44,12 +44,13 @@ export async function createPgEventBus(database: Database, logger: Logger): Prom
     async publish(orgId, event) {
       const payload = JSON.stringify({ orgId, type: event.type, data: event.data });
       if (Buffer.byteLength(payload) > MAX_PAYLOAD) throw new Error(`Live event ${event.type} is too large`);
-      if (database.kind === "pglite") await database.pglite!.query("select pg_notify($1, $2)", [CHANNEL, payload]);
+      if (database.kind === "pglite")
+        await database.pglite!.query("select pg_notify($1, $2)", [CHANNEL, payload]);
       else await database.pool!.query("select pg_notify($1, $2)", [CHANNEL, payload]);
     },
     subscribe(orgId, listener) {
-      let set = listeners.get(orgId);
-      if (!set) listeners.set(orgId, (set = new Set()));
+      const set = listeners.get(orgId) ?? new Set<(event: LiveEvent) => void>();
+      listeners.set(orgId, set);
       set.add(listener);
       return () => {
         set.delete(listener);

@@ -27,7 +27,6 @@ export interface HttpDeps {
   secretBox: SecretBox;
 }
 
-export const VITE_DEV_ORIGIN = "http://localhost:5173";
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
 
 /** Builds the Fastify app: cross-cutting plugins first, then each module's routes. */
@@ -38,19 +37,19 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
 
-  const devOrigins = config.webDev ? [VITE_DEV_ORIGIN] : [];
+  const devOrigins = config.allowedOrigins.filter((o) => o !== new URL(config.publicUrl).origin);
   registerProblemHandler(app);
   await registerSecurityHeaders(app, { devOrigins });
   await app.register(cookie);
   registerCsrf(app, {
-    allowedOrigins: [config.publicUrl, ...devOrigins],
+    allowedOrigins: config.allowedOrigins,
     secureCookies: config.secureCookies,
   });
 
