@@ -48,7 +48,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = "Resource") => new AppError("not_found", `${what} not found`);
-export const forbidden = (message = "You don't have permission to do that") => new AppError("forbidden", message);
+export const forbidden = (message = "You don't have permission to do that") =>
+  new AppError("forbidden", message);
 export const unauthenticated = () => new AppError("unauthenticated", "Please log in");
 export const conflict = (message: string) => new AppError("conflict", message);
 export const badRequest = (message: string, fields?: FieldIssue[]) =>

@@ -22,10 +22,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (++signals > 1) process.exit(130); // a second Ctrl-C means now
     logger.info({ signal }, "shutting down: finishing in-flight requests and jobs");
-    const timer = setTimeout(() => {
-      logger.error("shutdown took too long; exiting");
-      process.exit(1);
-    }, (config.shutdownGraceSeconds + 10) * 1000);
+    const timer = setTimeout(
+      () => {
+        logger.error("shutdown took too long; exiting");
+        process.exit(1);
+      },
+      (config.shutdownGraceSeconds + 10) * 1000,
+    );
     timer.unref();
     mailroom.close().then(
       () => process.exit(0),

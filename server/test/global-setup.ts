@@ -42,7 +42,9 @@ export default async function setup(project: TestProject) {
   return () => fs.rmSync(root, { recursive: true, force: true });
 }
 
-export type DbTemplate = { kind: "pglite"; dir: string } | { kind: "postgres"; url: string; template: string };
+export type DbTemplate =
+  | { kind: "pglite"; dir: string }
+  | { kind: "postgres"; url: string; template: string };
 
 declare module "vitest" {
   export interface ProvidedContext {

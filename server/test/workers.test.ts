@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../src/db/client.ts";
 import { createJobQueue, type JobQueue } from "../src/jobs/queue.ts";
 import { createLogger } from "../src/log.ts";
@@ -57,7 +56,11 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("two worker processes o
 
   afterAll(async () => {
     for (const w of workers) w.process.kill("SIGTERM");
-    await Promise.all(workers.map((w) => new Promise((r) => (w.process.exitCode !== null ? r(null) : w.process.once("exit", r)))));
+    await Promise.all(
+      workers.map(
+        (w) => new Promise((r) => (w.process.exitCode !== null ? r(null) : w.process.once("exit", r))),
+      ),
+    );
     await queue?.stop(1);
     await database?.close();
     await testDb?.drop();
@@ -65,13 +68,16 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("two worker processes o
 
   it("shares the jobs between them, each job done exactly once", async () => {
     const sent: string[] = [];
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 20; i++) {
       const id = await queue.send(JOB, { reason: `test ${i}` });
       if (id) sent.push(id);
     }
-    expect(sent).toHaveLength(40);
+    expect(sent).toHaveLength(20);
     const done = () => workers.flatMap((w) => w.doneJobIds);
-    await waitFor(() => sent.every((id) => done().includes(id)), { timeoutMs: 60_000, what: "all 40 jobs to be done" });
+    await waitFor(() => sent.every((id) => done().includes(id)), {
+      timeoutMs: 60_000,
+      what: "all 20 jobs to be done",
+    });
     const ours = done().filter((id) => sent.includes(id));
     expect(new Set(ours).size).toBe(ours.length); // nothing done twice
     for (const w of workers) expect(w.doneJobIds.filter((id) => sent.includes(id)).length).toBeGreaterThan(0);

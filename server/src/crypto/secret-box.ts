@@ -61,7 +61,9 @@ export function createSecretBox(keys: SecretKey[]): SecretBox {
         const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
         decipher.setAAD(Buffer.from(context, "utf8"));
         decipher.setAuthTag(Buffer.from(tag, "base64url"));
-        return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString(
+          "utf8",
+        );
       } catch {
         throw new SecretBoxError("Sealed value failed authentication (tampered, wrong key or wrong context)");
       }
@@ -81,10 +83,13 @@ export function parseSecretKeys(value: string): SecretKey[] {
   if (entries.length === 0) throw new SecretBoxError("MAILROOM_SECRET_KEY is empty");
   return entries.map((entry, i) => {
     const colon = entry.indexOf(":");
-    const [id, encoded] = colon === -1 ? [i === 0 ? "k1" : `k${i + 1}`, entry] : [entry.slice(0, colon), entry.slice(colon + 1)];
+    const [id, encoded] =
+      colon === -1 ? [i === 0 ? "k1" : `k${i + 1}`, entry] : [entry.slice(0, colon), entry.slice(colon + 1)];
     const key = Buffer.from(encoded, "base64");
     if (key.length !== KEY_BYTES) {
-      throw new SecretBoxError(`MAILROOM_SECRET_KEY key "${id}" must be ${KEY_BYTES} bytes of base64 (openssl rand -base64 32)`);
+      throw new SecretBoxError(
+        `MAILROOM_SECRET_KEY key "${id}" must be ${KEY_BYTES} bytes of base64 (openssl rand -base64 32)`,
+      );
     }
     return { id, key };
   });

@@ -19,25 +19,40 @@ export interface JobDefinition<T extends object = object> {
 
 export interface JobQueue {
   boss: PgBoss;
-  send<T extends object>(name: string, data: T, options?: { singletonKey?: string; startAfterSeconds?: number }): Promise<string | null>;
+  send<T extends object>(
+    name: string,
+    data: T,
+    options?: { singletonKey?: string; startAfterSeconds?: number },
+  ): Promise<string | null>;
   /** Starts working every registered job (worker role). */
   work(definitions: JobDefinition[]): Promise<void>;
   /** Stops taking new jobs and waits up to `graceSeconds` for running ones. */
   stop(graceSeconds: number): Promise<void>;
 }
 
-export async function createJobQueue(database: Database, logger: Logger, definitions: JobDefinition[]): Promise<JobQueue> {
+export async function createJobQueue(
+  database: Database,
+  logger: Logger,
+  definitions: JobDefinition[],
+): Promise<JobQueue> {
   const boss =
     database.kind === "pglite"
-      ? new PgBoss({ db: fromPglite(database.pglite!), backend: "pglite", schema: "pgboss" })
-      : new PgBoss({ connectionString: database.url!, max: 4, schema: "pgboss" });
+      ? new PgBoss({
+          db: fromPglite(database.pglite!),
+          backend: "pglite",
+          schema: "pgboss",
+          useListenNotify: true,
+        })
+      : new PgBoss({ connectionString: database.url!, max: 4, schema: "pgboss", useListenNotify: true });
   boss.on("error", (err: unknown) => logger.error({ err }, "job queue error"));
   await boss.start();
   for (const def of definitions) {
-    await boss.createQueue(def.name, { retryLimit: def.retryLimit ?? 5, retryBackoff: true }).catch((err: unknown) => {
-      // createQueue is idempotent in practice; a race between two starting processes is harmless.
-      logger.debug({ err, queue: def.name }, "createQueue");
-    });
+    await boss
+      .createQueue(def.name, { retryLimit: def.retryLimit ?? 5, retryBackoff: true })
+      .catch((err: unknown) => {
+        // createQueue is idempotent in practice; a race between two starting processes is harmless.
+        logger.debug({ err, queue: def.name }, "createQueue");
+      });
     if (def.schedule) await boss.schedule(def.name, def.schedule, {});
   }
 
@@ -50,14 +65,22 @@ export async function createJobQueue(database: Database, logger: Logger, definit
       }),
     async work(defs) {
       for (const def of defs) {
-        await boss.work<object>(def.name, { localConcurrency: def.concurrency ?? 1 }, async (jobs) => {
-          for (const job of jobs) {
-            const log = logger.child({ job: def.name, jobId: job.id });
-            log.debug("job started");
-            await def.handler(job.data, { jobId: job.id });
-            log.debug("job done");
-          }
-        });
+        await boss.work<object>(
+          def.name,
+          {
+            localConcurrency: def.concurrency ?? 1,
+            pollingIntervalSeconds: 1,
+            notifyPollingIntervalSeconds: 10,
+          },
+          async (jobs) => {
+            for (const job of jobs) {
+              const log = logger.child({ job: def.name, jobId: job.id });
+              log.debug("job started");
+              await def.handler(job.data, { jobId: job.id });
+              log.debug("job done");
+            }
+          },
+        );
       }
       logger.info({ jobs: defs.map((d) => d.name) }, "workers started");
     },
