@@ -1,0 +1,56 @@
+import { Navigate, Outlet, useLocation } from "react-router";
+import { AuthLayout } from "../accounts/auth-layout.tsx";
+import { useMe } from "../accounts/session.tsx";
+import { useLogOut } from "../accounts/use-log-out.ts";
+import { FormError } from "../ui/form-error.tsx";
+import { ONBOARDING_STEPS, onboardingUrl } from "./onboarding-steps.ts";
+import { Stepper } from "./stepper.tsx";
+
+/** The onboarding frame: who is signed in, the stepper, and the current step. */
+export function OnboardingLayout() {
+  const me = useMe();
+  const location = useLocation();
+  const logOut = useLogOut();
+  if (me.org?.onboardingCompleted) return <Navigate to="/inbox" replace />;
+
+  const stepPath = location.pathname.split("/")[2] ?? "";
+  const current = ONBOARDING_STEPS.findIndex((step) => step.path === stepPath);
+  if (current === -1) return <Navigate to={landingStep(location.search, me.org !== null)} replace />;
+  if (current > 0 && !me.org) return <Navigate to={onboardingUrl("organization")} replace />;
+
+  return (
+    <AuthLayout
+      wide
+      aside={
+        <>
+          <span className="auth__who">{me.user.email}</span>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => logOut.logOut()}
+            disabled={logOut.busy}
+          >
+            Log out
+          </button>
+        </>
+      }
+    >
+      <FormError message={logOut.error} />
+      <Stepper current={current} />
+      <Outlet />
+    </AuthLayout>
+  );
+}
+
+/**
+ * Where `/onboarding` lands: the step named by `?step=` (the OAuth callback comes back to
+ * `/onboarding?step=connect&connected=…`, keeping its other parameters), else the first unfinished one.
+ */
+function landingStep(search: string, hasOrg: boolean): string {
+  const params = new URLSearchParams(search);
+  const named = ONBOARDING_STEPS.find((step) => step.path === params.get("step"));
+  params.delete("step");
+  const rest = params.size ? `?${params}` : "";
+  if (named && (hasOrg || named.path === "organization")) return `${onboardingUrl(named.path)}${rest}`;
+  return onboardingUrl(hasOrg ? "team" : "organization");
+}

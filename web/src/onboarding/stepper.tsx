@@ -1,0 +1,33 @@
+import { CheckIcon } from "../ui/icons.tsx";
+import { ONBOARDING_STEPS } from "./onboarding-steps.ts";
+
+/** Visible progress through onboarding: done steps get a check, the current one is marked. */
+export function Stepper({ current }: { current: number }) {
+  return (
+    <div className="stepper">
+      <p className="stepper__count">
+        Step {current + 1} of {ONBOARDING_STEPS.length}
+      </p>
+      <ol className="stepper__list" aria-label="Setup progress">
+        {ONBOARDING_STEPS.map((step, index) => {
+          const state = index < current ? "done" : index === current ? "current" : "upcoming";
+          return (
+            <li
+              key={step.path}
+              className={`stepper__step stepper__step--${state}`}
+              aria-current={state === "current" ? "step" : undefined}
+            >
+              <span className="stepper__marker" aria-hidden="true">
+                {state === "done" ? <CheckIcon className="stepper__check" /> : index + 1}
+              </span>
+              <span className="stepper__label">
+                {step.label}
+                {state === "done" ? <span className="visually-hidden"> (done)</span> : null}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
