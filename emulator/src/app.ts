@@ -37,19 +37,21 @@ export async function buildApp(ctx: EmulatorContext, options: AppOptions): Promi
   countRequests(app);
   const { onWriteRequest } = options;
   if (onWriteRequest) {
-    app.addHook("onResponse", async (request) => {
+    app.addHook("onResponse", (request, _reply, done) => {
       if (request.method !== "GET" && request.method !== "HEAD") onWriteRequest();
+      done();
     });
   }
   acceptEmptyJsonBodies(app);
   await app.register(formbody);
 
   // Graph SDK clients compare the header exactly; Fastify would add `; charset=utf-8`.
-  app.addHook("onSend", async (_request, reply, payload) => {
+  // Callback-style hooks (here and in the modules): a promise per hook per request adds up.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
     if (typeof type === "string" && type.startsWith("application/json;"))
       reply.header("content-type", "application/json");
-    return payload;
+    done(null, payload);
   });
 
   app.setNotFoundHandler((request, reply) => {

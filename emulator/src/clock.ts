@@ -137,5 +137,14 @@ function compare(a: Timer, b: Timer): number {
 
 /** Formats virtual time the way Graph does in JSON: ISO 8601 UTC without milliseconds. */
 export function graphDateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  // Many calls in a row fall in the same second (every message delivered, every error body).
+  // Date truncates fractional milliseconds, so the text depends only on this.
+  const second = Math.floor(Math.trunc(ms) / 1000);
+  if (second !== lastSecond) {
+    lastText = `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastText;
 }
+let lastSecond = Number.NaN;
+let lastText = "";

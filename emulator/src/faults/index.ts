@@ -26,21 +26,24 @@ const faultHooks: FastifyPluginAsync = async (app) => {
     mailboxId: requestTarget(store, request.url, request.headers.authorization).mailboxId,
   });
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (rules.length === 0) return;
+  // Callback-style hooks: they run for every request (almost always with no rule to check), and a
+  // promise per hook per request adds up.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (rules.length === 0) return done();
     const burst = takeRule(rules, "burst", matchable(request), clock.now());
-    if (!burst) return;
+    if (!burst) return done();
     if (burst.retryAfterSeconds !== null) reply.header("Retry-After", String(burst.retryAfterSeconds));
-    return reply.code(burst.status).type("application/json").send(burstBody(request, burst));
+    reply.code(burst.status).type("application/json").send(burstBody(request, burst));
   });
 
-  app.addHook("preHandler", async (request) => {
-    if (rules.length === 0) return;
+  app.addHook("preHandler", (request, _reply, done) => {
+    if (rules.length === 0) return done();
     const latency = takeRule(rules, "latency", matchable(request), clock.now());
-    if (!latency) return;
+    if (!latency) return done();
     const delay = latency.ms + Math.random() * latency.jitterMs;
     // A frozen clock never fires a zero-delay timer on its own; nothing to wait for anyway.
-    if (delay > 0) await clock.sleep(delay);
+    if (delay <= 0) return done();
+    clock.sleep(delay).then(() => done(), done);
   });
 };
 Object.defineProperty(faultHooks, Symbol.for("skip-override"), { value: true });

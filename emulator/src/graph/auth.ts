@@ -2,17 +2,17 @@
  * Authentication and authorization for `/v1.0` mail routes.
  * - `authenticate` (onRequest): bearer token → `request.graphPrincipal`, or 401
  *   InvalidAuthenticationToken with a `WWW-Authenticate` challenge like Graph's.
- * - `authorize` (preHandler): resolves `/me` or `/users/{id|upn}` to `request.graphMailbox` and checks
+ * - `authorizeFor(access)` (preHandler, added per route by `authorizeRoutes`): resolves `/me` or `/users/{id|upn}` to `request.graphMailbox` and checks
  *   the route's permission (`config.graphAccess`).
  * Permissions: https://learn.microsoft.com/graph/permissions-reference (Mail.*, User.*)
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 import type { EmulatorContext } from "../context.ts";
 import { graphError } from "../errors/graph-error.ts";
 import { verifyAccessToken } from "../identity/tokens.ts";
 import type { Mailbox } from "../store/types.ts";
 import { type GraphPrincipal, hasAnyPermission } from "./principal.ts";
-import { graphRuntime } from "./runtime.ts";
+import { graphRuntime, tokenCacheKey } from "./runtime.ts";
 
 /** What a route needs: mail read/write/send, or the user profile. */
 export type GraphAccess = "mail.read" | "mail.write" | "mail.send" | "profile";
@@ -40,36 +40,54 @@ const PROFILE_OTHERS = ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.A
 
 export const ACCESS_DENIED = "Access is denied. Check credentials and try again.";
 
-/** onRequest: verifies the bearer token (cached by token string; expiry and revocation re-checked). */
-export async function authenticate(
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
-  if (request.graphPrincipal) return undefined;
+const CHALLENGE = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`;
+
+/**
+ * onRequest: verifies the bearer token (cached by token string; expiry and revocation re-checked).
+ * Callback-style (not async) as it runs for every Graph request.
+ */
+export function authenticate(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (request.graphPrincipal) {
+    done();
+    return;
+  }
   const ctx = request.server.emulator;
-  const header = request.headers.authorization ?? "";
-  const token = header.replace(/^Bearer\s+/i, "").trim();
-  const principal = principalFor(ctx, token);
+  const principal = principalFor(ctx, bearerToken(request.headers.authorization));
   if (typeof principal === "string") {
     // https://learn.microsoft.com/graph/errors (401: "Required authentication information is either missing or not valid")
-    reply.header(
-      "www-authenticate",
-      `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-    );
-    return graphError(reply, 401, "InvalidAuthenticationToken", principal);
+    reply.header("www-authenticate", CHALLENGE);
+    graphError(reply, 401, "InvalidAuthenticationToken", principal);
+    return;
   }
   request.graphPrincipal = principal;
-  return undefined;
+  done();
 }
+
+/** The token of an `Authorization: Bearer …` header (the header itself, trimmed, when not Bearer). */
+function bearerToken(header: string | undefined): string {
+  if (!header) return "";
+  // Fast path for the usual `Bearer <token>`; anything else goes through the general rule.
+  if (
+    header.startsWith("Bearer ") &&
+    visibleAscii(header.charCodeAt(7)) &&
+    visibleAscii(header.charCodeAt(header.length - 1))
+  )
+    return header.slice(7);
+  return header.replace(/^Bearer\s+/i, "").trim();
+}
+
+const visibleAscii = (code: number): boolean => code > 32 && code < 127;
 
 /** The principal for a token, or the 401 message. */
 export function principalFor(ctx: EmulatorContext, token: string): GraphPrincipal | string {
   const cache = graphRuntime(ctx.store).tokens;
-  const cached = token ? cache.get(token) : undefined;
+  const key = tokenCacheKey(token);
+  const entry = token ? cache.get(key) : undefined;
+  const cached = entry?.token === token ? entry : undefined;
   if (cached && stillValid(ctx, cached.principal, cached.exp, cached.iat)) return cached.principal;
   const verified = verifyAccessToken(ctx, token);
   if (!verified.ok) {
-    cache.delete(token);
+    if (cached) cache.delete(key);
     return verified.message;
   }
   const { claims } = verified;
@@ -83,7 +101,7 @@ export function principalFor(ctx: EmulatorContext, token: string): GraphPrincipa
     permissions: new Set(granted.map((name) => name.toLowerCase())),
   };
   if (cache.size > 10_000) cache.clear();
-  cache.set(token, { principal, exp: claims.exp, iat: claims.iat });
+  cache.set(key, { token, principal, exp: claims.exp, iat: claims.iat });
   return principal;
 }
 
@@ -96,49 +114,85 @@ function stillValid(ctx: EmulatorContext, principal: GraphPrincipal, exp: number
   return user !== undefined && iat >= Math.floor(user.passwordChangedAt / 1000);
 }
 
-/** preHandler: resolves the route's mailbox and checks the permission the route needs. */
-export async function authorize(
+/**
+ * The preHandler of a route that needs `access`: resolves the route's mailbox and checks the
+ * permission. Attached per route when the route is added (see `authorizeRoutes`), so the access
+ * level is known without reading the route options on every request.
+ */
+export function authorizeFor(access: GraphAccess) {
+  return function authorize(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const principal = request.graphPrincipal;
+    if (!principal) {
+      done();
+      return;
+    }
+    const mailbox = authorizedMailbox(request, reply, access, principal);
+    if (!mailbox) return;
+    request.graphMailbox = mailbox;
+    done();
+  };
+}
+
+/** Adds `authorizeFor(config.graphAccess)` to each route of `app` that declares a `graphAccess`. */
+export function authorizeRoutes(app: FastifyInstance): void {
+  app.addHook("onRoute", (route) => {
+    const access = route.config?.graphAccess;
+    if (!access) return;
+    const hook = authorizeFor(access) as preHandlerHookHandler;
+    const existing = route.preHandler;
+    route.preHandler =
+      existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];
+  });
+}
+
+/** The mailbox the request may use, or undefined with the Graph error already sent. */
+function authorizedMailbox(
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
-  const access = request.routeOptions.config.graphAccess;
-  const principal = request.graphPrincipal;
-  if (!access || !principal) return undefined;
+  access: GraphAccess,
+  principal: GraphPrincipal,
+): Mailbox | undefined {
   const { store } = request.server.emulator;
   const userRef = (request.params as { userId?: string }).userId;
   let mailbox: Mailbox | undefined;
   if (userRef === undefined) {
-    if (principal.appOnly)
-      return graphError(
-        reply,
-        400,
-        "BadRequest",
-        "/me request is only valid with delegated authentication flow.",
-      );
+    if (principal.appOnly) {
+      graphError(reply, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+      return undefined;
+    }
     mailbox = principal.userId === null ? undefined : store.state.mailboxes.get(principal.userId);
   } else {
     mailbox = store.mailbox(userRef);
     // Users of other tenants are not in the caller's directory.
     if (mailbox && mailbox.tenantId !== principal.tenantId) mailbox = undefined;
   }
-  if (!mailbox) return notFound(reply, access, userRef ?? "me");
+  if (!mailbox) {
+    notFound(reply, access, userRef ?? "me");
+    return undefined;
+  }
   const self = principal.userId === mailbox.id;
   if (access === "profile") {
-    if (!hasAnyPermission(principal, self ? PROFILE_SELF : PROFILE_OTHERS))
-      return graphError(
+    if (!hasAnyPermission(principal, self ? PROFILE_SELF : PROFILE_OTHERS)) {
+      graphError(
         reply,
         403,
         "Authorization_RequestDenied",
         "Insufficient privileges to complete the operation.",
       );
+      return undefined;
+    }
   } else {
     // Delegated tokens reach only the signed-in user's mailbox (no shared-mailbox grants here).
-    if (!principal.appOnly && !self) return graphError(reply, 403, "ErrorAccessDenied", ACCESS_DENIED);
-    if (!hasAnyPermission(principal, MAIL_PERMISSIONS[access]))
-      return graphError(reply, 403, "ErrorAccessDenied", ACCESS_DENIED);
+    if (!principal.appOnly && !self) {
+      graphError(reply, 403, "ErrorAccessDenied", ACCESS_DENIED);
+      return undefined;
+    }
+    if (!hasAnyPermission(principal, MAIL_PERMISSIONS[access])) {
+      graphError(reply, 403, "ErrorAccessDenied", ACCESS_DENIED);
+      return undefined;
+    }
   }
-  request.graphMailbox = mailbox;
-  return undefined;
+  return mailbox;
 }
 
 function notFound(reply: FastifyReply, access: GraphAccess, userRef: string) {

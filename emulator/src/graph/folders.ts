@@ -4,22 +4,25 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { graphError } from "../errors/graph-error.ts";
-import { findFolder, folderCounts } from "../store/folders.ts";
+import { findFolder, folderCounts, messageStats } from "../store/folders.ts";
 import type { Mailbox, MailFolder } from "../store/types.ts";
 import { nextSkipLink, option, type Query } from "./query.ts";
 import { contextUrl, ITEM_NOT_FOUND, mailboxOf, owners } from "./routes.ts";
 
-export function folderView(folder: MailFolder, mailbox: Mailbox): Record<string, unknown> {
-  let sizeInBytes = 0;
-  for (const message of folder.messages.values()) sizeInBytes += message.body.content.length + 1024;
-  return {
-    id: folder.id,
-    displayName: folder.displayName,
-    parentFolderId: folder.parentFolderId,
-    ...folderCounts(folder, mailbox),
-    sizeInBytes,
-    isHidden: folder.isHidden,
-  };
+/** A folder as Graph returns it; `context` (a single folder's GET) is written first. */
+export function folderView(folder: MailFolder, mailbox: Mailbox, context?: string): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  if (context !== undefined) view["@odata.context"] = context;
+  const counts = folderCounts(folder, mailbox);
+  view.id = folder.id;
+  view.displayName = folder.displayName;
+  view.parentFolderId = folder.parentFolderId;
+  view.childFolderCount = counts.childFolderCount;
+  view.unreadItemCount = counts.unreadItemCount;
+  view.totalItemCount = counts.totalItemCount;
+  view.sizeInBytes = messageStats(folder, mailbox).bodyChars + 1024 * folder.messages.size;
+  view.isHidden = folder.isHidden;
+  return view;
 }
 
 /** The folder for an id or well-known name, or the Graph error already sent. */
@@ -47,14 +50,13 @@ export function registerFolderRoutes(app: FastifyInstance): void {
     });
   }
   for (const url of owners("/mailFolders/:folderId")) {
-    app.get(url, read, async (request, reply) => {
+    // Not async (a hot path; nothing to wait for). A sync handler returns the body, or nothing
+    // when the error was already sent.
+    app.get(url, read, (request, reply) => {
       const mailbox = mailboxOf(request);
       const folder = folderOr404(mailbox, (request.params as { folderId: string }).folderId, reply);
-      if (!folder) return reply;
-      return {
-        "@odata.context": contextUrl(request, mailbox, "mailFolders/$entity"),
-        ...folderView(folder, mailbox),
-      };
+      if (!folder) return;
+      return folderView(folder, mailbox, contextUrl(request, mailbox, "mailFolders/$entity"));
     });
   }
   for (const url of owners("/mailFolders/:folderId/childFolders")) {

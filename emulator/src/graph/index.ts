@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { EmulatorModule } from "../context.ts";
 import { registerAttachmentRoutes } from "./attachments.ts";
-import { authenticate, authorize } from "./auth.ts";
+import { authenticate, authorizeRoutes } from "./auth.ts";
 import { graphControl } from "./control.ts";
 import { registerDeltaRoutes } from "./delta.ts";
 import { registerFolderRoutes } from "./folders.ts";
@@ -21,7 +21,7 @@ export type { GraphPrincipal } from "./principal.ts";
 
 async function graphApi(app: FastifyInstance): Promise<void> {
   app.addHook("onRequest", authenticate);
-  app.addHook("preHandler", authorize);
+  authorizeRoutes(app);
   registerUserRoutes(app);
   registerFolderRoutes(app);
   registerDeltaRoutes(app);

@@ -5,7 +5,7 @@
  * stops resolving after a move, as Exchange's do.
  * https://learn.microsoft.com/graph/outlook-immutable-id
  */
-import { findMessage } from "../store/messages.ts";
+import { type FoundMessage, findMessage } from "../store/messages.ts";
 import type { Store } from "../store/store.ts";
 import type { Mailbox } from "../store/types.ts";
 
@@ -18,12 +18,17 @@ export function exposedMessageId(messageId: string, folderId: string, immutable:
 
 /** The immutable id behind an id a client sent (either form), or undefined when it names nothing. */
 export function resolveMessageId(store: Store, mailbox: Mailbox, sent: string): string | undefined {
-  if (!sent.startsWith(REGULAR_PREFIX)) return findMessage(store, mailbox, sent) ? sent : undefined;
+  return resolveMessage(store, mailbox, sent)?.message.id;
+}
+
+/** The message (and its folder) an id a client sent names, in either form. */
+export function resolveMessage(store: Store, mailbox: Mailbox, sent: string): FoundMessage | undefined {
+  if (!sent.startsWith(REGULAR_PREFIX)) return findMessage(store, mailbox, sent);
   const decoded = Buffer.from(sent.slice(REGULAR_PREFIX.length), "base64url").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
   const folderId = decoded.slice(0, colon);
   const messageId = decoded.slice(colon + 1);
   const found = findMessage(store, mailbox, messageId);
-  return found && found.folder.id === folderId ? messageId : undefined;
+  return found && found.folder.id === folderId ? found : undefined;
 }

@@ -3,11 +3,10 @@
  * https://learn.microsoft.com/graph/api/user-list-messages, https://learn.microsoft.com/graph/api/message-get
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { findMessage } from "../store/messages.ts";
 import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
 import { folderOr404 } from "./folders.ts";
-import { resolveMessageId } from "./message-ids.ts";
-import { DEFAULT_MESSAGE_FIELDS, messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
+import { resolveMessage } from "./message-ids.ts";
+import { messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 import { applyPreferences, readPreferences } from "./prefer.ts";
 import { nextSkipLink, option, parseMessageQuery, parseSelect, type Query } from "./query.ts";
 import { contextUrl, itemNotFound, mailboxOf, owners, queryErrorReply } from "./routes.ts";
@@ -16,9 +15,7 @@ import { contextUrl, itemNotFound, mailboxOf, owners, queryErrorReply } from "./
 export function messageOr404(request: FastifyRequest, reply: FastifyReply): StoredMessage | undefined {
   const mailbox = mailboxOf(request);
   const { messageId, folderId } = request.params as { messageId: string; folderId?: string };
-  const { store } = request.server.emulator;
-  const id = resolveMessageId(store, mailbox, messageId);
-  const found = id === undefined ? undefined : findMessage(store, mailbox, id);
+  const found = resolveMessage(request.server.emulator.store, mailbox, messageId);
   if (!found || (folderId !== undefined && folderOr404(mailbox, folderId, reply)?.id !== found.folder.id)) {
     if (!reply.sent) itemNotFound(reply);
     return undefined;
@@ -99,20 +96,20 @@ export function sendMessage(
   const prefs = readPreferences(request);
   const expandAttachments = (option(query, "expand") ?? "").includes("attachments");
   applyPreferences(reply, prefs);
-  const fields = select ?? DEFAULT_MESSAGE_FIELDS;
-  return reply.code(status).send({
-    "@odata.context": contextUrl(
-      request,
-      mailbox,
-      select ? `messages(${fields.join(",")})/$entity` : "messages/$entity",
-    ),
-    ...messageView(message, {
+  const context = contextUrl(
+    request,
+    mailbox,
+    select ? `messages(${select.join(",")})/$entity` : "messages/$entity",
+  );
+  return reply.code(status).send(
+    messageView(message, {
+      context,
       select,
       immutableIds: prefs.immutableIds,
       bodyType: prefs.bodyType,
       expandAttachments,
     }),
-  });
+  );
 }
 
 export function registerMessageReadRoutes(app: FastifyInstance): void {
@@ -133,9 +130,11 @@ export function registerMessageReadRoutes(app: FastifyInstance): void {
     ...owners("/messages/:messageId"),
     ...owners("/mailFolders/:folderId/messages/:messageId"),
   ]) {
-    app.get(url, read, async (request, reply) => {
+    // Not async (the hot path of every client; the reply is sent synchronously anyway). A sync
+    // handler must return nothing: Fastify would send a returned value.
+    app.get(url, read, (request, reply) => {
       const message = messageOr404(request, reply);
-      return message ? sendMessage(request, reply, message) : reply;
+      if (message) sendMessage(request, reply, message);
     });
   }
 }

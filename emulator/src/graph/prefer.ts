@@ -12,11 +12,25 @@ export interface Preferences {
   maxPageSize: number | null;
 }
 
+/** Parsed `Prefer` headers by text: clients send the same one or two on every request. Bounded. */
+const parsed = new Map<string, Preferences>();
+const PARSED_LIMIT = 100;
+
 export function readPreferences(request: FastifyRequest): Preferences {
   const header = request.headers.prefer;
-  const prefs: Preferences = { immutableIds: false, bodyType: null, maxPageSize: null };
-  if (!header) return prefs;
+  if (!header) return { immutableIds: false, bodyType: null, maxPageSize: null };
   const text = Array.isArray(header) ? header.join(",") : header;
+  let prefs = parsed.get(text);
+  if (!prefs) {
+    prefs = parsePreferences(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, prefs);
+  }
+  return { ...prefs };
+}
+
+function parsePreferences(text: string): Preferences {
+  const prefs: Preferences = { immutableIds: false, bodyType: null, maxPageSize: null };
   for (const part of text.split(",")) {
     const [rawName, ...rest] = part.split("=");
     const name = rawName?.trim().toLowerCase();
@@ -35,6 +49,10 @@ export function readPreferences(request: FastifyRequest): Preferences {
 
 /** Echoes what was honoured, e.g. `IdType="ImmutableId", outlook.body-content-type="text"`. */
 export function applyPreferences(reply: FastifyReply, prefs: Preferences, extra: string[] = []): void {
+  if (extra.length === 0 && prefs.bodyType === null) {
+    if (prefs.immutableIds) reply.header("preference-applied", 'IdType="ImmutableId"');
+    return;
+  }
   const applied = [...extra];
   if (prefs.immutableIds) applied.push('IdType="ImmutableId"');
   if (prefs.bodyType) applied.push(`outlook.body-content-type="${prefs.bodyType}"`);

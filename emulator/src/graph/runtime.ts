@@ -42,13 +42,25 @@ export interface UploadSession {
 }
 
 export interface CachedPrincipal {
+  /** The whole token (the map key is only its tail, see `tokenCacheKey`). */
+  token: string;
   principal: GraphPrincipal;
   /** Epoch seconds (the token's exp / iat claims). */
   exp: number;
   iat: number;
 }
 
+/**
+ * Map key for a bearer token: its last 48 characters (the signature's tail, unique per token), so a
+ * lookup hashes 48 characters rather than a whole JWT of a kilobyte or more (a fresh header string
+ * every request, whose hash V8 computes each time). Entries keep the token: compare before use.
+ */
+export function tokenCacheKey(token: string): string {
+  return token.length > 64 ? token.slice(-48) : token;
+}
+
 export interface GraphRuntime {
+  /** Verified tokens by `tokenCacheKey`. */
   tokens: Map<string, CachedPrincipal>;
   outbound: OutboundMessage[];
   uploads: Map<string, UploadSession>;

@@ -14,8 +14,10 @@ export function clientRequestId(request: FastifyRequest): string {
 }
 
 export function addRequestIdHeaders(app: FastifyInstance): void {
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback-style (not async): on the hot path of every request, a promise per hook adds up.
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("request-id", request.id);
     reply.header("client-request-id", clientRequestId(request));
+    done();
   });
 }

@@ -106,9 +106,40 @@ export function requireFolder(mailbox: Mailbox, idOrWellKnownName: string): Mail
 
 /** Graph's computed folder counters. */
 export function folderCounts(folder: MailFolder, mailbox: Mailbox) {
-  let unreadItemCount = 0;
-  for (const message of folder.messages.values()) if (!message.isRead) unreadItemCount++;
   let childFolderCount = 0;
   for (const other of mailbox.folders.values()) if (other.parentFolderId === folder.id) childFolderCount++;
-  return { childFolderCount, unreadItemCount, totalItemCount: folder.messages.size };
+  return {
+    childFolderCount,
+    unreadItemCount: messageStats(folder, mailbox).unread,
+    totalItemCount: folder.messages.size,
+  };
+}
+
+export interface FolderMessageStats {
+  /** Unread messages. */
+  unread: number;
+  /** Sum of the messages' body lengths (characters). */
+  bodyChars: number;
+}
+
+/**
+ * Per-folder sums over its messages, kept until the mailbox changes: every message mutation goes
+ * through messages.ts, which records a change (bumping `changeSeq`), so a folder GET does not walk
+ * a large folder again while nothing changed. Keyed by the folder object: a reset or a load brings
+ * new objects.
+ */
+const statsCache = new WeakMap<MailFolder, FolderMessageStats & { seq: number; count: number }>();
+
+export function messageStats(folder: MailFolder, mailbox: Mailbox): FolderMessageStats {
+  const cached = statsCache.get(folder);
+  if (cached && cached.seq === mailbox.changeSeq && cached.count === folder.messages.size) return cached;
+  let unread = 0;
+  let bodyChars = 0;
+  for (const message of folder.messages.values()) {
+    if (!message.isRead) unread++;
+    bodyChars += message.body.content.length;
+  }
+  const fresh = { unread, bodyChars, seq: mailbox.changeSeq, count: folder.messages.size };
+  statsCache.set(folder, fresh);
+  return fresh;
 }

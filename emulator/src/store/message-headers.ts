@@ -22,29 +22,32 @@ export interface HeaderFacts {
 
 export function buildInternetMessageHeaders(facts: HeaderFacts): InternetMessageHeader[] {
   const headers: InternetMessageHeader[] = [];
-  const add = (name: string, value: string | null | undefined) => {
-    if (value) headers.push({ name, value });
-  };
-  add("From", formatAddress(facts.from));
-  add("To", facts.toRecipients.map(formatAddress).join(", "));
-  add("CC", facts.ccRecipients.map(formatAddress).join(", "));
-  add("Subject", facts.subject);
-  add("Thread-Topic", stripSubjectPrefixes(facts.subject));
-  add("Thread-Index", facts.conversationIndex);
-  add("Date", new Date(facts.sentMs).toUTCString().replace("GMT", "+0000"));
-  add("Message-ID", facts.internetMessageId);
-  add("References", facts.references.join(" "));
-  add("In-Reply-To", facts.inReplyTo);
-  add("Content-Language", "en-US");
+  add(headers, "From", formatAddress(facts.from));
+  add(headers, "To", facts.toRecipients.map(formatAddress).join(", "));
+  add(headers, "CC", facts.ccRecipients.map(formatAddress).join(", "));
+  add(headers, "Subject", facts.subject);
+  add(headers, "Thread-Topic", stripSubjectPrefixes(facts.subject));
+  add(headers, "Thread-Index", facts.conversationIndex);
+  add(headers, "Date", new Date(facts.sentMs).toUTCString().replace("GMT", "+0000"));
+  add(headers, "Message-ID", facts.internetMessageId);
+  add(headers, "References", facts.references.join(" "));
+  add(headers, "In-Reply-To", facts.inReplyTo);
+  add(headers, "Content-Language", "en-US");
   add(
+    headers,
     "Content-Type",
     facts.hasAttachments
       ? 'multipart/mixed; boundary="_004_emulator_"'
       : `${facts.contentType === "html" ? "text/html" : "text/plain"}; charset="utf-8"`,
   );
-  add("MIME-Version", "1.0");
+  add(headers, "MIME-Version", "1.0");
   headers.push(...facts.extra);
   return headers;
+}
+
+/** Appends a header when it has a value (a plain function: this runs for every message stored). */
+function add(headers: InternetMessageHeader[], name: string, value: string | null | undefined): void {
+  if (value) headers.push({ name, value });
 }
 
 /** `Name <address>` (quoted when the name has specials), or the bare address. */

@@ -111,6 +111,7 @@ export function deliverMessage(
   const attachments = (input.attachments ?? []).map((attachment) => toStoredAttachment(attachment, received));
   const hasAttachments = attachments.some((attachment) => !attachment.isInline);
   const id = newMessageId();
+  const sentMs = Date.parse(sent);
   const message: StoredMessage = {
     id,
     createdDateTime: received,
@@ -126,7 +127,7 @@ export function deliverMessage(
     importance: input.importance ?? "normal",
     parentFolderId: folder.id,
     conversationId: parent?.conversationId ?? newConversationId(),
-    conversationIndex: conversationIndex(Date.parse(sent), parent?.conversationIndex),
+    conversationIndex: conversationIndex(sentMs, parent?.conversationIndex),
     isDeliveryReceiptRequested: false,
     isReadReceiptRequested: false,
     isRead: input.isRead ?? false,
@@ -152,7 +153,7 @@ export function deliverMessage(
         inReplyTo: input.inReplyTo ?? null,
         references,
         subject: message.subject,
-        sentMs: Date.parse(sent),
+        sentMs,
         from: message.from,
         toRecipients: message.toRecipients,
         ccRecipients: message.ccRecipients,

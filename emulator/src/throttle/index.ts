@@ -22,25 +22,35 @@ const throttleHooks: FastifyPluginAsync = async (app) => {
   const unsubscribe = store.onReset(() => resetThrottle(state));
   app.addHook("onClose", async () => unsubscribe());
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (!state.config.enabled || isBatchEnvelope(pathOf(request.url))) return;
+  // Callback-style hooks: they run for every request, and a promise per hook adds up.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!state.config.enabled || isBatchEnvelope(pathOf(request.url))) return done();
     const { appId, mailboxId } = requestTarget(store, request.url, request.headers.authorization);
-    if (!appId || !mailboxId) return;
+    if (!appId || !mailboxId) return done();
     const admission = admit(state.usages, state.config, appId, mailboxId, clock.now());
     if (admission.ok) {
       slots.set(request, admission.release);
-      return;
+      // What an onRequestAbort hook does (free the slot of a request the client gave up on), but
+      // only for requests holding a slot: such a hook costs every request a listener and a closure.
+      request.raw.once("close", () => {
+        if (request.raw.aborted) release(request);
+      });
+      return done();
     }
     reply.header("Retry-After", String(admission.retryAfterSeconds));
-    return graphError(reply, 429, "ApplicationThrottled", THROTTLE_MESSAGES[admission.limit]);
+    graphError(reply, 429, "ApplicationThrottled", THROTTLE_MESSAGES[admission.limit]);
   });
 
-  const release = async (request: FastifyRequest): Promise<void> => {
-    slots.get(request)?.();
+  const release = (request: FastifyRequest): void => {
+    const slot = slots.get(request);
+    if (slot === undefined) return;
+    slot();
     slots.delete(request);
   };
-  app.addHook("onResponse", release);
-  app.addHook("onRequestAbort", release);
+  app.addHook("onResponse", (request, _reply, done) => {
+    release(request);
+    done();
+  });
 };
 Object.defineProperty(throttleHooks, Symbol.for("skip-override"), { value: true });
 

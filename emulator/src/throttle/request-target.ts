@@ -31,13 +31,35 @@ export function pathOf(url: string): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
+const BATCH_ENVELOPE = /^\/v1\.0\/(%24|\$)batch\/?$/i;
+
 /** True for the `$batch` envelope itself (its items are requests of their own). */
 export function isBatchEnvelope(path: string): boolean {
-  return /^\/v1\.0\/(%24|\$)batch\/?$/i.test(path);
+  // Cheap pre-check first: this runs for every request.
+  return path.length <= 17 && path.length >= 12 && BATCH_ENVELOPE.test(path);
 }
+
+/**
+ * Decoded claims by Authorization header. Decoding is a pure function of the header, and clients
+ * send the same token for an hour, so throttling and faults decode each token once. Bounded: cleared
+ * when full. Entries are shared: read them, never change them.
+ */
+const claimsCache = new Map<string, { authorization: string; claims: TokenClaims | undefined }>();
+const CLAIMS_CACHE_LIMIT = 1_000;
 
 export function decodeBearerClaims(authorization: string | undefined): TokenClaims | undefined {
   if (!authorization) return undefined;
+  // Keyed by the header's tail (the token's signature): hashing a whole JWT costs microseconds.
+  const key = authorization.length > 64 ? authorization.slice(-48) : authorization;
+  const cached = claimsCache.get(key);
+  if (cached?.authorization === authorization) return cached.claims;
+  const claims = decodeClaims(authorization);
+  if (claimsCache.size >= CLAIMS_CACHE_LIMIT) claimsCache.clear();
+  claimsCache.set(key, { authorization, claims });
+  return claims;
+}
+
+function decodeClaims(authorization: string): TokenClaims | undefined {
   const match = /^Bearer\s+([^.\s]+)\.([^.\s]+)\.[^.\s]*$/i.exec(authorization.trim());
   if (!match) return undefined;
   try {
