@@ -40,8 +40,15 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
+  // Graceful shutdown: requests in flight when close() starts still finish, and their responses
+  // end the keep-alive connection so close() need not wait for Fastify's 72 s keep-alive timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (closing) reply.header("connection", "close");
   });
 
   const devOrigins = config.allowedOrigins.filter((o) => o !== new URL(config.publicUrl).origin);

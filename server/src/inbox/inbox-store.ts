@@ -3,7 +3,7 @@ import type { Role } from "../accounts/roles.ts";
 import { member, user } from "../accounts/schema.ts";
 import { channels } from "../channels/schema.ts";
 import type { Db } from "../db/client.ts";
-import { conflict, notFound } from "../errors.ts";
+import { AppError, badRequest, notFound } from "../errors.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 
@@ -68,6 +68,8 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
       .select({ inboxId: inboxMembers.inboxId, userId: user.id, name: user.name, email: user.email })
       .from(inboxMembers)
       .innerJoin(user, eq(user.id, inboxMembers.userId))
+      // People who left the org keep their inbox_members rows; they are no longer listed.
+      .innerJoin(member, and(eq(member.userId, inboxMembers.userId), eq(member.organizationId, orgId)))
       .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids)))
       .orderBy(asc(user.name)),
   ]);
@@ -85,7 +87,24 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
   }));
 }
 
-/** Replaces a restricted inbox's member list; every id must be a member of the org. */
+/**
+ * Checks every id is a member of the org, before anything is written, so a bad list never leaves
+ * a half-saved inbox behind.
+ */
+export async function assertOrgMembers(db: Db, orgId: string, userIds: string[]): Promise<void> {
+  const unique = [...new Set(userIds)];
+  if (!unique.length) return;
+  const found = await db
+    .select({ userId: member.userId })
+    .from(member)
+    .where(and(eq(member.organizationId, orgId), inArray(member.userId, unique)));
+  if (found.length !== unique.length) {
+    const message = "Choose people who are members of this organization";
+    throw badRequest(message, [{ field: "memberIds", message }]);
+  }
+}
+
+/** Replaces a restricted inbox's member list (ids already checked by `assertOrgMembers`). */
 export async function setInboxMembers(
   db: Db,
   orgId: string,
@@ -93,13 +112,6 @@ export async function setInboxMembers(
   userIds: string[],
 ): Promise<void> {
   const unique = [...new Set(userIds)];
-  if (unique.length) {
-    const found = await db
-      .select({ userId: member.userId })
-      .from(member)
-      .where(and(eq(member.organizationId, orgId), inArray(member.userId, unique)));
-    if (found.length !== unique.length) throw notFound("Member");
-  }
   await db.transaction(async (tx) => {
     await tx
       .delete(inboxMembers)
@@ -109,11 +121,14 @@ export async function setInboxMembers(
   });
 }
 
-/** Postgres unique violation on the (org, lower(name)) index → a friendly 409. */
+/** Postgres unique violation on the (org, lower(name)) index → a 409 shown on the name field. */
 export function duplicateName(err: unknown): never {
   const code =
     (err as { code?: string; cause?: { code?: string } }).code ??
     (err as { cause?: { code?: string } }).cause?.code;
-  if (code === "23505") throw conflict("An inbox with this name already exists");
+  if (code === "23505") {
+    const message = "An inbox with this name already exists";
+    throw new AppError("conflict", message, { fields: [{ field: "name", message }] });
+  }
   throw err;
 }

@@ -7,7 +7,9 @@ import { findChannel } from "../channels/channel-store.ts";
 import type { Database } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import { ensureDefaultInbox } from "./default-inbox.ts";
 import {
+  assertOrgMembers,
   duplicateName,
   findInbox,
   INBOX_COLORS,
@@ -23,7 +25,9 @@ const inboxFields = z.object({
   name: z.string().trim().min(1, "Give the inbox a name").max(80, "Keep the name under 80 characters"),
   description: z.string().trim().max(500, "Keep the description under 500 characters").optional(),
   color: z.enum(INBOX_COLORS, { message: `Choose one of: ${INBOX_COLORS.join(", ")}` }).optional(),
-  visibility: z.enum(["org", "restricted"]).optional(),
+  visibility: z
+    .enum(["org", "restricted"], { message: "Choose everyone in the organization or selected members" })
+    .optional(),
   memberIds: z.array(z.string().min(1)).max(1000).optional(),
 });
 const ids = z.object({ id: z.string() });
@@ -37,6 +41,11 @@ export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; e
   const { auth, database, events } = options;
   const db = database.db;
   const changed = (orgId: string) => events.publish(orgId, { type: "inboxes.updated", data: {} });
+  // A channel's summary lists the inboxes it feeds, so channel views refresh on links too.
+  const linksChanged = async (orgId: string, channelId: string) => {
+    await changed(orgId);
+    await events.publish(orgId, { type: "channels.updated", data: { channelId } });
+  };
 
   app.get("/api/inboxes", async (request) => {
     const m = await requireMember(request, auth, database);
@@ -46,6 +55,9 @@ export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; e
   app.post("/api/inboxes", async (request, reply) => {
     const m = await requireMember(request, auth, database, { roles: ADMINS });
     const body = inboxFields.parse(request.body ?? {});
+    if (body.memberIds) await assertOrgMembers(db, m.orgId, body.memberIds);
+    // The default inbox exists first, so no new inbox can take its name before it is created.
+    await ensureDefaultInbox(db, m.orgId);
     const [row] = await db
       .insert(inboxes)
       .values({
@@ -71,6 +83,7 @@ export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; e
       .parse(request.body ?? {});
     await findInbox(db, m.orgId, id);
     const { memberIds, ...fields } = body;
+    if (memberIds) await assertOrgMembers(db, m.orgId, memberIds);
     const [row] = await db
       .update(inboxes)
       .set({ ...fields, updatedAt: new Date() })
@@ -98,7 +111,7 @@ export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; e
     await findInbox(db, m.orgId, id);
     await findChannel(db, m.orgId, channelId);
     await db.insert(inboxChannels).values({ inboxId: id, channelId, orgId: m.orgId }).onConflictDoNothing();
-    await changed(m.orgId);
+    await linksChanged(m.orgId, channelId);
     return reply.status(204).send();
   });
 
@@ -116,7 +129,7 @@ export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; e
           eq(inboxChannels.orgId, m.orgId),
         ),
       );
-    await changed(m.orgId);
+    await linksChanged(m.orgId, channelId);
     return reply.status(204).send();
   });
 };
