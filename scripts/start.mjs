@@ -47,7 +47,7 @@ function installIfStale() {
   const hash = createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
   if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) return;
   say("installing dependencies (npm ci)…");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
   fs.writeFileSync(marker, hash);
 }
@@ -99,8 +99,8 @@ async function startEmulator() {
     "--data-dir",
     emulatorDir,
     "--persist",
-    "--redirect-base",
-    env.PUBLIC_URL || `http://localhost:${port}`,
+    "--app-redirect-uri",
+    `${(env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, "")}/api/outlook/oauth2/callback`,
     "--json",
   ]);
   const ready = await readJsonLine(child.stdout);
