@@ -1,33 +1,109 @@
+import { Link } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { PlugIcon } from "../ui/icons.tsx";
-import { EmptyState, PageHeader } from "../ui/page.tsx";
-import { ConnectOutlookButton } from "./connect-outlook-button.tsx";
+import { useLiveEvents } from "../live/use-live-events.ts";
+import { useConnectOptions } from "../outlook/use-connect-options.ts";
+import { KeyIcon, OutlookIcon, PlugIcon } from "../ui/icons.tsx";
+import { EmptyState, Loading, PageHeader } from "../ui/page.tsx";
+import { useLoad } from "../ui/use-load.ts";
+import { ChannelStatusBadge, credentialsLabel, InboxChip } from "./channel-bits.tsx";
+import { type ChannelSummary, listChannels } from "./channels-api.ts";
+import { refetchOn } from "./refetch-on.ts";
+import "./channels.css";
 
-/**
- * Settings > Channels: the mailboxes Mailroom reads and sends from. The Connect issue adds
- * New Channel > Outlook, the channel list and each channel's page.
- */
+/** Settings > Channels: every connected mailbox, its status, credentials and the inboxes it feeds. */
 export function ChannelsPage() {
   const me = useMe();
   const admin = canManageOrg(me.org?.role);
+  const [channels, reload] = useLoad(() => listChannels().then((r) => r.channels), "channels");
+  const [options, reloadOptions] = useConnectOptions();
+  useLiveEvents((event) => {
+    if (refetchOn(event.type)) {
+      void reload();
+      void reloadOptions();
+    }
+  });
+  const hasByoc = admin && options.status === "ready" && options.data.byoc !== null;
+
   return (
     <div className="page">
       <PageHeader
         title="Channels"
         description="The Outlook and Microsoft 365 mailboxes Mailroom receives mail from and replies through."
+        actions={
+          admin ? (
+            <>
+              {hasByoc ? (
+                <Link className="button button--secondary" to="/settings/channels/credentials">
+                  <KeyIcon className="button__icon" />
+                  Microsoft credentials
+                </Link>
+              ) : null}
+              <Link className="button button--primary" to="/settings/channels/new">
+                New Channel
+              </Link>
+            </>
+          ) : null
+        }
       />
-      <EmptyState icon={<PlugIcon />} title="No channels connected">
-        <p>
-          Each connected mailbox will be listed here with its address, sync health and settings: the sender
-          name, signature, aliases and the shared inboxes it feeds.
+      {channels.status === "loading" ? (
+        <Loading label="Loading channels…" />
+      ) : channels.status === "failed" ? (
+        <p className="alert alert--error" role="alert">
+          {channels.message}
         </p>
-        {admin ? (
-          <ConnectOutlookButton />
-        ) : (
-          <p className="notice">Only owners and admins can connect channels — ask your admin.</p>
-        )}
-      </EmptyState>
+      ) : channels.data.length === 0 ? (
+        <EmptyState icon={<PlugIcon />} title="No channels connected">
+          <p>
+            Connect the Outlook or Microsoft 365 mailbox your customers write to. New mail lands in your
+            shared inbox within seconds, and replies go out from that address.
+          </p>
+          {admin ? (
+            <Link className="button button--primary" to="/settings/channels/new">
+              New Channel
+            </Link>
+          ) : (
+            <p className="notice">Only owners and admins can connect channels — ask your admin.</p>
+          )}
+        </EmptyState>
+      ) : (
+        <ul className="channel-list" aria-label="Channels">
+          {channels.data.map((channel) => (
+            <ChannelRow key={channel.id} channel={channel} />
+          ))}
+        </ul>
+      )}
     </div>
+  );
+}
+
+function ChannelRow({ channel }: { channel: ChannelSummary }) {
+  return (
+    <li className="channel-row">
+      <OutlookIcon className="channel-row__icon" />
+      <div className="channel-row__main">
+        <div className="channel-row__top">
+          <Link className="channel-row__email" to={`/settings/channels/${channel.id}`}>
+            {channel.email}
+          </Link>
+          <ChannelStatusBadge status={channel.status} />
+        </div>
+        <p className="channel-row__meta">
+          <span>{channel.displayName}</span>
+          <span aria-hidden="true"> · </span>
+          <span>{credentialsLabel(channel)}</span>
+        </p>
+        {channel.inboxes.length ? (
+          <p className="channel-row__inboxes">
+            <span className="muted">Feeds </span>
+            {channel.inboxes.map((inbox) => (
+              <InboxChip key={inbox.id} inbox={inbox} />
+            ))}
+          </p>
+        ) : (
+          <p className="channel-row__inboxes muted">Not linked to a shared inbox</p>
+        )}
+      </div>
+    </li>
   );
 }

@@ -1,21 +1,26 @@
 import { useEffect, useRef, useState } from "react";
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { completeOnboarding } from "../accounts/accounts-api.ts";
 import { useSession } from "../accounts/session.tsx";
 import { errorMessage } from "../api.ts";
-import { ConnectOutlookButton } from "../channels/connect-outlook-button.tsx";
+import { CancelledNote } from "../outlook/cancelled-note.tsx";
+import { ConnectOutlookPanel } from "../outlook/connect-outlook-panel.tsx";
+import { useConnectOptions } from "../outlook/use-connect-options.ts";
 import { FormError } from "../ui/form-error.tsx";
-import { PageHeading } from "../ui/page.tsx";
+import { Loading, PageHeading } from "../ui/page.tsx";
 import { useAsyncAction } from "../ui/use-async-action.ts";
+import { ConnectedMailbox } from "./connected-mailbox.tsx";
 
 /**
- * Step 3: connect the team's Outlook mailbox, or skip it for now. Either way "Go to inbox" then
- * marks the org's onboarding complete and opens the app. (The Connect issue adds the "connected"
- * outcome: back from Microsoft with a checkmark.)
+ * Step 3: connect the team's Outlook mailbox, or skip it for now. Back from Microsoft the step
+ * shows a checkmark with the connected address (`?connected=<channelId>`), or a calm note after
+ * Cancel (`?note=cancelled`). "Go to inbox" marks the org's onboarding complete and opens the app.
  */
 export function ConnectInboxStep() {
   const { reload } = useSession();
   const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const connectedId = search.get("connected");
   const [busy, run] = useAsyncAction();
   const [error, setError] = useState<string | null>(null);
   const [skipped, setSkipped] = useState(false);
@@ -38,6 +43,29 @@ export function ConnectInboxStep() {
       }
     });
 
+  const goButtonElement = (label: string) => (
+    <button
+      ref={goButton}
+      type="button"
+      className="button button--primary"
+      onClick={goToInbox}
+      disabled={busy}
+    >
+      {busy ? "Opening your inbox…" : label}
+    </button>
+  );
+
+  if (connectedId) {
+    return (
+      <section className="step">
+        <PageHeading title="Connect an inbox" className="step__title" />
+        <ConnectedMailbox channelId={connectedId} />
+        <FormError message={error} />
+        <div className="step__actions">{goButtonElement("Continue to your inbox")}</div>
+      </section>
+    );
+  }
+
   return (
     <section className="step">
       <PageHeading title="Connect an inbox" className="step__title" />
@@ -46,12 +74,8 @@ export function ConnectInboxStep() {
         mailbox. New mail shows up in Mailroom within seconds, and replies go out from that address, threaded
         like any other Outlook message.
       </p>
-      <ul className="step__points">
-        <li>You sign in with Microsoft and approve access; Mailroom never sees your password.</li>
-        <li>Your mail stays in Outlook, and Mailroom keeps both in sync.</li>
-        <li>You can connect more mailboxes later from Settings › Channels.</li>
-      </ul>
-      <ConnectOutlookButton />
+      {search.get("note") === "cancelled" ? <CancelledNote /> : null}
+      <ConnectOptions />
       <FormError message={error} />
       <div className="step__actions" aria-live="polite">
         {skipped ? (
@@ -59,15 +83,7 @@ export function ConnectInboxStep() {
             <p className="step__note">
               No inbox yet — you can connect one any time from Settings › Channels.
             </p>
-            <button
-              ref={goButton}
-              type="button"
-              className="button button--primary"
-              onClick={goToInbox}
-              disabled={busy}
-            >
-              {busy ? "Opening your inbox…" : "Go to inbox"}
-            </button>
+            {goButtonElement("Go to inbox")}
           </>
         ) : (
           <button type="button" className="button button--secondary" onClick={() => setSkipped(true)}>
@@ -77,4 +93,17 @@ export function ConnectInboxStep() {
       </div>
     </section>
   );
+}
+
+function ConnectOptions() {
+  const [options] = useConnectOptions();
+  if (options.status === "loading") return <Loading />;
+  if (options.status === "failed") {
+    return (
+      <p className="alert alert--error" role="alert">
+        {options.message}
+      </p>
+    );
+  }
+  return <ConnectOutlookPanel options={options.data} returnTo="onboarding" />;
 }

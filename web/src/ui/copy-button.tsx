@@ -5,10 +5,12 @@ interface CopyButtonProps {
   /** What is being copied, for screen readers: "Copy invitation link for ana@example.com". */
   label: string;
   className?: string;
+  /** Announced after copying; "Link copied" unless told. */
+  copiedMessage?: string;
 }
 
 /** Copies `text` to the clipboard and says so for a moment. */
-export function CopyButton({ text, label, className }: CopyButtonProps) {
+export function CopyButton({ text, label, className, copiedMessage = "Link copied" }: CopyButtonProps) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
 
   useEffect(() => {
@@ -38,9 +40,9 @@ export function CopyButton({ text, label, className }: CopyButtonProps) {
       </button>
       <span className="visually-hidden" aria-live="polite">
         {state === "copied"
-          ? "Link copied"
+          ? copiedMessage
           : state === "failed"
-            ? "Couldn't copy — select the link and copy it"
+            ? "Couldn't copy — select the text and copy it"
             : ""}
       </span>
     </>

@@ -110,3 +110,23 @@ export const OutlookIcon = ({ className }: IconProps) => (
     <ellipse cx="7.5" cy="12" rx="2.6" ry="3.1" fill="none" stroke="#fff" strokeWidth="1.6" />
   </svg>
 );
+
+export const AlertIcon = ({ className }: IconProps) => (
+  <Stroke className={className}>
+    <path d="M12 3.5 2.5 20h19L12 3.5Z" />
+    <path d="M12 10v4.5M12 17.2v.1" />
+  </Stroke>
+);
+
+export const ArrowRightIcon = ({ className }: IconProps) => (
+  <Stroke className={className}>
+    <path d="M5 12h14M13 6l6 6-6 6" />
+  </Stroke>
+);
+
+export const KeyIcon = ({ className }: IconProps) => (
+  <Stroke className={className}>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m11 12 8.5-8.5M16 7l2.5 2.5M18.5 4.5 21 7" />
+  </Stroke>
+);

@@ -1,0 +1,5 @@
+import { RECONNECTED } from "../live/live-events.ts";
+
+/** Live events after which channel views refetch: their data changed, or we may have missed it. */
+export const refetchOn = (type: string) =>
+  type === "channels.updated" || type === "inboxes.updated" || type === RECONNECTED;

@@ -1,0 +1,139 @@
+import { useState } from "react";
+import { FormError } from "../ui/form-error.tsx";
+import { OutlookIcon } from "../ui/icons.tsx";
+import { ByocForm } from "./byoc-form.tsx";
+import { MicrosoftErrorHelp } from "./microsoft-error-help.tsx";
+import type { ConnectOptions, CredentialSource, ReturnTo } from "./outlook-api.ts";
+import { saveCredentials } from "./outlook-api.ts";
+import { PermissionsTable } from "./permissions-table.tsx";
+import { useGoToMicrosoft } from "./use-go-to-microsoft.ts";
+import "./outlook.css";
+
+interface ConnectOutlookPanelProps {
+  options: ConnectOptions;
+  returnTo: ReturnTo;
+}
+
+/**
+ * Everything before leaving for Microsoft, on the onboarding step and on Settings > Channels >
+ * New Channel > Outlook: the permissions table and Connect Outlook with the platform app or the
+ * org's own app, or the BYOC form when there is no app yet. Members are told to ask an admin.
+ */
+export function ConnectOutlookPanel({ options, returnTo }: ConnectOutlookPanelProps) {
+  const microsoft = useGoToMicrosoft();
+  const [source, setSource] = useState<CredentialSource>(options.platformAvailable ? "platform" : "byoc");
+  const [editingByoc, setEditingByoc] = useState(false);
+
+  if (!options.canConnect) {
+    return <p className="notice">Only owners and admins can connect channels — ask your admin.</p>;
+  }
+
+  const byoc = options.byoc;
+  const showForm = (!options.platformAvailable && !byoc) || editingByoc;
+
+  if (showForm) {
+    return (
+      <div className="connect-panel">
+        <PermissionsTable permissions={options.permissions} />
+        <div className="connect-panel__byoc">
+          <h2 className="section-title">Your Microsoft app</h2>
+          <p className="muted">
+            {options.platformAvailable
+              ? "Connect through an app registered in your own Azure tenant instead of Mailroom's."
+              : "This Mailroom server has no Microsoft app of its own, so connect through an app registered in your Azure tenant. It takes about five minutes, once for your whole organization."}
+          </p>
+        </div>
+        <ByocForm
+          redirectUri={options.redirectUri}
+          initial={byoc ? { clientId: byoc.clientId, tenant: byoc.tenant } : undefined}
+          submitLabel="Save & Connect"
+          busyLabel="Connecting…"
+          busy={microsoft.leaving}
+          error={microsoft.error}
+          fields={microsoft.fields}
+          showSteps
+          onSubmit={(input) =>
+            void microsoft.go(returnTo, "byoc", async () => {
+              await saveCredentials(input);
+            })
+          }
+          secondaryAction={
+            editingByoc ? (
+              <button type="button" className="button button--ghost" onClick={() => setEditingByoc(false)}>
+                Cancel
+              </button>
+            ) : null
+          }
+        />
+        <MicrosoftErrorHelp from={returnTo} />
+      </div>
+    );
+  }
+
+  return (
+    <div className="connect-panel">
+      <PermissionsTable permissions={options.permissions} />
+      {options.platformAvailable && byoc ? (
+        <fieldset className="radio-group">
+          <legend className="field__label">Connect with</legend>
+          <label className="radio-group__option">
+            <input
+              type="radio"
+              name="credentials"
+              checked={source === "platform"}
+              onChange={() => setSource("platform")}
+            />
+            Mailroom's Microsoft app
+          </label>
+          <label className="radio-group__option">
+            <input
+              type="radio"
+              name="credentials"
+              checked={source === "byoc"}
+              onChange={() => setSource("byoc")}
+            />
+            Your Azure app <span className="muted">(client ID {byoc.clientId})</span>
+          </label>
+        </fieldset>
+      ) : byoc ? (
+        <p className="muted">
+          Connecting through your Azure app (client ID <code>{byoc.clientId}</code>).{" "}
+          <button type="button" className="link-button" onClick={() => setEditingByoc(true)}>
+            Change credentials
+          </button>
+        </p>
+      ) : null}
+      <div className="connect-panel__actions">
+        <button
+          type="button"
+          className="button button--primary button--large"
+          onClick={() => void microsoft.go(returnTo, source)}
+          disabled={microsoft.leaving}
+        >
+          <OutlookIcon className="button__icon" />
+          {microsoft.leaving ? "Opening Microsoft…" : "Connect Outlook"}
+        </button>
+        <p className="connect-panel__note">
+          You'll sign in with Microsoft and click <strong>Accept</strong>. Mailroom never sees your password.
+        </p>
+      </div>
+      <FormError message={microsoft.error} />
+      <div className="connect-panel__help">
+        {options.platformAvailable && !byoc ? (
+          <details className="disclosure disclosure--quiet">
+            <summary className="disclosure__summary">Use your own Azure app instead</summary>
+            <div className="disclosure__body">
+              <p className="muted">
+                For organizations whose Microsoft 365 policy only allows apps registered in their own tenant.
+              </p>
+              <button type="button" className="button button--secondary" onClick={() => setEditingByoc(true)}>
+                Enter your app's credentials
+              </button>
+            </div>
+          </details>
+        ) : null}
+        <MicrosoftErrorHelp from={returnTo} />
+      </div>
+    </div>
+  );
+}
