@@ -31,6 +31,8 @@ export interface PageOptions {
   baseURL: string;
   /** Defaults to a laptop (1280×800). */
   viewport?: { width: number; height: number };
+  /** Accept self-signed certificates: the Microsoft emulator serves HTTPS with its own CA. */
+  ignoreHTTPSErrors?: boolean;
 }
 
 export interface JourneyPage {
@@ -49,6 +51,7 @@ export async function openPage(browser: Browser, options: PageOptions): Promise<
   const context = await browser.newContext({
     baseURL: options.baseURL,
     viewport: options.viewport ?? { width: 1280, height: 800 },
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
