@@ -99,6 +99,7 @@ describe("Connect Outlook in Chromium (platform app)", () => {
       await page.getByText("No channels connected").waitFor();
       await page.getByRole("main").getByRole("link", { name: "New Channel" }).first().click();
       await page.waitForURL("**/settings/channels/new");
+      await page.screenshot({ path: "/tmp/e2e-new-channel.png" });
       await page.getByRole("link", { name: /^Outlook/ }).click();
       await page.waitForURL("**/settings/channels/new/outlook");
       await page.getByRole("table", { name: "Permissions Mailroom will ask Microsoft for" }).waitFor();
@@ -134,6 +135,15 @@ describe("Connect Outlook in Chromium (platform app)", () => {
       await row.getByText("Connected").waitFor();
       expect(await row.getByText("Mailroom's Microsoft app").count()).toBe(1);
       await screenshots(page, "channels-list");
+
+      // Disconnect, keeping the conversations: the channel stays, marked disconnected.
+      await row.getByRole("link", { name: "alex@contoso.com" }).click();
+      await page.getByRole("button", { name: "Disconnect" }).click();
+      const dialog = page.getByRole("dialog", { name: "Disconnect alex@contoso.com?" });
+      expect(await dialog.getByLabel(/Keep them/).isChecked()).toBe(true);
+      await dialog.getByRole("button", { name: "Disconnect" }).click();
+      await page.waitForURL("**/settings/channels");
+      await row.getByText("Disconnected").waitFor();
       expect(problems).toEqual([]);
     } finally {
       await close();
