@@ -47,7 +47,10 @@ function installIfStale() {
   const hash = createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
   if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) return;
   say("installing dependencies (npm ci)…");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
   fs.writeFileSync(marker, hash);
 }
