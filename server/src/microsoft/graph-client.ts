@@ -44,6 +44,11 @@ const graphErrorBody = z.object({ error: z.object({ code: z.string(), message: z
 
 export interface GraphClient {
   request<T>(req: GraphRequest, schema: z.ZodType<T>): Promise<T>;
+  /**
+   * Turns an absolute link Graph returned (nextLink, deltaLink) into a path for `request`.
+   * Refuses links to any other host, so a token is never sent elsewhere.
+   */
+  pathOf(link: string): string;
   /** For answers without a body (202, 204). */
   send(req: GraphRequest): Promise<void>;
 }
@@ -103,7 +108,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     );
   }
 
+  const base = `${options.graphUrl}/v1.0`;
   return {
+    pathOf(link) {
+      if (!link.startsWith(`${base}/`))
+        throw new GraphError(0, "UnexpectedLink", "Graph returned a link to another host");
+      return link.slice(base.length);
+    },
     async request(req, schema) {
       const res = await raw(req);
       if (!res.ok) return fail(res);
