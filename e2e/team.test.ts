@@ -42,6 +42,7 @@ describe("team management in Chromium", () => {
 
       // The invitee opens it signed out, creates an account, comes back to the invitation and joins.
       await invitee.page.goto(link);
+      await invitee.page.getByRole("heading", { name: "Join Acme Support on Mailroom" }).waitFor();
       await invitee.page.getByRole("link", { name: "Create an account" }).click();
       await invitee.page.getByLabel("Your name").fill("Andy Agent");
       await invitee.page.getByLabel("Work email").fill(email);

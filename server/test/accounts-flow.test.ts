@@ -46,6 +46,13 @@ describe("sign up → organization → invitation → member joins", () => {
     });
     expect(invitation.url).toBe(`${server.url}/invite/${invitation.id}`);
 
+    // Whoever holds the link sees the invitation before signing up.
+    const preview = await server
+      .client()
+      .get<{ orgName: string; email: string }>(`/api/invitations/${invitation.id}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ orgName: "Acme Support", email: "sam@acme.test" });
+
     const sam = await signUp(server, "sam@acme.test", "Sam");
     const seen = await sam.get(`/api/invitations/${invitation.id}`);
     expect(seen.body).toEqual({

@@ -81,8 +81,10 @@ export const invitationRoutes: FastifyPluginAsync<AccountsOptions> = async (
     return { invitation: view(cancelled ?? found) };
   });
 
+  // Open to whoever holds the link (like Slack's or Front's invitation pages), so a signed-out
+  // invitee sees which org invited them and signs up with the right address. The id is a long
+  // random value; accepting still needs a session with the invited email.
   app.get("/api/invitations/:id", async (request) => {
-    await requireUser(request, auth);
     const { id } = idParams.parse(request.params);
     const found = await findInvitation(db, id);
     if (!found) throw invitationNotFound();
