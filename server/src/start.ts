@@ -10,6 +10,7 @@ import { createPgEventBus } from "./events/pg-bus.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { syncJobs } from "./sync/jobs.ts";
 
 export interface Mailroom {
   config: Config;
@@ -43,7 +44,10 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   const events = await createPgEventBus(database, logger);
   const auth = createAuth({ config, database, logger });
 
-  const jobs: JobDefinition[] = [...accountJobs({ database, logger })];
+  const jobs: JobDefinition[] = [
+    ...accountJobs({ database, logger }),
+    ...syncJobs({ config, db: database.db, box: secretBox, events, logger }),
+  ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);
 

@@ -1,0 +1,137 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organization } from "../accounts/schema.ts";
+import { channels } from "../channels/schema.ts";
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** A recipient as Graph gives it (`emailAddress`), flattened; the address kept as written. */
+export interface MailAddress {
+  name: string | null;
+  address: string;
+}
+
+/**
+ * A thread as Outlook groups it: one row per Graph `conversationId` in a channel. The counters are
+ * recomputed from `messages` on every store, never incremented, so replayed delta pages can't
+ * inflate them.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    graphConversationId: text("graph_conversation_id").notNull(),
+    subject: text("subject").notNull().default(""),
+    snippet: text("snippet").notNull().default(""),
+    lastMessageAt: at("last_message_at"),
+    messageCount: integer("message_count").notNull().default(0),
+    unreadCount: integer("unread_count").notNull().default(0),
+    createdAt: at("created_at").defaultNow().notNull(),
+    updatedAt: at("updated_at").defaultNow().notNull(),
+  },
+  (t) => [
+    uniqueIndex("conversations_channel_graph_uidx").on(t.channelId, t.graphConversationId),
+    index("conversations_org_last_idx").on(t.orgId, t.lastMessageAt.desc()),
+  ],
+);
+
+/**
+ * One Outlook message in a followed folder, keyed by its immutable id so a move between Inbox and
+ * Sent Items or a replayed page updates the same row.
+ * https://learn.microsoft.com/graph/outlook-immutable-id
+ */
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    graphId: text("graph_id").notNull(),
+    internetMessageId: text("internet_message_id"),
+    /** inbox | sentitems (ADR 009) */
+    folder: text("folder").notNull(),
+    /** inbound | outbound: what sits in Sent Items was sent by the mailbox. */
+    direction: text("direction").notNull(),
+    fromAddress: text("from_address"),
+    fromName: text("from_name"),
+    toRecipients: jsonb("to_recipients").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    ccRecipients: jsonb("cc_recipients").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    bccRecipients: jsonb("bcc_recipients").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    replyTo: jsonb("reply_to").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    subject: text("subject").notNull().default(""),
+    bodyPreview: text("body_preview").notNull().default(""),
+    bodyContentType: text("body_content_type").notNull().default("text"),
+    bodyContent: text("body_content").notNull().default(""),
+    receivedAt: at("received_at"),
+    sentAt: at("sent_at"),
+    isRead: boolean("is_read").notNull().default(false),
+    hasAttachments: boolean("has_attachments").notNull().default(false),
+    categories: jsonb("categories").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    webLink: text("web_link"),
+    /** Set when Graph reports the message deleted or moved out of the followed folders. */
+    removedAt: at("removed_at"),
+    createdAt: at("created_at").defaultNow().notNull(),
+    updatedAt: at("updated_at").defaultNow().notNull(),
+  },
+  (t) => [
+    uniqueIndex("messages_channel_graph_uidx").on(t.channelId, t.graphId),
+    index("messages_conversation_received_idx").on(t.conversationId, t.receivedAt),
+  ],
+);
+
+/**
+ * Where each folder's delta stands. `next_link` is a round in progress (resume there after a
+ * crash); `delta_link` the start of the next round. Either is written in the same transaction as
+ * the page it follows. https://learn.microsoft.com/graph/delta-query-messages
+ */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    folder: text("folder").notNull(),
+    deltaLink: text("delta_link"),
+    nextLink: text("next_link"),
+    initialCompletedAt: at("initial_completed_at"),
+    lastRoundAt: at("last_round_at"),
+    messagesSeen: integer("messages_seen").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.folder] })],
+);
+
+/** "One sync per channel at a time across every worker": a lease that expires if its worker dies. */
+export const syncLeases = pgTable("sync_leases", {
+  channelId: uuid("channel_id")
+    .primaryKey()
+    .references(() => channels.id, { onDelete: "cascade" }),
+  holder: text("holder").notNull(),
+  expiresAt: at("expires_at").notNull(),
+});

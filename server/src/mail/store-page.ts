@@ -1,0 +1,195 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import type { DeltaPage, FollowedFolder } from "../microsoft/delta.ts";
+import { type MappedMessage, mapGraphMessage } from "./map-graph-message.ts";
+import { conversations, messages, syncCursors } from "./schema.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface PageTarget {
+  orgId: string;
+  channelId: string;
+  folder: FollowedFolder;
+}
+
+export interface StoredPage {
+  /** Messages created or updated. */
+  upserted: number;
+  /** Messages newly marked removed. */
+  removed: number;
+}
+
+/**
+ * Stores one delta page and moves the folder's cursor past it, in one transaction: the delta link
+ * is stored only once its page is committed, so a crash replays the page instead of losing it.
+ * Every write is keyed (channel, immutable id) / (channel, conversationId) and counters are
+ * recomputed, so replays and duplicates — which Graph documents — change nothing.
+ * https://learn.microsoft.com/graph/delta-query-messages
+ */
+export async function storeDeltaPage(db: Db, target: PageTarget, page: DeltaPage): Promise<StoredPage> {
+  const mapped = latestById(page.messages.map((m) => mapGraphMessage(m, target.folder)));
+  return db.transaction(async (tx) => {
+    const touched = new Set<string>();
+    const upserted = await upsertMessages(tx, target, mapped, touched);
+    const removed = await markRemoved(tx, target, page.removed, touched);
+    await recomputeConversations(tx, [...touched]);
+    await advanceCursor(tx, target, page, mapped.length);
+    return { upserted, removed };
+  });
+}
+
+/** A page may hold one message twice (Graph replays); the later state wins. */
+function latestById(rows: MappedMessage[]): MappedMessage[] {
+  return [...new Map(rows.map((r) => [r.graphId, r])).values()];
+}
+
+async function upsertMessages(tx: Tx, target: PageTarget, rows: MappedMessage[], touched: Set<string>) {
+  if (rows.length === 0) return 0;
+  const now = new Date();
+  // Threads a message leaves (Graph may regroup it) need their counters recomputed too.
+  const before = await tx
+    .select({ conversationId: messages.conversationId })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.channelId, target.channelId),
+        inArray(
+          messages.graphId,
+          rows.map((r) => r.graphId),
+        ),
+      ),
+    );
+  for (const b of before) touched.add(b.conversationId);
+
+  const threads = await tx
+    .insert(conversations)
+    .values(
+      [...new Map(rows.map((r) => [r.graphConversationId, r])).values()].map((r) => ({
+        orgId: target.orgId,
+        channelId: target.channelId,
+        graphConversationId: r.graphConversationId,
+        subject: r.subject ?? "",
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [conversations.channelId, conversations.graphConversationId],
+      set: { updatedAt: now },
+    })
+    .returning({ id: conversations.id, graphConversationId: conversations.graphConversationId });
+  const threadId = new Map(threads.map((t) => [t.graphConversationId, t.id]));
+  for (const t of threads) touched.add(t.id);
+
+  await tx
+    .insert(messages)
+    .values(
+      rows.map(({ graphConversationId, ...row }) => ({
+        ...row,
+        orgId: target.orgId,
+        channelId: target.channelId,
+        conversationId: threadId.get(graphConversationId)!,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [messages.channelId, messages.graphId],
+      set: { ...excludedColumns(), updatedAt: now },
+    });
+  return rows.length;
+}
+
+/** Every Graph-sourced column takes the incoming value on conflict. */
+function excludedColumns() {
+  const columns = [
+    messages.conversationId,
+    messages.internetMessageId,
+    messages.folder,
+    messages.direction,
+    messages.fromAddress,
+    messages.fromName,
+    messages.toRecipients,
+    messages.ccRecipients,
+    messages.bccRecipients,
+    messages.replyTo,
+    messages.subject,
+    messages.bodyPreview,
+    messages.bodyContentType,
+    messages.bodyContent,
+    messages.receivedAt,
+    messages.sentAt,
+    messages.isRead,
+    messages.hasAttachments,
+    messages.categories,
+    messages.webLink,
+    messages.removedAt,
+  ];
+  return Object.fromEntries(
+    Object.entries(messages).flatMap(([key, column]) =>
+      columns.some((c) => c === column) ? [[key, sql.raw(`excluded."${column.name}"`)]] : [],
+    ),
+  );
+}
+
+/**
+ * `@removed` means deleted or moved out of this folder (ADR 009). Only this folder's copy is
+ * marked: a removal from the Inbox says nothing about a message we hold from Sent Items.
+ */
+async function markRemoved(tx: Tx, target: PageTarget, ids: string[], touched: Set<string>) {
+  if (ids.length === 0) return 0;
+  const rows = await tx
+    .update(messages)
+    .set({ removedAt: new Date(), updatedAt: new Date() })
+    .where(
+      and(
+        eq(messages.channelId, target.channelId),
+        eq(messages.folder, target.folder),
+        inArray(messages.graphId, ids),
+        isNull(messages.removedAt),
+      ),
+    )
+    .returning({ conversationId: messages.conversationId });
+  for (const r of rows) touched.add(r.conversationId);
+  return rows.length;
+}
+
+/** Counters, subject, snippet and last activity from the live messages: replay-proof. */
+async function recomputeConversations(tx: Tx, ids: string[]) {
+  if (ids.length === 0) return;
+  const live = sql`from ${messages} m where m.conversation_id = ${conversations.id} and m.removed_at is null`;
+  await tx
+    .update(conversations)
+    .set({
+      messageCount: sql`(select count(*)::int ${live})`,
+      unreadCount: sql`(select count(*)::int ${live} and not m.is_read and m.direction = 'inbound')`,
+      lastMessageAt: sql`(select max(coalesce(m.received_at, m.sent_at)) ${live})`,
+      subject: sql`coalesce((select m.subject ${live} order by coalesce(m.received_at, m.sent_at) asc nulls last limit 1), ${conversations.subject})`,
+      snippet: sql`coalesce((select m.body_preview ${live} order by coalesce(m.received_at, m.sent_at) desc nulls last limit 1), '')`,
+      updatedAt: new Date(),
+    })
+    .where(inArray(conversations.id, ids));
+}
+
+/** Mid-round: remember the next page. Round done: keep the delta link for the next round. */
+async function advanceCursor(tx: Tx, target: PageTarget, page: DeltaPage, seen: number) {
+  const now = new Date();
+  const done = page.deltaLink !== undefined;
+  const position = done ? { deltaLink: page.deltaLink, nextLink: null } : { nextLink: page.next ?? null };
+  await tx
+    .insert(syncCursors)
+    .values({
+      channelId: target.channelId,
+      orgId: target.orgId,
+      folder: target.folder,
+      ...position,
+      messagesSeen: seen,
+      ...(done ? { lastRoundAt: now, initialCompletedAt: now } : {}),
+    })
+    .onConflictDoUpdate({
+      target: [syncCursors.channelId, syncCursors.folder],
+      set: {
+        ...position,
+        messagesSeen: sql`${syncCursors.messagesSeen} + ${seen}`,
+        ...(done
+          ? { lastRoundAt: now, initialCompletedAt: sql`coalesce(${syncCursors.initialCompletedAt}, now())` }
+          : {}),
+      },
+    });
+}
