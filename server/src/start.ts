@@ -54,7 +54,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.role !== "worker") {
-    app = await createHttpApp({ config, logger, database, auth, events, secretBox });
+    app = await createHttpApp({ config, logger, database, auth, events, secretBox, queue });
     url = await app.listen({ port: config.port, host: config.host });
     logger.info(
       { url, publicUrl: config.publicUrl, role: config.role, database: database.kind },

@@ -44,7 +44,7 @@ function summary(c: ChannelRow, inboxes: { id: string; name: string; color: stri
 
 /** Channel list, details, settings, aliases and disconnect. Never returns tokens. */
 export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, options) => {
-  const { auth, database, events } = options;
+  const { auth, database, events, hooks } = options;
   const db = database.db;
 
   async function detail(orgId: string, c: ChannelRow) {
@@ -120,6 +120,9 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
       .object({ keepConversations: z.enum(["true", "false"]).default("true") })
       .parse(request.query);
     await findChannel(db, member.orgId, id);
+    await hooks
+      ?.disconnecting(id)
+      .catch((err: unknown) => request.log.warn({ err, channelId: id }, "disconnect hook failed"));
     if (keepConversations === "true") {
       await db
         .update(channels)

@@ -14,6 +14,14 @@ export interface ChannelsOptions {
   config: Config;
   events: EventBus;
   secretBox: SecretBox;
+  /** What else happens when a channel disconnects (the sync module's subscriptions). */
+  hooks?: ChannelHooks;
+}
+
+/** Best-effort side effects; a hook that fails is logged and never fails the disconnect. */
+export interface ChannelHooks {
+  /** Runs while the channel still has its tokens. */
+  disconnecting(channelId: string): Promise<void>;
 }
 
 /** Outlook channels over HTTP: connecting (OAuth), BYOC credentials, channel settings and aliases. */

@@ -12,7 +12,10 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import { inboxRoutes } from "../inbox/routes.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
+import { channelSyncHooks } from "../sync/channel-hooks.ts";
+import { webhookRoutes } from "../sync/webhook-routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { registerProblemHandler } from "./problem.ts";
@@ -25,6 +28,8 @@ export interface HttpDeps {
   auth: Auth;
   events: EventBus;
   secretBox: SecretBox;
+  /** Where routes send jobs; without it (bare tests) the webhook routes are not mounted. */
+  queue?: JobQueue;
 }
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
@@ -81,7 +86,11 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     config,
     events: deps.events,
     secretBox: deps.secretBox,
+    hooks: channelSyncHooks(deps),
   });
+  if (deps.queue) {
+    await app.register(webhookRoutes, { db: deps.database.db, box: deps.secretBox, queue: deps.queue });
+  }
   await app.register(inboxRoutes, { auth: deps.auth, database: deps.database, events: deps.events });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 
