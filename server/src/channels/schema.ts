@@ -1,18 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { organization, user } from "../accounts/schema.ts";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { user } from "../accounts/schema.ts";
+import { at, orgIdColumn } from "../db/columns.ts";
 
 /**
  * An organisation's own Azure app registration (BYOC). One per org; it serves all the org's
@@ -23,9 +12,7 @@ export const microsoftCredentials = pgTable(
   "microsoft_credentials",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     clientId: text("client_id").notNull(),
     clientSecretSealed: text("client_secret_sealed").notNull(),
     secretHint: text("secret_hint").notNull(),
@@ -48,9 +35,7 @@ export const channels = pgTable(
   "channels",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     provider: text("provider").notNull().default("outlook"),
     /** connected | needs_reauth | disconnected */
     status: text("status").notNull().default("connected"),
@@ -94,9 +79,7 @@ export const channelAliases = pgTable(
   "channel_aliases",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     channelId: uuid("channel_id")
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
@@ -118,9 +101,7 @@ export const oauthStates = pgTable(
   "oauth_states",
   {
     stateHash: text("state_hash").primaryKey(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
@@ -143,3 +124,9 @@ export const oauthStates = pgTable(
   },
   (t) => [index("oauth_states_expires_idx").on(t.expiresAt)],
 );
+
+/** The channel a row belongs to, deleted with it (mail, sync and inbox tables). */
+export const channelIdColumn = () =>
+  uuid("channel_id")
+    .notNull()
+    .references(() => channels.id, { onDelete: "cascade" });

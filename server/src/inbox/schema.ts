@@ -1,18 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { organization, user } from "../accounts/schema.ts";
-import { channels } from "../channels/schema.ts";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { user } from "../accounts/schema.ts";
+import { channelIdColumn } from "../channels/schema.ts";
+import { at, orgIdColumn } from "../db/columns.ts";
 
 /** A shared inbox: what agents work in. Channels feed it; visibility decides who sees it. */
 export const inboxes = pgTable(
   "inboxes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     /** One of the palette names the UI offers (validated in the API). */
@@ -40,9 +37,7 @@ export const inboxMembers = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
   },
   (t) => [primaryKey({ columns: [t.inboxId, t.userId] })],
 );
@@ -53,12 +48,8 @@ export const inboxChannels = pgTable(
     inboxId: uuid("inbox_id")
       .notNull()
       .references(() => inboxes.id, { onDelete: "cascade" }),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    channelId: channelIdColumn(),
+    orgId: orgIdColumn(),
     createdAt: at("created_at").defaultNow().notNull(),
   },
   (t) => [

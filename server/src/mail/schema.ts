@@ -7,14 +7,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { organization } from "../accounts/schema.ts";
-import { channels } from "../channels/schema.ts";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { channelIdColumn, channels } from "../channels/schema.ts";
+import { at, orgIdColumn } from "../db/columns.ts";
 
 /** A recipient as Graph gives it (`emailAddress`), flattened; the address kept as written. */
 export interface MailAddress {
@@ -31,12 +28,8 @@ export const conversations = pgTable(
   "conversations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
+    channelId: channelIdColumn(),
     graphConversationId: text("graph_conversation_id").notNull(),
     subject: text("subject").notNull().default(""),
     snippet: text("snippet").notNull().default(""),
@@ -61,12 +54,8 @@ export const messages = pgTable(
   "messages",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
+    channelId: channelIdColumn(),
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
@@ -111,12 +100,8 @@ export const messages = pgTable(
 export const syncCursors = pgTable(
   "sync_cursors",
   {
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    channelId: channelIdColumn(),
+    orgId: orgIdColumn(),
     folder: text("folder").notNull(),
     deltaLink: text("delta_link"),
     nextLink: text("next_link"),

@@ -1,8 +1,6 @@
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { organization } from "../accounts/schema.ts";
-import { channels } from "../channels/schema.ts";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { channelIdColumn } from "../channels/schema.ts";
+import { at, orgIdColumn } from "../db/columns.ts";
 
 /**
  * Graph change-notification subscriptions, one per followed folder of a channel (ADR 009). Keyed by
@@ -14,12 +12,8 @@ export const subscriptions = pgTable(
   "subscriptions",
   {
     id: text("id").primaryKey(),
-    orgId: text("org_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
+    channelId: channelIdColumn(),
     folder: text("folder").notNull(),
     clientStateSealed: text("client_state_sealed").notNull(),
     expiresAt: at("expires_at").notNull(),
