@@ -112,6 +112,8 @@ async function startEmulator() {
   env.MICROSOFT_LOGIN_URL = ready.url;
   env.MICROSOFT_GRAPH_URL = ready.url;
   env.NODE_EXTRA_CA_CERTS = ready.caPath;
+  // The emulator delivers change notifications to localhost, which the real Microsoft never would.
+  env.WEBHOOKS ??= "on";
   if (!env.MICROSOFT_CLIENT_ID && ready.platformApp) {
     env.MICROSOFT_CLIENT_ID = ready.platformApp.clientId;
     env.MICROSOFT_CLIENT_SECRET = ready.platformApp.clientSecret;

@@ -52,6 +52,20 @@ export const envSchema = z.object({
   TRUST_PROXY: z.string().default("false"),
   /** Serve the SPA through Vite's dev server with hot reload (npm run dev). */
   WEB_DEV: z.preprocess(emptyToUndefined, booleanish.default(false)),
+  /**
+   * Graph change notifications: "auto" (default) subscribes only when PUBLIC_URL is a public https
+   * URL Microsoft can reach, and polls otherwise; "on" always tries (the embedded emulator reaches
+   * localhost); "off" always polls.
+   */
+  WEBHOOKS: z.enum(["auto", "on", "off"]).default("auto"),
+  /** The safety sweep: a delta round for every channel this often, whatever the notifications say. */
+  SYNC_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How often a channel without webhooks polls. */
+  SYNC_POLL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** After Graph refused a subscription, try webhooks again this long after. */
+  WEBHOOK_RETRY_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  /** How far back a newly connected mailbox is synced (newest first). */
+  BACKFILL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +91,13 @@ export interface Config {
   loginRateLimit: { max: number; windowSeconds: number };
   shutdownGraceSeconds: number;
   webDev: boolean;
+  sync: {
+    webhooks: Env["WEBHOOKS"];
+    sweepMinutes: number;
+    pollSeconds: number;
+    webhookRetryMinutes: number;
+    backfillDays: number;
+  };
   /** Origins browsers may send state-changing requests from: PUBLIC_URL's, plus Vite's in dev. */
   allowedOrigins: string[];
   trustProxy: boolean | string[];
@@ -132,6 +153,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     webDev: e.WEB_DEV,
+    sync: {
+      webhooks: e.WEBHOOKS,
+      sweepMinutes: e.SYNC_SWEEP_MINUTES,
+      pollSeconds: e.SYNC_POLL_SECONDS,
+      webhookRetryMinutes: e.WEBHOOK_RETRY_MINUTES,
+      backfillDays: e.BACKFILL_DAYS,
+    },
     allowedOrigins: [new URL(publicUrl).origin, ...(e.WEB_DEV ? [VITE_DEV_ORIGIN] : [])],
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };

@@ -11,5 +11,6 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
 
 /** Env that points a Mailroom server at the emulator, as `npm start` does. */
 export function emulatorEnv(emulator: Emulator): Record<string, string> {
-  return { MICROSOFT_LOGIN_URL: emulator.url, MICROSOFT_GRAPH_URL: emulator.url };
+  // WEBHOOKS=on: the emulator delivers notifications to the test server's http://127.0.0.1 URL.
+  return { MICROSOFT_LOGIN_URL: emulator.url, MICROSOFT_GRAPH_URL: emulator.url, WEBHOOKS: "on" };
 }

@@ -19,6 +19,18 @@ export interface MailAddress {
   address: string;
 }
 
+/** An attachment's metadata as Graph lists it (`$expand=attachments($select=…)`); content on demand. */
+export interface AttachmentInfo {
+  /** Graph's attachment id (for GET /messages/{id}/attachments/{attachmentId}/$value). */
+  id: string;
+  name: string;
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+  /** cid: for inline images. */
+  contentId: string | null;
+}
+
 /**
  * A thread as Outlook groups it: one row per Graph `conversationId` in a channel. The counters are
  * recomputed from `messages` on every store, never incremented, so replayed delta pages can't
@@ -79,6 +91,8 @@ export const messages = pgTable(
     sentAt: at("sent_at"),
     isRead: boolean("is_read").notNull().default(false),
     hasAttachments: boolean("has_attachments").notNull().default(false),
+    /** The attachment list, stored with the message (delta expands it); null until known. */
+    attachments: jsonb("attachments").$type<AttachmentInfo[]>(),
     categories: jsonb("categories").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     webLink: text("web_link"),
     /** Set when Graph reports the message deleted or moved out of the followed folders. */
@@ -119,4 +133,6 @@ export const syncLeases = pgTable("sync_leases", {
     .references(() => channels.id, { onDelete: "cascade" }),
   holder: text("holder").notNull(),
   expiresAt: at("expires_at").notNull(),
+  /** Someone asked for a sync while the holder was running: it runs one more round before letting go. */
+  rerun: boolean("rerun").notNull().default(false),
 });
