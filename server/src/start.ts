@@ -11,6 +11,7 @@ import { createHttpApp } from "./http/app.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { syncJobs } from "./sync/jobs.ts";
+import { subscriptionJobs } from "./sync/subscription-jobs.ts";
 
 export interface Mailroom {
   config: Config;
@@ -44,9 +45,11 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   const events = await createPgEventBus(database, logger);
   const auth = createAuth({ config, database, logger });
 
+  const syncDeps = { config, db: database.db, box: secretBox, events, logger };
   const jobs: JobDefinition[] = [
     ...accountJobs({ database, logger }),
-    ...syncJobs({ config, db: database.db, box: secretBox, events, logger }),
+    ...syncJobs(syncDeps),
+    ...subscriptionJobs(syncDeps),
   ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);

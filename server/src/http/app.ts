@@ -15,7 +15,7 @@ import { inboxRoutes } from "../inbox/routes.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { channelSyncHooks } from "../sync/channel-hooks.ts";
-import { webhookRoutes } from "../sync/webhook-routes.ts";
+import { syncRoutes } from "../sync/routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { registerProblemHandler } from "./problem.ts";
@@ -89,7 +89,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     hooks: channelSyncHooks(deps),
   });
   if (deps.queue) {
-    await app.register(webhookRoutes, { db: deps.database.db, box: deps.secretBox, queue: deps.queue });
+    await app.register(syncRoutes, { ...deps, queue: deps.queue });
   }
   await app.register(inboxRoutes, { auth: deps.auth, database: deps.database, events: deps.events });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });

@@ -1,27 +1,13 @@
 import { z } from "zod";
 import type { JobDefinition } from "../jobs/queue.ts";
-import {
-  reauthorizeChannelSubscription,
-  recreateSubscription,
-  subscribeChannel,
-} from "./channel-subscriptions.ts";
 import { type SyncDeps, syncChannel } from "./sync-channel.ts";
 
 const syncChannelJob = z.object({ channelId: z.uuid() });
 export type SyncChannelJob = z.infer<typeof syncChannelJob>;
 
-const upkeepJob = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("subscribe"), channelId: z.uuid() }),
-  z.object({ action: z.enum(["reauthorize", "recreate"]), subscriptionId: z.string().min(1).max(128) }),
-]);
-export type SubscriptionUpkeepJob = z.infer<typeof upkeepJob>;
-
 /**
  * The delta sync job. Send it with `singletonKey: channelId` so one waits per channel; a run that
  * finds the lease taken ends quietly — the holder is already fetching the same changes.
- * `subscription-upkeep` does the slow Graph calls the webhook must not wait for (subscribe after
- * connect, reauthorize, recreate), so intake answers 202 at once.
- * https://learn.microsoft.com/graph/change-notifications-lifecycle-events
  */
 export function syncJobs(deps: SyncDeps): JobDefinition[] {
   return [
@@ -30,17 +16,6 @@ export function syncJobs(deps: SyncDeps): JobDefinition[] {
       concurrency: 4,
       handler: async (data) => {
         await syncChannel(deps, syncChannelJob.parse(data).channelId);
-      },
-    },
-    {
-      name: "subscription-upkeep",
-      concurrency: 2,
-      retryLimit: 3,
-      handler: async (data) => {
-        const job = upkeepJob.parse(data);
-        if (job.action === "subscribe") await subscribeChannel(deps, job.channelId);
-        else if (job.action === "reauthorize") await reauthorizeChannelSubscription(deps, job.subscriptionId);
-        else await recreateSubscription(deps, job.subscriptionId);
       },
     },
   ];

@@ -5,7 +5,6 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { clientStateContext } from "./channel-subscriptions.ts";
-import type { SubscriptionUpkeepJob } from "./jobs.ts";
 import {
   MAX_WEBHOOK_BODY_BYTES,
   type Parsed,
@@ -14,6 +13,7 @@ import {
   validationToken,
 } from "./parse-notifications.ts";
 import { type SubscriptionRow, subscriptions } from "./schema.ts";
+import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 
 export interface WebhookOptions {
   db: Db;

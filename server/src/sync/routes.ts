@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Auth } from "../accounts/auth.ts";
+import type { Config } from "../config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import type { Database } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Logger } from "../log.ts";
+import { webhookRoutes } from "./webhook-routes.ts";
+
+export interface SyncRoutesOptions {
+  config: Config;
+  logger: Logger;
+  auth: Auth;
+  database: Database;
+  events: EventBus;
+  secretBox: SecretBox;
+  queue: JobQueue;
+}
+
+/** Sync over HTTP: Graph's webhook + lifecycle intake, and the sync pages' API. */
+export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, options) => {
+  await app.register(webhookRoutes, {
+    db: options.database.db,
+    box: options.secretBox,
+    queue: options.queue,
+  });
+};
