@@ -91,7 +91,14 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   if (deps.queue) {
     await app.register(syncRoutes, { ...deps, queue: deps.queue });
   }
-  await app.register(inboxRoutes, { auth: deps.auth, database: deps.database, events: deps.events });
+  await app.register(inboxRoutes, {
+    auth: deps.auth,
+    database: deps.database,
+    events: deps.events,
+    config,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+  });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 
   await registerWeb(app);

@@ -1,12 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import type { Auth } from "../accounts/auth.ts";
 import { requireMember } from "../accounts/session.ts";
 import { findChannel } from "../channels/channel-store.ts";
-import type { Database } from "../db/client.ts";
 import { conflict } from "../errors.ts";
-import type { EventBus } from "../events/bus.ts";
+import { attachmentRoutes } from "./attachment-routes.ts";
+import { conversationRoutes, type InboxRoutesOptions } from "./conversation-routes.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
 import {
   assertOrgMembers,
@@ -34,11 +33,10 @@ const ids = z.object({ id: z.string() });
 const linkIds = z.object({ id: z.string(), channelId: z.string() });
 
 /** Settings > Inboxes: shared inboxes, who sees them, and which channels feed them. */
-export const inboxRoutes: FastifyPluginAsync<{ auth: Auth; database: Database; events: EventBus }> = async (
-  app,
-  options,
-) => {
+export const inboxRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (app, options) => {
   const { auth, database, events } = options;
+  await app.register(conversationRoutes, options);
+  await app.register(attachmentRoutes, options);
   const db = database.db;
   const changed = (orgId: string) => events.publish(orgId, { type: "inboxes.updated", data: {} });
   // A channel's summary lists the inboxes it feeds, so channel views refresh on links too.

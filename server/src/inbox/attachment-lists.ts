@@ -1,0 +1,80 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { type AccessTokenDeps, ChannelNeedsReauth } from "../channels/access-token.ts";
+import type { Logger } from "../log.ts";
+import { type AttachmentInfo, messages } from "../mail/schema.ts";
+import { GraphError } from "../microsoft/graph-client.ts";
+import { connectedChannelGraph } from "../sync/channel-graph.ts";
+import type { MessageRow } from "./conversation-store.ts";
+
+/** Metadata only: `$select` keeps Graph from sending every file's contentBytes with the list. */
+const LIST_SELECT = "id,name,contentType,size,isInline";
+/** Lists fetched per open conversation at most; the rest stay "not known yet". */
+const MAX_LISTS_PER_OPEN = 20;
+
+const attachmentList = z.object({
+  value: z.array(
+    z
+      .object({
+        id: z.string(),
+        name: z.string().nullish(),
+        contentType: z.string().nullish(),
+        size: z.number().nullish(),
+        isInline: z.boolean().nullish(),
+        contentId: z.string().nullish(),
+      })
+      .loose(),
+  ),
+});
+
+/**
+ * Attachment lists normally arrive with the message (the sync stores them). A message stored
+ * before that — `has_attachments` true, list still null — gets its list from Graph the first time
+ * someone opens it, and the list is kept. Best effort: a disconnected channel or a Graph error
+ * leaves the list unknown (null), which the UI says, and never fails the conversation.
+ * https://learn.microsoft.com/graph/api/message-list-attachments
+ */
+export async function ensureAttachmentLists(
+  deps: AccessTokenDeps & { logger?: Logger },
+  rows: MessageRow[],
+): Promise<MessageRow[]> {
+  const missing = rows.filter((r) => r.hasAttachments && r.attachments === null).slice(0, MAX_LISTS_PER_OPEN);
+  if (missing.length === 0) return rows;
+  const connected = await connectedChannelGraph(deps, missing[0]!.channelId).catch(() => undefined);
+  if (!connected) return rows;
+  const found = new Map<string, AttachmentInfo[]>();
+  await Promise.all(
+    missing.map(async (row) => {
+      try {
+        const list = await connected.graph.request(
+          { path: `/me/messages/${encodeURIComponent(row.graphId)}/attachments?$select=${LIST_SELECT}` },
+          attachmentList,
+        );
+        const infos = list.value.map((a) => ({
+          id: a.id,
+          name: a.name || "attachment",
+          contentType: a.contentType ?? null,
+          size: a.size ?? 0,
+          isInline: a.isInline ?? false,
+          contentId: a.contentId ?? null,
+        }));
+        await deps.db
+          .update(messages)
+          .set({ attachments: infos })
+          .where(and(eq(messages.id, row.id), isNull(messages.attachments)));
+        found.set(row.id, infos);
+      } catch (err) {
+        if (!(err instanceof GraphError || err instanceof ChannelNeedsReauth)) throw err;
+        deps.logger?.warn(
+          {
+            channelId: row.channelId,
+            messageId: row.id,
+            code: err instanceof GraphError ? err.code : "reauth",
+          },
+          "attachment list unavailable",
+        );
+      }
+    }),
+  );
+  return rows.map((r) => (found.has(r.id) ? { ...r, attachments: found.get(r.id)! } : r));
+}
