@@ -115,6 +115,83 @@ describe("messages delta per folder", () => {
     expect(next.items.map((item) => item.id)).toEqual([fresh.id]);
   });
 
+  it("orders by receivedDateTime desc when asked (baked into the links), and refuses other $orderby", async () => {
+    for (const [i, day] of ["2003-05-02", "2009-01-01", "2001-07-07", "2015-03-03"].entries())
+      deliverMessage(emulator.store, mailbox(), "inbox", {
+        subject: `dated ${i}`,
+        receivedDateTime: `${day}T00:00:00Z`,
+      });
+    const ordered = await round(
+      "me/mailFolders/inbox/messages/delta?$select=receivedDateTime&$orderby=receivedDateTime desc",
+      3,
+    );
+    expect(ordered.pages).toBeGreaterThan(1);
+    const times = ordered.items.map((item) => item.receivedDateTime as string);
+    expect(times).toHaveLength(inboxSize());
+    expect([...times].sort().reverse()).toEqual(times);
+    const older = deliverMessage(emulator.store, mailbox(), "inbox", {
+      subject: "older",
+      receivedDateTime: "2000-01-01T00:00:00Z",
+    });
+    const newer = deliverMessage(emulator.store, mailbox(), "inbox", { subject: "newer" });
+    const next = await round(ordered.deltaLink);
+    expect(next.items.map((item) => item.id)).toEqual([newer.id, older.id]);
+    for (const wrong of ["subject desc", "receivedDateTime", "receivedDateTime asc"]) {
+      const response = await graph(emulator, `me/mailFolders/inbox/messages/delta?$orderby=${wrong}`, {
+        token,
+      });
+      expect(response.status).toBe(400);
+    }
+  });
+
+  it("caps a filtered round at 5,000 messages, the newest when ordered", async () => {
+    const start = Date.UTC(2090, 0, 1);
+    for (let i = 0; i < 5003; i++)
+      deliverMessage(emulator.store, mailbox(), "inbox", {
+        subject: `n${i}`,
+        receivedDateTime: new Date(start + i * 60_000).toISOString().replace(".000", ""),
+      });
+    const filtered = await round(
+      "me/mailFolders/inbox/messages/delta?$select=subject&$filter=receivedDateTime ge 2090-01-01T00:00:00Z&$orderby=receivedDateTime desc",
+      1000,
+    );
+    expect(filtered.items).toHaveLength(5000);
+    expect(filtered.items[0]!.subject).toBe("n5002");
+    expect(filtered.items.at(-1)!.subject).toBe("n3");
+  });
+
+  it("expands attachments (nested $select) on every page of the round and the next", async () => {
+    const withFile = () =>
+      deliverMessage(emulator.store, mailbox(), "inbox", {
+        subject: "file",
+        attachments: [{ name: "r.pdf", contentType: "application/pdf", contentBytes: "JVBERi0=" }],
+      });
+    const first = withFile();
+    const initial = await round(
+      "me/mailFolders/inbox/messages/delta?$select=subject,hasAttachments&$expand=attachments($select=id,name,size,isInline)",
+      2,
+    );
+    expect(initial.pages).toBeGreaterThan(1);
+    const attachmentsOf = (items: Item[], id: string) =>
+      (items.find((item) => item.id === id) as unknown as { attachments: unknown[] }).attachments;
+    const expected = [
+      {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        id: expect.any(String),
+        name: "r.pdf",
+        size: expect.any(Number),
+        isInline: false,
+      },
+    ];
+    expect(attachmentsOf(initial.items, first.id)).toEqual(expected);
+    expect(
+      initial.items.every((item) => Array.isArray((item as { attachments?: unknown }).attachments)),
+    ).toBe(true);
+    const second = withFile();
+    const next = await round(initial.deltaLink);
+    expect(attachmentsOf(next.items, second.id)).toEqual(expected);
+  });
+
   it("answers 410 SyncStateNotFound after the delta tokens are evicted, for one mailbox or all", async () => {
     const { deltaLink } = await round("me/mailFolders/inbox/messages/delta", 50);
     const evict = await emulatorFetch(

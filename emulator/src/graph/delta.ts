@@ -3,8 +3,11 @@
  * message now in the folder) or from a `$deltatoken` (the folder's changes since, one entry per
  * message in its latest state; moved-out and deleted messages as `@removed`). Pages of
  * `Prefer: odata.maxpagesize` (default 10, cap 1000) link on with `$skiptoken`; the last page has the
- * `@odata.deltaLink`. `$select`, `$filter` (receivedDateTime ge|gt) and `changeType` are read on the
- * first request only and baked into the tokens. Evicted tokens or a pruned change log → 410.
+ * `@odata.deltaLink`. `$select`, `$filter` (receivedDateTime ge|gt), `$orderby` (only
+ * `receivedDateTime desc`; without it the order is the folder's, which Graph does not guarantee),
+ * `$expand=attachments(…)` and `changeType` are read on the first request only and baked into the
+ * tokens. With `$filter` a round holds at most 5,000 messages (the newest, when ordered). Evicted
+ * tokens or a pruned change log → 410.
  * https://learn.microsoft.com/graph/api/message-delta, https://learn.microsoft.com/graph/delta-query-messages
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -13,12 +16,20 @@ import { changeInFolder, type FolderChange } from "../store/change-view.ts";
 import type { DeltaEntry, DeltaToken, SkipToken } from "../store/delta-types.ts";
 import { newOpaqueToken } from "../store/ids.ts";
 import type { Store } from "../store/store.ts";
-import type { Mailbox, MailFolder } from "../store/types.ts";
+import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
 import { folderOr404 } from "./folders.ts";
 import { exposedMessageId } from "./message-ids.ts";
 import { messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 import { applyPreferences, readPreferences } from "./prefer.ts";
-import { option, parseMessageFilter, parseSelect, type Query, QueryError } from "./query.ts";
+import {
+  type AttachmentExpand,
+  option,
+  parseExpand,
+  parseMessageFilter,
+  parseSelect,
+  type Query,
+  QueryError,
+} from "./query.ts";
 import { mailboxOf, owners, queryErrorReply } from "./routes.ts";
 
 const DEFAULT_PAGE = 10;
@@ -72,16 +83,37 @@ function syncStateGone(reply: FastifyReply, mailbox: Mailbox, generation: number
   );
 }
 
-function base(mailbox: Mailbox, folder: MailFolder, select: string[] | null, filter: string | null) {
+interface BakedOptions {
+  select: string[] | null;
+  filter: string | null;
+  orderBy: "receivedDateTime desc" | null;
+  expand: AttachmentExpand | null;
+}
+
+function base(mailbox: Mailbox, folder: MailFolder, options: BakedOptions) {
   return {
     mailboxId: mailbox.id,
     folderId: folder.id,
-    select,
-    filter,
+    ...options,
     roundId: newOpaqueToken(9),
     offset: 0,
   };
 }
+
+/** "The only supported $orderby expression is $orderby=receivedDateTime+desc." (message-delta) */
+function parseDeltaOrderBy(raw: string | undefined): "receivedDateTime desc" | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  const [field, direction, ...rest] = raw.trim().split(/\s+/);
+  if (field === "receivedDateTime" && direction?.toLowerCase() === "desc" && rest.length === 0)
+    return "receivedDateTime desc";
+  throw new QueryError(
+    "BadRequest",
+    "The only supported $orderby expression in a messages delta query is 'receivedDateTime desc'.",
+  );
+}
+
+const newestFirst = (a: StoredMessage, b: StoredMessage) =>
+  b.receivedDateTime.localeCompare(a.receivedDateTime);
 
 function initialRound(mailbox: Mailbox, folder: MailFolder, query: Query): RoundStart {
   const select = parseSelect(option(query, "select"), SELECTABLE_MESSAGE_FIELDS, "microsoft.graph.message");
@@ -95,11 +127,14 @@ function initialRound(mailbox: Mailbox, folder: MailFolder, query: Query): Round
   const changeType = option(query, "changeType") ?? null;
   if (changeType !== null && !CHANGE_TYPES.has(changeType))
     throw new QueryError("BadRequest", `Invalid value '${changeType}' for the changeType query option.`);
+  const orderBy = parseDeltaOrderBy(option(query, "orderby"));
+  const expand = parseExpand(option(query, "expand"));
   let messages = [...folder.messages.values()];
-  if (filter) messages = messages.filter((message) => filter.test(message)).slice(0, FILTERED_CAP);
-  messages.sort((a, b) => b.receivedDateTime.localeCompare(a.receivedDateTime));
+  if (filter) messages = messages.filter((message) => filter.test(message));
+  if (orderBy) messages.sort(newestFirst);
+  if (filter) messages = messages.slice(0, FILTERED_CAP);
   return {
-    ...base(mailbox, folder, select, filterText),
+    ...base(mailbox, folder, { select, filter: filterText, orderBy, expand }),
     kind: "skip",
     changeType: changeType as SkipToken["changeType"],
     seq: mailbox.changeSeq,
@@ -133,8 +168,19 @@ function incrementalRound(
     if (message && filter && !filter.test(message)) continue;
     entries.push(present ? { id, kind: "present" } : { id, kind: "removed", folderId: folder.id });
   }
+  if (token.orderBy) {
+    // Present messages newest first; removals (no receivedDateTime left to sort by) after them.
+    const received = (entry: DeltaEntry) =>
+      entry.kind === "present" ? (folder.messages.get(entry.id)?.receivedDateTime ?? "") : "";
+    entries.sort((a, b) => received(b).localeCompare(received(a)));
+  }
   return {
-    ...base(mailbox, folder, token.select, token.filter),
+    ...base(mailbox, folder, {
+      select: token.select,
+      filter: token.filter,
+      orderBy: token.orderBy ?? null,
+      expand: token.expand ?? null,
+    }),
     kind: "skip",
     changeType: token.changeType,
     seq: mailbox.changeSeq,
@@ -156,7 +202,13 @@ function servePage(
   const end = round.offset + size;
   const value = round.entries.slice(round.offset, end).map((entry) => {
     const message = entry.kind === "present" ? folder.messages.get(entry.id) : undefined;
-    if (message) return messageView(message, { ...prefs, select: round.select, withType: true });
+    if (message)
+      return messageView(message, {
+        ...prefs,
+        select: round.select,
+        withType: true,
+        expand: round.expand ?? null,
+      });
     return {
       "@odata.type": "#microsoft.graph.message",
       id: exposedMessageId(entry.id, entry.folderId ?? folder.id, prefs.immutableIds),
@@ -169,6 +221,8 @@ function servePage(
     folderId: round.folderId,
     select: round.select,
     filter: round.filter,
+    orderBy: round.orderBy ?? null,
+    expand: round.expand ?? null,
   };
   const body: Record<string, unknown> = { "@odata.context": `${baseUrl}/v1.0/$metadata#Collection(message)` };
   const token = newOpaqueToken();

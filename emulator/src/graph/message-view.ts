@@ -6,6 +6,7 @@
 import { htmlToText } from "../store/body-preview.ts";
 import type { StoredAttachment, StoredMessage } from "../store/types.ts";
 import { exposedMessageId } from "./message-ids.ts";
+import type { AttachmentExpand } from "./query.ts";
 
 type MessageField = keyof StoredMessage;
 
@@ -57,7 +58,8 @@ export interface MessageViewOptions {
   withType?: boolean;
   /** `@odata.context`, written first (a single message's GET). */
   context?: string;
-  expandAttachments?: boolean;
+  /** `$expand=attachments`, with its nested `$select` (null: every property, contentBytes too). */
+  expand?: AttachmentExpand | null;
 }
 
 export function messageView(message: StoredMessage, options: MessageViewOptions): Record<string, unknown> {
@@ -77,7 +79,7 @@ export function messageView(message: StoredMessage, options: MessageViewOptions)
       else view[field] = message[field as MessageField];
     }
   }
-  if (options.expandAttachments) view.attachments = message.attachments.map((a) => attachmentView(a));
+  if (options.expand) view.attachments = expandedAttachments(message, options.expand);
   return view;
 }
 
@@ -149,6 +151,16 @@ export function convertBody(
     contentType: "html",
     content: `<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body><div>${escaped}</div></body></html>`,
   };
+}
+
+function expandedAttachments(message: StoredMessage, expand: AttachmentExpand) {
+  const select = expand.select;
+  if (select === null) return message.attachments.map((attachment) => attachmentView(attachment));
+  return message.attachments.map((attachment) => {
+    const view: Record<string, unknown> = { "@odata.type": attachment["@odata.type"], id: attachment.id };
+    for (const field of select) if (field !== "id") view[field] = attachment[field as keyof StoredAttachment];
+    return view;
+  });
 }
 
 /** fileAttachment as Graph returns it; `contentBytes` unless only metadata is wanted. */

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../server.ts";
+import { deliverMessage } from "../store/messages.ts";
 import { graph, json, type MessageJson, type Page, startEmulator, userToken } from "./testing.ts";
 
 describe("messages", () => {
@@ -31,6 +32,86 @@ describe("messages", () => {
     const second = await json<Page>(await graph(emulator, first["@odata.nextLink"]!, { token }));
     expect(second.value[0]!.id).not.toBe(first.value[0]!.id);
     expect(Object.keys(second.value[0]!)).toContain("subject");
+  });
+
+  it("counts the messages matching $filter independently of $top, inline and at /$count", async () => {
+    const all = await json<Page>(await graph(emulator, "me/mailFolders/inbox/messages?$top=1000", { token }));
+    const cutoff = all.value[6]!.receivedDateTime as string;
+    const expected = all.value.filter((m) => (m.receivedDateTime as string) >= cutoff).length;
+    const filter = `$filter=receivedDateTime ge ${cutoff}&$orderby=receivedDateTime desc`;
+    const page = await json<Page>(
+      await graph(emulator, `me/mailFolders/inbox/messages?${filter}&$top=2&$count=true`, { token }),
+    );
+    expect(page.value).toHaveLength(2);
+    expect(page["@odata.count"]).toBe(expected);
+    const counted = await graph(
+      emulator,
+      `me/mailFolders/inbox/messages/$count?$filter=receivedDateTime ge ${cutoff}`,
+      { token },
+    );
+    expect(counted.status).toBe(200);
+    expect(counted.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await counted.text()).toBe(String(expected));
+    const everything = await graph(emulator, "me/messages/$count", { token });
+    expect(Number(await everything.text())).toBeGreaterThanOrEqual(all.value.length);
+    const bad = await graph(emulator, "me/messages?$count=maybe", { token });
+    expect(bad.status).toBe(400);
+  });
+
+  it("pages $top=1000 with a nextLink that skips on, newest first across pages", async () => {
+    const inbox = emulator.store.mailbox("support@contoso.com")!;
+    for (let i = 0; i < 1100; i++)
+      deliverMessage(emulator.store, inbox, "inbox", {
+        subject: `bulk ${i}`,
+        receivedDateTime: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().replace(".000", ""),
+      });
+    const first = await json<Page>(
+      await graph(emulator, "me/mailFolders/inbox/messages?$select=receivedDateTime&$top=1000&$count=true", {
+        token,
+      }),
+    );
+    expect(first.value).toHaveLength(1000);
+    expect(first["@odata.nextLink"]).toContain("$skip=1000");
+    const second = await json<Page>(await graph(emulator, first["@odata.nextLink"]!, { token }));
+    const times = [...first.value, ...second.value].map((m) => m.receivedDateTime as string);
+    expect(times).toHaveLength(first["@odata.count"] as number);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(second["@odata.nextLink"]).toBeUndefined();
+  });
+
+  it("expands attachments with a nested $select on lists and on a GET", async () => {
+    const inbox = emulator.store.mailbox("support@contoso.com")!;
+    const sent = deliverMessage(emulator.store, inbox, "inbox", {
+      subject: "with a file",
+      attachments: [{ name: "a.txt", contentType: "text/plain", contentBytes: "aGk=" }],
+    });
+    const nested = "$expand=attachments($select=id,name,contentType,size,isInline)";
+    const list = await json<Page>(
+      await graph(emulator, `me/mailFolders/inbox/messages?$select=subject&${nested}&$top=100`, { token }),
+    );
+    const listed = list.value.find((m) => m.id === sent.id) as MessageJson & {
+      attachments: Record<string, unknown>[];
+    };
+    expect(listed.attachments).toEqual([
+      {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        id: expect.any(String),
+        name: "a.txt",
+        contentType: "text/plain",
+        size: expect.any(Number),
+        isInline: false,
+      },
+    ]);
+    const one = await json<{ attachments: Record<string, unknown>[] }>(
+      await graph(emulator, `me/messages/${sent.id}?${nested}`, { token }),
+    );
+    expect(one.attachments).toEqual(listed.attachments);
+    const full = await json<{ attachments: Record<string, unknown>[] }>(
+      await graph(emulator, `me/messages/${sent.id}?$expand=attachments`, { token }),
+    );
+    expect(full.attachments[0]!.contentBytes).toBe("aGk=");
+    for (const wrong of ["attachments($select=nope)", "extensionz", "attachments($top=1)", "attachments(("])
+      expect((await graph(emulator, `me/messages/${sent.id}?$expand=${wrong}`, { token })).status).toBe(400);
   });
 
   it("filters by receivedDateTime, isRead and conversationId", async () => {

@@ -4,11 +4,21 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
+import type { CompiledFilter } from "./filter.ts";
 import { folderOr404 } from "./folders.ts";
 import { resolveMessage } from "./message-ids.ts";
 import { messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 import { applyPreferences, readPreferences } from "./prefer.ts";
-import { nextSkipLink, option, parseMessageQuery, parseSelect, type Query } from "./query.ts";
+import {
+  type AttachmentExpand,
+  nextSkipLink,
+  option,
+  parseExpand,
+  parseMessageFilter,
+  parseMessageQuery,
+  parseSelect,
+  type Query,
+} from "./query.ts";
 import { contextUrl, itemNotFound, mailboxOf, owners, queryErrorReply } from "./routes.ts";
 
 /** The message a `:messageId` (regular or immutable) names, in `:folderId` when the route has one. */
@@ -30,6 +40,26 @@ function allMessages(mailbox: Mailbox): StoredMessage[] {
   return all;
 }
 
+function matching(mailbox: Mailbox, folder: MailFolder | null, filter: CompiledFilter | null) {
+  const messages = folder ? [...folder.messages.values()] : allMessages(mailbox);
+  return filter ? messages.filter((message) => filter.test(message)) : messages;
+}
+
+/**
+ * `GET …/messages/$count`: the number of messages matching `$filter`, as a text/plain integer.
+ * https://learn.microsoft.com/graph/query-parameters#count-parameter
+ */
+function countMessages(request: FastifyRequest, reply: FastifyReply, folder: MailFolder | null) {
+  let filter: CompiledFilter | null;
+  try {
+    filter = parseMessageFilter(option(request.query as Query, "filter"));
+  } catch (error) {
+    return queryErrorReply(reply, error);
+  }
+  const count = matching(mailboxOf(request), folder, filter).length;
+  return reply.type("text/plain; charset=utf-8").send(String(count));
+}
+
 function listMessages(request: FastifyRequest, reply: FastifyReply, folder: MailFolder | null) {
   const mailbox = mailboxOf(request);
   let query: ReturnType<typeof parseMessageQuery>;
@@ -39,8 +69,7 @@ function listMessages(request: FastifyRequest, reply: FastifyReply, folder: Mail
     return queryErrorReply(reply, error);
   }
   const prefs = readPreferences(request);
-  let messages = folder ? [...folder.messages.values()] : allMessages(mailbox);
-  if (query.filter) messages = messages.filter((message) => query.filter!.test(message));
+  const messages = matching(mailbox, folder, query.filter);
   sortMessages(messages, query.orderBy);
   const page = messages.slice(query.skip, query.skip + query.top);
   const where = folder ? `mailFolders('${folder.id}')/messages` : "messages";
@@ -57,7 +86,7 @@ function listMessages(request: FastifyRequest, reply: FastifyReply, folder: Mail
       ...prefs,
       bodyType: prefs.bodyType,
       select: query.select,
-      expandAttachments: query.expandAttachments,
+      expand: query.expand,
     }),
   );
   if (query.skip + query.top < messages.length)
@@ -88,13 +117,14 @@ export function sendMessage(
   const mailbox = mailboxOf(request);
   const query = request.query as Query;
   let select: string[] | null;
+  let expand: AttachmentExpand | null;
   try {
     select = parseSelect(option(query, "select"), SELECTABLE_MESSAGE_FIELDS, "microsoft.graph.message");
+    expand = parseExpand(option(query, "expand"));
   } catch (error) {
     return queryErrorReply(reply, error);
   }
   const prefs = readPreferences(request);
-  const expandAttachments = (option(query, "expand") ?? "").includes("attachments");
   applyPreferences(reply, prefs);
   const context = contextUrl(
     request,
@@ -107,7 +137,7 @@ export function sendMessage(
       select,
       immutableIds: prefs.immutableIds,
       bodyType: prefs.bodyType,
-      expandAttachments,
+      expand,
     }),
   );
 }
@@ -124,6 +154,18 @@ export function registerMessageReadRoutes(app: FastifyInstance): void {
         reply,
       );
       return folder ? listMessages(request, reply, folder) : reply;
+    });
+  }
+  for (const url of owners("/messages/$count"))
+    app.get(url, read, async (request, reply) => countMessages(request, reply, null));
+  for (const url of owners("/mailFolders/:folderId/messages/$count")) {
+    app.get(url, read, async (request, reply) => {
+      const folder = folderOr404(
+        mailboxOf(request),
+        (request.params as { folderId: string }).folderId,
+        reply,
+      );
+      return folder ? countMessages(request, reply, folder) : reply;
     });
   }
   for (const url of [

@@ -1,7 +1,8 @@
 /**
  * OData query options for message collections: `$select`, `$top` (1–1000), `$skip`, `$orderby`,
- * `$filter`, `$count`, and the `@odata.nextLink` that continues a page (absolute https URL).
- * Graph accepts the options with or without `$`. https://learn.microsoft.com/graph/query-parameters
+ * `$filter`, `$count`, `$expand=attachments` (with a nested `$select`), and the `@odata.nextLink`
+ * that continues a page (absolute https URL). Graph accepts the options with or without `$`.
+ * https://learn.microsoft.com/graph/query-parameters
  */
 import type { FastifyRequest } from "fastify";
 import { type CompiledFilter, compileFilter, FilterError } from "./filter.ts";
@@ -23,8 +24,29 @@ export interface MessageQuery {
   orderBy: { field: string; desc: boolean }[];
   filter: CompiledFilter | null;
   count: boolean;
-  expandAttachments: boolean;
+  expand: AttachmentExpand | null;
 }
+
+/**
+ * `$expand=attachments` or `$expand=attachments($select=id,name,…)`: the attachments inline, all
+ * their properties (contentBytes included) or only the selected ones (`@odata.type` and `id` always).
+ * https://learn.microsoft.com/graph/api/message-get (example "Get a message and expand its attachments")
+ */
+export interface AttachmentExpand {
+  select: string[] | null;
+}
+
+/** Properties of a fileAttachment a nested `$select` may name. */
+export const SELECTABLE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "name",
+  "contentType",
+  "size",
+  "isInline",
+  "lastModifiedDateTime",
+  "contentId",
+  "contentBytes",
+]);
 
 const DEFAULT_PAGE = 10;
 const MAX_TOP = 1000;
@@ -94,9 +116,69 @@ export function parseMessageQuery(request: FastifyRequest): MessageQuery {
     skip,
     orderBy,
     filter,
-    count: option(query, "count")?.toLowerCase() === "true",
-    expandAttachments: (option(query, "expand") ?? "").split(",").some((e) => e.trim() === "attachments"),
+    count: parseBoolean(option(query, "count"), "$count"),
+    expand: parseExpand(option(query, "expand")),
   };
+}
+
+function parseBoolean(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (value !== "true" && value !== "false")
+    throw new QueryError("BadRequest", `Invalid value '${raw}' for query option '${name}'.`);
+  return value === "true";
+}
+
+/** Splits on commas outside parentheses: `a,b($select=c,d)` → `a`, `b($select=c,d)`. */
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "(") depth++;
+    else if (char === ")") depth--;
+    else if (char === separator && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+    if (depth < 0) break;
+  }
+  if (depth !== 0)
+    throw new QueryError("BadRequest", `Invalid $expand: unbalanced parentheses in '${text}'.`);
+  parts.push(text.slice(start));
+  return parts.map((part) => part.trim()).filter(Boolean);
+}
+
+/**
+ * `$expand` for messages. Only the `attachments` navigation property is modelled; nested options
+ * are `$select` alone (`;`-separated per OData, so anything else is refused rather than ignored).
+ */
+export function parseExpand(raw: string | undefined): AttachmentExpand | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  let expand: AttachmentExpand | null = null;
+  for (const item of splitTopLevel(raw, ",")) {
+    const match = /^([A-Za-z]+)\s*(?:\((.*)\))?$/s.exec(item);
+    if (!match) throw new QueryError("BadRequest", `Invalid $expand item '${item}'.`);
+    const [, name, nested] = match;
+    if (name !== "attachments")
+      throw new QueryError(
+        "BadRequest",
+        `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.message'.`,
+      );
+    let select: string[] | null = null;
+    for (const clause of splitTopLevel(nested ?? "", ";")) {
+      const [key, value] = clause.split(/=(.*)/s, 2).map((part) => part.trim());
+      if (key !== "$select" && key !== "select")
+        throw new QueryError(
+          "BadRequest",
+          `The query option '${key}' is not supported inside $expand=attachments.`,
+        );
+      select = parseSelect(value, SELECTABLE_ATTACHMENT_FIELDS, "microsoft.graph.attachment");
+    }
+    expand = { select };
+  }
+  return expand;
 }
 
 function parseCount(raw: string | undefined, name: string, fallback: number): number {

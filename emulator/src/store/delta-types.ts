@@ -22,6 +22,10 @@ interface DeltaTokenBase {
   /** `$select` and `$filter` from the first request, baked into the links as Graph does. */
   select: string[] | null;
   filter: string | null;
+  /** `$orderby=receivedDateTime desc` (the only one delta supports) from the first request; absent = unordered. */
+  orderBy?: "receivedDateTime desc" | null;
+  /** `$expand=attachments(…)` from the first request: the nested `$select`, null for every property. */
+  expand?: { select: string[] | null } | null;
   /** Graph's custom `changeType` query option (created | updated | deleted), or null. */
   changeType: "created" | "updated" | "deleted" | null;
   createdAt: number;
