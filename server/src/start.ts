@@ -10,6 +10,7 @@ import { createPgEventBus } from "./events/pg-bus.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { backfillJobs } from "./sync/backfill-jobs.ts";
 import { syncJobs } from "./sync/jobs.ts";
 import { subscriptionJobs } from "./sync/subscription-jobs.ts";
 
@@ -48,7 +49,9 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   const syncDeps = { config, db: database.db, box: secretBox, events, logger };
   const jobs: JobDefinition[] = [
     ...accountJobs({ database, logger }),
-    ...syncJobs(syncDeps),
+    // The queue is created from these definitions; jobs only reach for it once it runs.
+    ...syncJobs({ ...syncDeps, queue: () => queue }),
+    ...backfillJobs({ ...syncDeps, queue: () => queue }),
     ...subscriptionJobs(syncDeps),
   ];
   const queue = await createJobQueue(database, logger, jobs);

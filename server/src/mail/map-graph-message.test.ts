@@ -39,6 +39,47 @@ describe("mapping a Graph message to a stored row", () => {
     expect(row.webLink).toMatch(/^https:\/\/outlook\.office365\.com\//);
   });
 
+  it("keeps the expanded attachment list, and null when the page carried none", () => {
+    expect(mapGraphMessage(documented, "inbox").attachments).toBeNull();
+    const row = mapGraphMessage(
+      {
+        ...documented,
+        hasAttachments: true,
+        attachments: [
+          { id: "AAMkAGUzY5QKjAAA=", name: "menu.txt", contentType: "text/plain", size: 4, isInline: false },
+          {
+            id: "AAMkAGUzY5QKjAAB=",
+            name: "logo.png",
+            contentType: "image/png",
+            size: 2048,
+            isInline: true,
+            contentId: "logo@contoso",
+          },
+        ],
+      },
+      "inbox",
+    );
+    expect(row.attachments).toEqual([
+      {
+        id: "AAMkAGUzY5QKjAAA=",
+        name: "menu.txt",
+        contentType: "text/plain",
+        size: 4,
+        isInline: false,
+        contentId: null,
+      },
+      {
+        id: "AAMkAGUzY5QKjAAB=",
+        name: "logo.png",
+        contentType: "image/png",
+        size: 2048,
+        isInline: true,
+        contentId: "logo@contoso",
+      },
+    ]);
+    expect(mapGraphMessage({ ...documented, attachments: [] }, "inbox").attachments).toEqual([]);
+  });
+
   it("treats what sits in Sent Items as outbound", () => {
     expect(mapGraphMessage(documented, "sentitems").direction).toBe("outbound");
   });

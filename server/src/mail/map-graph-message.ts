@@ -1,5 +1,5 @@
 import type { DeltaMessage, FollowedFolder } from "../microsoft/delta.ts";
-import type { MailAddress, messages } from "./schema.ts";
+import type { AttachmentInfo, MailAddress, messages } from "./schema.ts";
 
 type Recipient = NonNullable<DeltaMessage["from"]>;
 
@@ -41,9 +41,27 @@ export function mapGraphMessage(message: DeltaMessage, folder: FollowedFolder): 
     hasAttachments: message.hasAttachments ?? false,
     categories: message.categories ?? [],
     webLink: message.webLink ?? null,
+    attachments: attachmentList(message.attachments),
     // Present again in a followed folder: a message moved back into the Inbox is live again.
     removedAt: null,
   };
+}
+
+/**
+ * The expanded attachment list, or null when the page did not carry one (the store then keeps
+ * what it knew). Graph's `size` is the attachment's size in bytes.
+ * https://learn.microsoft.com/graph/api/resources/attachment
+ */
+function attachmentList(list: DeltaMessage["attachments"]): AttachmentInfo[] | null {
+  if (!list) return null;
+  return list.map((a) => ({
+    id: a.id,
+    name: a.name ?? "",
+    contentType: a.contentType ?? null,
+    size: a.size ?? 0,
+    isInline: a.isInline ?? false,
+    contentId: a.contentId ?? null,
+  }));
 }
 
 /** Graph may omit the name or send an empty address for undisclosed recipients: keep real ones. */

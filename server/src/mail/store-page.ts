@@ -17,6 +17,8 @@ export interface StoredPage {
   upserted: number;
   /** Messages newly marked removed. */
   removed: number;
+  /** Our ids of the conversations the page created or changed (for the live inbox). */
+  conversationIds: string[];
 }
 
 /**
@@ -34,7 +36,7 @@ export async function storeDeltaPage(db: Db, target: PageTarget, page: DeltaPage
     const removed = await markRemoved(tx, target, page.removed, touched);
     await recomputeConversations(tx, [...touched]);
     await advanceCursor(tx, target, page, mapped.length);
-    return { upserted, removed };
+    return { upserted, removed, conversationIds: [...touched] };
   });
 }
 
@@ -121,11 +123,15 @@ function excludedColumns() {
     messages.webLink,
     messages.removedAt,
   ];
-  return Object.fromEntries(
-    Object.entries(messages).flatMap(([key, column]) =>
-      columns.some((c) => c === column) ? [[key, sql.raw(`excluded."${column.name}"`)]] : [],
+  return {
+    ...Object.fromEntries(
+      Object.entries(messages).flatMap(([key, column]) =>
+        columns.some((c) => c === column) ? [[key, sql.raw(`excluded."${column.name}"`)]] : [],
+      ),
     ),
-  );
+    // A page without the expanded list (null) keeps the list we already had.
+    attachments: sql`coalesce(excluded.attachments, ${messages.attachments})`,
+  };
 }
 
 /**

@@ -4,8 +4,13 @@ import { type GraphClient, GraphError } from "./graph-client.ts";
 
 /**
  * Delta queries on one mail folder: the initial sync (optionally only mail received since a date)
- * and the incremental rounds, one page at a time. `$select` and `$filter` go on the first request
- * only — Graph bakes them into the links it returns.
+ * and the incremental rounds, one page at a time. `$select`, `$filter`, `$orderby` and `$expand`
+ * go on the first request only — Graph bakes them into the links it returns.
+ *
+ * Initial rounds ask for `$orderby=receivedDateTime desc` (the only order message delta supports),
+ * so the newest mail lands first. With a `$filter`, Graph returns at most 5,000 messages in the
+ * initial round: a mailbox busier than that in the window gets its newest 5,000, and the rest is
+ * the backfill's job (ADR 010).
  * https://learn.microsoft.com/graph/api/message-delta · https://learn.microsoft.com/graph/delta-query-messages
  */
 export type FollowedFolder = "inbox" | "sentitems";
@@ -36,6 +41,15 @@ export const MESSAGE_FIELDS = [
   "webLink",
 ] as const satisfies readonly (keyof Message)[];
 
+/**
+ * The attachment list comes with each message, so no per-message GET is needed for it. `contentId`
+ * (the cid: of an inline image) is a property of fileAttachment, not of the base attachment type;
+ * OData would select it with a type cast (`microsoft.graph.fileAttachment/contentId`), which the
+ * emulator does not accept yet — so it is not asked for and stays null until the attachment itself
+ * is fetched on demand. https://learn.microsoft.com/graph/api/resources/fileattachment
+ */
+export const ATTACHMENT_EXPAND = "attachments($select=id,name,contentType,size,isInline)";
+
 /** Graph documents no maximum page size; 1,000 is the list API's cap and what we ask for. */
 export const MAX_PAGE_SIZE = 1000;
 
@@ -65,11 +79,23 @@ export const deltaMessage = z.object({
   flag: z.object({ flagStatus: z.string().nullish() }).nullish(),
   importance: z.string().nullish(),
   webLink: z.string().nullish(),
+  attachments: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string().nullish(),
+        contentType: z.string().nullish(),
+        size: z.number().nullish(),
+        isInline: z.boolean().nullish(),
+        contentId: z.string().nullish(),
+      }),
+    )
+    .nullish(),
 });
 export type DeltaMessage = z.infer<typeof deltaMessage>;
 
 const removedEntry = z.object({ id: z.string(), "@removed": z.object({ reason: z.string().optional() }) });
-const deltaPageSchema = z.object({
+export const deltaPageSchema = z.object({
   value: z.array(z.unknown()),
   "@odata.nextLink": z.string().optional(),
   "@odata.deltaLink": z.string().optional(),
@@ -95,7 +121,43 @@ export function initialDeltaPath(folder: FollowedFolder, options: { receivedSinc
   const params = new URLSearchParams({ $select: MESSAGE_FIELDS.join(",") });
   if (options.receivedSince)
     params.set("$filter", `receivedDateTime ge ${options.receivedSince.toISOString()}`);
-  return `/me/mailFolders/${folder}/messages/delta?${params.toString().replaceAll("%2C", ",").replaceAll("%24", "$")}`;
+  params.set("$orderby", "receivedDateTime desc");
+  params.set("$expand", ATTACHMENT_EXPAND);
+  return `/me/mailFolders/${folder}/messages/delta?${queryString(params)}`;
+}
+
+/**
+ * How many messages the folder holds in the window — Graph's `@odata.count` on the message list,
+ * one id per page so the answer stays tiny. Feeds the initial-sync progress bar.
+ * https://learn.microsoft.com/graph/query-parameters#count-parameter
+ */
+export function windowCountPath(folder: FollowedFolder, receivedSince: Date): string {
+  const params = new URLSearchParams({
+    $filter: `receivedDateTime ge ${receivedSince.toISOString()}`,
+    $count: "true",
+    $top: "1",
+    $select: "id",
+  });
+  return `/me/mailFolders/${folder}/messages?${queryString(params)}`;
+}
+
+export const windowCount = z.object({ "@odata.count": z.number().int().nonnegative() });
+
+/** Graph reads `$` and `,` literally; keep the rest encoded (spaces, colons, parentheses). */
+function queryString(params: URLSearchParams): string {
+  return params.toString().replaceAll("%2C", ",").replaceAll("%24", "$").replaceAll("%2F", "/");
+}
+
+/** The Prefer header of every delta request: immutable ids and the largest page. */
+export function deltaPrefer(pageSize = MAX_PAGE_SIZE): string {
+  return `IdType="ImmutableId", odata.maxpagesize=${pageSize}`;
+}
+
+/** Graph dropped the delta state (410 Gone, SyncStateNotFound and its spellings). */
+export function isDeltaReset(err: unknown): boolean {
+  return (
+    err instanceof GraphError && (err.status === 410 || /syncStateNotFound|resyncRequired/i.test(err.code))
+  );
 }
 
 /** Fetches one page: `path` is an initial path or a stored next/delta path. */
@@ -106,19 +168,20 @@ export async function fetchDeltaPage(
 ): Promise<DeltaPage> {
   let page: z.infer<typeof deltaPageSchema>;
   try {
-    page = await graph.request(
-      { path, headers: { prefer: `IdType="ImmutableId", odata.maxpagesize=${pageSize}` } },
-      deltaPageSchema,
-    );
+    page = await graph.request({ path, headers: { prefer: deltaPrefer(pageSize) } }, deltaPageSchema);
   } catch (err) {
-    if (
-      err instanceof GraphError &&
-      (err.status === 410 || /syncStateNotFound|resyncRequired/i.test(err.code))
-    ) {
-      throw new DeltaResetRequired(err.message);
-    }
+    if (isDeltaReset(err)) throw new DeltaResetRequired((err as Error).message);
     throw err;
   }
+  return readDeltaPage(graph, page);
+}
+
+/** A delta answer (from a GET or a `$batch` item) → messages, removals and the next position. */
+export function readDeltaPage(graph: GraphClient, json: unknown): DeltaPage {
+  const parsedPage = deltaPageSchema.safeParse(json);
+  if (!parsedPage.success)
+    throw new GraphError(200, "UnexpectedResponse", "Graph answered a delta request in an unexpected shape");
+  const page = parsedPage.data;
   const messages: DeltaMessage[] = [];
   const removed: string[] = [];
   for (const item of page.value) {

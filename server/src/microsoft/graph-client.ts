@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RequestLimiter } from "./request-limiter.ts";
 
 /**
  * The one Microsoft Graph client. Every mail request carries `Prefer: IdType="ImmutableId"` so ids
@@ -16,6 +17,11 @@ export interface GraphClientOptions {
   /** Longest Retry-After we wait in-line; longer ones are thrown to the caller (a job reschedules). */
   maxInlineWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Wraps every HTTP call (each attempt, not the waits between them) so a mailbox never has more
+   * than its share of requests in flight; see request-limiter.ts.
+   */
+  limiter?: RequestLimiter;
 }
 
 export interface GraphRequest {
@@ -26,6 +32,8 @@ export interface GraphRequest {
   headers?: Record<string, string>;
   /** Safe to send twice (GET, PATCH of absolute values, DELETE). Default: GET only. */
   repeatable?: boolean;
+  /** How many of the mailbox's concurrent-request slots this call takes: a `$batch` takes one per item. */
+  weight?: number;
 }
 
 export class GraphError extends Error {
@@ -80,7 +88,24 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
+  /**
+   * One HTTP exchange. Under a limiter the body is read before the slot is given back: Graph counts
+   * a request as in flight until its answer is sent.
+   */
   function call(req: GraphRequest, token: string): Promise<Response> {
+    if (!options.limiter) return exchange(req, token);
+    return options.limiter.run(async () => {
+      const res = await exchange(req, token);
+      const body = await res.arrayBuffer();
+      return new Response(res.status === 204 || res.status === 304 ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    }, req.weight ?? 1);
+  }
+
+  function exchange(req: GraphRequest, token: string): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
       accept: "application/json",

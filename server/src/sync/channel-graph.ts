@@ -3,15 +3,18 @@ import { type AccessTokenDeps, channelAccessToken } from "../channels/access-tok
 import type { ChannelRow } from "../channels/channel-store.ts";
 import { channels } from "../channels/schema.ts";
 import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
+import { graphSlots } from "./graph-slots.ts";
 
 /**
  * The one way sync code gets a Graph client for a channel's mailbox: the channel's own tokens
- * (refreshed on demand), and — once wired — the cluster-wide per-mailbox request limit.
+ * (refreshed on demand), and the cluster-wide limit of 4 concurrent requests per mailbox
+ * (graph-slots.ts) around every request — sync, subscriptions, backfill and attachments alike.
  */
 export function channelGraphClient(deps: AccessTokenDeps, channel: ChannelRow): GraphClient {
   return createGraphClient({
     graphUrl: deps.config.microsoft.graphUrl,
     accessToken: channelAccessToken(deps, channel),
+    limiter: graphSlots(deps.db, channel.id),
   });
 }
 

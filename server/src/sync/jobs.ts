@@ -1,22 +1,109 @@
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { JobDefinition } from "../jobs/queue.ts";
+import { ChannelNeedsReauth } from "../channels/access-token.ts";
+import { channels } from "../channels/schema.ts";
+import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
+import { GraphError } from "../microsoft/graph-client.ts";
+import { everyMinutesCron, runSyncPoll, runSyncSweep } from "./sweep.ts";
 import { type SyncDeps, syncChannel } from "./sync-channel.ts";
+import { recordSyncError } from "./sync-state.ts";
 
-const syncChannelJob = z.object({ channelId: z.uuid() });
+/** `sync-channel` data. The first version was `{ channelId }` alone, which stays valid. */
+export const syncChannelJob = z.object({
+  channelId: z.uuid(),
+  reason: z.enum(["notification", "lifecycle", "sweep", "poll", "connect", "manual"]).optional(),
+  notifiedAt: z.iso.datetime({ offset: true }).optional(),
+});
 export type SyncChannelJob = z.infer<typeof syncChannelJob>;
 
+export interface SyncJobDeps extends SyncDeps {
+  /** The queue, once started (jobs re-send themselves and the sweep enqueues). */
+  queue: () => Pick<JobQueue, "send">;
+}
+
+/** A throttled run retries after Graph's Retry-After; without one, after this long. */
+const DEFAULT_THROTTLE_SECONDS = 30;
+
 /**
- * The delta sync job. Send it with `singletonKey: channelId` so one waits per channel; a run that
- * finds the lease taken ends quietly — the holder is already fetching the same changes.
+ * The delta sync job and its safety nets. Send `sync-channel` with `singletonKey: channelId`; a run
+ * that finds the lease taken leaves a rerun note for the holder and ends quietly.
  */
-export function syncJobs(deps: SyncDeps): JobDefinition[] {
+export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
+  const sweepDeps = () => ({ ...deps, queue: deps.queue() });
   return [
     {
       name: "sync-channel",
       concurrency: 4,
       handler: async (data) => {
-        await syncChannel(deps, syncChannelJob.parse(data).channelId);
+        await runSyncChannelJob(deps, syncChannelJob.parse(data));
+      },
+    },
+    {
+      name: "sync-sweep",
+      schedule: everyMinutesCron(deps.config.sync.sweepMinutes),
+      retryLimit: 1,
+      handler: async () => {
+        await runSyncSweep(sweepDeps());
+      },
+    },
+    {
+      name: "sync-poll",
+      schedule: "* * * * *",
+      retryLimit: 1,
+      handler: async () => {
+        await runSyncPoll(sweepDeps());
       },
     },
   ];
+}
+
+/**
+ * One `sync-channel` job. Throttling (429/503 beyond the client's in-line retries) is not a
+ * failure: it is recorded and the job comes back after Retry-After, resuming from the last
+ * committed page. Other errors are recorded and rethrown for pg-boss's retries with backoff. A
+ * channel whose grant is gone stops quietly: access-token.ts has marked it needs_reauth.
+ * https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling
+ */
+export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob): Promise<void> {
+  try {
+    const result = await syncChannel(deps, job.channelId, job);
+    if (!result.skipped && result.rerunPending)
+      await deps.queue().send("sync-channel", { channelId: job.channelId }, { singletonKey: job.channelId });
+  } catch (err) {
+    if (err instanceof ChannelNeedsReauth) {
+      deps.logger?.info({ channelId: job.channelId }, "sync stopped: the channel needs reauthorization");
+      return;
+    }
+    const ref = await channelRef(deps, job.channelId);
+    if (err instanceof GraphError && [429, 503, 504].includes(err.status)) {
+      const waitSeconds = Math.ceil(err.retryAfterSeconds ?? DEFAULT_THROTTLE_SECONDS);
+      if (ref)
+        await recordSyncError(
+          deps.db,
+          ref,
+          "throttled",
+          err.code,
+          `${err.message} (retry in ${waitSeconds} s)`,
+        );
+      deps.logger?.warn({ channelId: job.channelId, status: err.status, waitSeconds }, "sync throttled");
+      await deps
+        .queue()
+        .send("sync-channel", { ...job }, { singletonKey: job.channelId, startAfterSeconds: waitSeconds });
+      return;
+    }
+    if (ref) {
+      const code = err instanceof GraphError ? err.code : err instanceof Error ? err.name : "error";
+      await recordSyncError(deps.db, ref, "delta", code, err instanceof Error ? err.message : String(err));
+    }
+    throw err;
+  }
+}
+
+async function channelRef(deps: SyncDeps, channelId: string) {
+  const [row] = await deps.db
+    .select({ orgId: channels.orgId })
+    .from(channels)
+    .where(eq(channels.id, channelId))
+    .limit(1);
+  return row ? { orgId: row.orgId, channelId } : undefined;
 }

@@ -1,25 +1,45 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { type AccessTokenDeps, channelAccessToken } from "../channels/access-token.ts";
-import { channels } from "../channels/schema.ts";
+import type { AccessTokenDeps } from "../channels/access-token.ts";
 import type { Logger } from "../log.ts";
 import { syncCursors } from "../mail/schema.ts";
 import { type StoredPage, storeDeltaPage } from "../mail/store-page.ts";
-import { extendSyncLease, releaseSyncLease, takeSyncLease } from "../mail/sync-lease.ts";
+import { extendSyncLease, finishSyncRound, releaseSyncLease, takeSyncLease } from "../mail/sync-lease.ts";
+import { batchItemError, sendBatch } from "../microsoft/batch.ts";
 import {
+  type DeltaPage,
   DeltaResetRequired,
+  deltaPrefer,
   type FollowedFolder,
   fetchDeltaPage,
   initialDeltaPath,
+  isDeltaReset,
+  readDeltaPage,
+  windowCount,
+  windowCountPath,
 } from "../microsoft/delta.ts";
-import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
+import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
+import { connectedChannelGraph } from "./channel-graph.ts";
+import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts";
 
 /** The folders ADR 009 follows. */
 export const FOLLOWED_FOLDERS: readonly FollowedFolder[] = ["inbox", "sentitems"];
 /** A worker that dies mid-run blocks its channel for at most this long. */
 export const SYNC_LEASE_MS = 5 * 60 * 1000;
-/** How far back a first (or reset) sync reaches; older mail is the backfill's job. */
-export const INITIAL_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Graph's cap on a filtered initial delta round, per folder (see microsoft/delta.ts). */
+export const FILTERED_DELTA_CAP = 5000;
+/** Rounds one run may chain for rerun requests before handing over to a fresh job. */
+export const MAX_ROUNDS_PER_RUN = 10;
+/** Above this many changed conversations an event says "refetch the list" (null) instead. */
+export const MAX_EVENT_CONVERSATIONS = 200;
+
+export type SyncReason = "notification" | "lifecycle" | "sweep" | "poll" | "connect" | "manual";
+
+/** Why a sync was asked for; a notification's time becomes the channel's "last notification". */
+export interface SyncRequest {
+  reason?: SyncReason | undefined;
+  notifiedAt?: string | undefined;
+}
 
 export interface SyncDeps extends AccessTokenDeps {
   logger?: Logger;
@@ -27,7 +47,9 @@ export interface SyncDeps extends AccessTokenDeps {
   workerId?: string;
 }
 
-export interface FolderResult extends StoredPage {
+export interface FolderResult {
+  upserted: number;
+  removed: number;
   pages: number;
   /** Graph had dropped the delta state: this folder started over. */
   reset: boolean;
@@ -35,64 +57,163 @@ export interface FolderResult extends StoredPage {
 
 export type SyncResult =
   | { skipped: true; reason: "busy" | "not_connected" }
-  | { skipped: false; upserted: number; removed: number; folders: Record<FollowedFolder, FolderResult> };
+  | {
+      skipped: false;
+      /** Delta rounds run: more than one when syncs were asked for while it ran. */
+      rounds: number;
+      upserted: number;
+      removed: number;
+      folders: Record<FollowedFolder, FolderResult>;
+      /** Still asked for another round when the run stopped at MAX_ROUNDS_PER_RUN: send a new job. */
+      rerunPending: boolean;
+    };
 
 /**
- * One delta run for a channel: every followed folder from its stored position to a fresh delta
- * link. At most one run per channel at a time across every worker (the lease); any worker can
- * resume where another stopped, since the position lives in `sync_cursors`.
+ * One sync run for a channel: delta rounds over every followed folder, from the stored positions to
+ * fresh delta links. At most one run per channel at a time across every worker (the lease). A sync
+ * asked for while one runs is not dropped: it leaves a rerun note on the lease and the running
+ * holder does one more round before letting go (ADR 010). Any worker can resume where another
+ * stopped, since positions live in `sync_cursors`.
  */
-export async function syncChannel(deps: SyncDeps, channelId: string): Promise<SyncResult> {
+export async function syncChannel(
+  deps: SyncDeps,
+  channelId: string,
+  request: SyncRequest = {},
+): Promise<SyncResult> {
   const holder = deps.workerId ?? randomUUID();
+  const found = await connectedChannelGraph(deps, channelId);
+  if (!found) return { skipped: true, reason: "not_connected" };
+  const ref: ChannelRef = { orgId: found.channel.orgId, channelId };
+  if (request.reason === "notification" || request.reason === "lifecycle")
+    await patchSyncState(deps.db, ref, { lastNotificationAt: notifiedAt(request.notifiedAt) });
   if (!(await takeSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS)))
     return { skipped: true, reason: "busy" };
+
+  const folders = Object.fromEntries(
+    FOLLOWED_FOLDERS.map((f) => [f, { upserted: 0, removed: 0, pages: 0, reset: false }]),
+  ) as Record<FollowedFolder, FolderResult>;
+  let rounds = 0;
+  let rerunPending = false;
   try {
-    const [channel] = await deps.db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
-    if (channel?.status !== "connected") return { skipped: true, reason: "not_connected" };
-    const graph = createGraphClient({
-      graphUrl: deps.config.microsoft.graphUrl,
-      accessToken: channelAccessToken(deps, channel),
-    });
-    const target = { orgId: channel.orgId, channelId };
-    const folders = {} as Record<FollowedFolder, FolderResult>;
-    for (const folder of FOLLOWED_FOLDERS) {
-      folders[folder] = await syncFolder(deps, graph, { ...target, folder }, holder);
+    for (;;) {
+      const round = await syncRound(deps, found.graph, ref, holder);
+      rounds++;
+      for (const folder of FOLLOWED_FOLDERS) {
+        const r = round[folder];
+        folders[folder].upserted += r.upserted;
+        folders[folder].removed += r.removed;
+        folders[folder].pages += r.pages;
+        folders[folder].reset ||= r.reset;
+      }
+      if ((await finishSyncRound(deps.db, channelId, holder, SYNC_LEASE_MS)) !== "rerun") break;
+      if (rounds >= MAX_ROUNDS_PER_RUN) {
+        await releaseSyncLease(deps.db, channelId, holder);
+        rerunPending = true;
+        break;
+      }
     }
-    const results = Object.values(folders);
-    const upserted = results.reduce((n, r) => n + r.upserted, 0);
-    const removed = results.reduce((n, r) => n + r.removed, 0);
-    if (upserted + removed > 0) {
-      await deps.events.publish(channel.orgId, {
-        type: "conversations.updated",
-        data: { channelId, count: upserted + removed },
-      });
-    }
-    deps.logger?.info({ orgId: channel.orgId, channelId, upserted, removed }, "channel synced");
-    return { skipped: false, upserted, removed, folders };
-  } finally {
-    await releaseSyncLease(deps.db, channelId, holder);
+  } catch (err) {
+    await releaseSyncLease(deps.db, channelId, holder).catch(() => undefined);
+    throw err;
   }
+  const results = Object.values(folders);
+  const upserted = results.reduce((n, r) => n + r.upserted, 0);
+  const removed = results.reduce((n, r) => n + r.removed, 0);
+  deps.logger?.info(
+    { orgId: ref.orgId, channelId, reason: request.reason, rounds, upserted, removed, holder },
+    "channel synced",
+  );
+  return { skipped: false, rounds, upserted, removed, folders, rerunPending };
 }
 
-interface FolderTarget {
-  orgId: string;
-  channelId: string;
+function notifiedAt(value: string | undefined): Date {
+  const date = value ? new Date(value) : new Date();
+  // A clock far ahead (or garbage) must not make "last notification" lie.
+  return Number.isNaN(date.getTime()) || date.getTime() > Date.now() ? new Date() : date;
+}
+
+interface FolderTarget extends ChannelRef {
   folder: FollowedFolder;
 }
 
+interface Cursor {
+  deltaLink: string | null;
+  nextLink: string | null;
+  messagesSeen: number;
+}
+
+/** The first page of a folder's round, fetched ahead (in a batch) — or Graph's word that it reset. */
+type Prefetched = { page: DeltaPage } | { reset: true };
+
+interface InitialProgress {
+  synced: number;
+  total: number | null;
+}
+
 /**
- * Pages from the stored position to a delta link. A 410 / SyncStateNotFound means Graph dropped
- * the state: clear the cursor and start a fresh initial sync — the keyed upserts make the replay
- * harmless. Once per run, so a Graph that keeps refusing surfaces as an error, not a loop.
- * https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset
+ * One delta round over every followed folder. Routine rounds (every folder at a delta link) fetch
+ * all first pages in one `$batch`, so an idle mailbox costs one Graph request per sweep. The
+ * channel's first round (before `initial_synced_at`) reports progress after every page.
  */
-async function syncFolder(deps: SyncDeps, graph: GraphClient, target: FolderTarget, holder: string) {
+async function syncRound(deps: SyncDeps, graph: GraphClient, ref: ChannelRef, holder: string) {
+  const cursors = await readCursors(deps, ref.channelId);
+  const state = await readSyncState(deps.db, ref.channelId);
+  let progress: InitialProgress | undefined;
+  if (!state?.initialSyncedAt) {
+    const fresh = FOLLOWED_FOLDERS.every((f) => !cursors.get(f)?.deltaLink && !cursors.get(f)?.nextLink);
+    let total = state?.initialTotal ?? null;
+    if (fresh || total === null) {
+      total = await countInitialWindow(deps, graph);
+      if (total !== null) await patchSyncState(deps.db, ref, { initialTotal: total });
+    }
+    const synced = fresh ? 0 : [...cursors.values()].reduce((n, c) => n + c.messagesSeen, 0);
+    progress = { synced, total };
+  }
+
+  const routine = FOLLOWED_FOLDERS.every((f) => cursors.get(f)?.deltaLink && !cursors.get(f)?.nextLink);
+  const prefetched = routine ? await firstPagesInOneBatch(deps, graph, cursors) : new Map();
+
+  const round = {} as Record<FollowedFolder, FolderResult>;
+  for (const folder of FOLLOWED_FOLDERS) {
+    const cursor = cursors.get(folder);
+    const start = cursor?.nextLink ?? cursor?.deltaLink ?? initialPath(deps, folder);
+    round[folder] = await syncFolder(deps, graph, { ...ref, folder }, holder, start, {
+      prefetched: prefetched.get(folder),
+      progress,
+    });
+  }
+
+  const now = new Date();
+  await patchSyncState(deps.db, ref, {
+    lastDeltaAt: now,
+    ...(progress ? { initialSyncedAt: now } : {}),
+  });
+  if (progress) await publishProgress(deps, ref, progress, "done");
+  return round;
+}
+
+/**
+ * Pages from `start` to a delta link, publishing each committed page. A 410 / SyncStateNotFound
+ * means Graph dropped the state: clear the cursor and start a fresh initial sync — the keyed
+ * upserts make the replay harmless. Once per round, so a Graph that keeps refusing surfaces as an
+ * error, not a loop. https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset
+ */
+async function syncFolder(
+  deps: SyncDeps,
+  graph: GraphClient,
+  target: FolderTarget,
+  holder: string,
+  start: string,
+  { prefetched, progress }: { prefetched: Prefetched | undefined; progress: InitialProgress | undefined },
+): Promise<FolderResult> {
   const result: FolderResult = { upserted: 0, removed: 0, pages: 0, reset: false };
-  let path = await startPath(deps, target);
+  let path = start;
+  let ahead = prefetched;
   for (;;) {
-    let page: Awaited<ReturnType<typeof fetchDeltaPage>>;
+    let page: DeltaPage;
     try {
-      page = await fetchDeltaPage(graph, path);
+      if (ahead && "reset" in ahead) throw new DeltaResetRequired("Graph dropped the delta state");
+      page = ahead ? ahead.page : await fetchDeltaPage(graph, path);
     } catch (err) {
       if (!(err instanceof DeltaResetRequired) || result.reset) throw err;
       deps.logger?.warn(
@@ -101,13 +222,20 @@ async function syncFolder(deps: SyncDeps, graph: GraphClient, target: FolderTarg
       );
       result.reset = true;
       await clearCursor(deps, target);
-      path = initialPath(target.folder);
+      path = initialPath(deps, target.folder);
       continue;
+    } finally {
+      ahead = undefined;
     }
     const stored = await storeDeltaPage(deps.db, target, page);
     result.pages++;
     result.upserted += stored.upserted;
     result.removed += stored.removed;
+    await publishPage(deps, target, stored);
+    if (progress) {
+      progress.synced += page.messages.length;
+      await publishProgress(deps, target, progress, "running");
+    }
     if (page.deltaLink) return result;
     if (!page.next) throw new Error("Graph returned a delta page with neither nextLink nor deltaLink");
     if (!(await extendSyncLease(deps.db, target.channelId, holder, SYNC_LEASE_MS)))
@@ -116,18 +244,120 @@ async function syncFolder(deps: SyncDeps, graph: GraphClient, target: FolderTarg
   }
 }
 
-/** Resume a round in progress, else start the next round, else the first sync. */
-async function startPath(deps: SyncDeps, target: FolderTarget): Promise<string> {
-  const [cursor] = await deps.db
-    .select()
-    .from(syncCursors)
-    .where(and(eq(syncCursors.channelId, target.channelId), eq(syncCursors.folder, target.folder)))
-    .limit(1);
-  return cursor?.nextLink ?? cursor?.deltaLink ?? initialPath(target.folder);
+/**
+ * Both folders' routine first pages in one `POST /$batch` (per-item 429s retried in sendBatch).
+ * A folder whose item still failed is simply fetched again with a plain GET, which has its own
+ * retries and errors; so is everything when the batch itself fails.
+ * https://learn.microsoft.com/graph/json-batching
+ */
+async function firstPagesInOneBatch(
+  deps: SyncDeps,
+  graph: GraphClient,
+  cursors: Map<string, Cursor>,
+): Promise<Map<FollowedFolder, Prefetched>> {
+  const pages = new Map<FollowedFolder, Prefetched>();
+  try {
+    const answers = await sendBatch(
+      graph,
+      FOLLOWED_FOLDERS.map((folder) => ({
+        id: folder,
+        method: "GET" as const,
+        url: cursors.get(folder)!.deltaLink!,
+        headers: { Prefer: deltaPrefer() },
+      })),
+    );
+    for (const [i, answer] of answers.entries()) {
+      const folder = FOLLOWED_FOLDERS[i]!;
+      if (answer.status === 200) pages.set(folder, { page: readDeltaPage(graph, answer.body) });
+      else if (isDeltaReset(batchItemError(answer))) pages.set(folder, { reset: true });
+    }
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    deps.logger?.warn(
+      { code: err.code, status: err.status },
+      "delta batch failed: fetching folder by folder",
+    );
+    pages.clear();
+  }
+  return pages;
 }
 
-function initialPath(folder: FollowedFolder): string {
-  return initialDeltaPath(folder, { receivedSince: new Date(Date.now() - INITIAL_WINDOW_MS) });
+/**
+ * Graph's count of messages in the initial window of every followed folder, in one batch; each
+ * folder capped at what a filtered delta returns. Null when Graph won't say (the bar then shows
+ * an indeterminate state).
+ */
+async function countInitialWindow(deps: SyncDeps, graph: GraphClient): Promise<number | null> {
+  const since = windowStart(deps);
+  try {
+    const answers = await sendBatch(
+      graph,
+      FOLLOWED_FOLDERS.map((folder) => ({
+        id: folder,
+        method: "GET" as const,
+        url: windowCountPath(folder, since),
+        headers: { Prefer: 'IdType="ImmutableId"' },
+      })),
+    );
+    let total = 0;
+    for (const answer of answers) {
+      const parsed = windowCount.safeParse(answer.body);
+      if (answer.status !== 200 || !parsed.success) return null;
+      total += Math.min(parsed.data["@odata.count"], FILTERED_DELTA_CAP);
+    }
+    return total;
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    return null;
+  }
+}
+
+/** The live inbox's cue: which conversations changed, after each committed page. */
+async function publishPage(deps: SyncDeps, target: FolderTarget, stored: StoredPage) {
+  if (stored.conversationIds.length === 0) return;
+  await deps.events.publish(target.orgId, {
+    type: "conversations.updated",
+    data: {
+      channelId: target.channelId,
+      conversationIds:
+        stored.conversationIds.length > MAX_EVENT_CONVERSATIONS ? null : stored.conversationIds,
+    },
+  });
+}
+
+async function publishProgress(
+  deps: SyncDeps,
+  ref: ChannelRef,
+  progress: InitialProgress,
+  status: "running" | "done",
+) {
+  const synced = progress.total === null ? progress.synced : Math.min(progress.synced, progress.total);
+  await deps.events.publish(ref.orgId, {
+    type: "sync.progress",
+    data: { channelId: ref.channelId, kind: "initial", synced, total: progress.total, status },
+  });
+}
+
+async function readCursors(deps: SyncDeps, channelId: string): Promise<Map<string, Cursor>> {
+  const rows = await deps.db
+    .select({
+      folder: syncCursors.folder,
+      deltaLink: syncCursors.deltaLink,
+      nextLink: syncCursors.nextLink,
+      messagesSeen: syncCursors.messagesSeen,
+    })
+    .from(syncCursors)
+    .where(eq(syncCursors.channelId, channelId));
+  return new Map(rows.map((r) => [r.folder, r]));
+}
+
+function windowStart(deps: SyncDeps): Date {
+  return new Date(Date.now() - deps.config.sync.backfillDays * 24 * 60 * 60 * 1000);
+}
+
+/** The first BACKFILL_DAYS of mail, newest first (microsoft/delta.ts). */
+function initialPath(deps: SyncDeps, folder: FollowedFolder): string {
+  return initialDeltaPath(folder, { receivedSince: windowStart(deps) });
 }
 
 async function clearCursor(deps: SyncDeps, target: FolderTarget): Promise<void> {

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import type { RequestLimiter } from "../microsoft/request-limiter.ts";
+import { graphRequestSlots } from "./schema.ts";
+
+/**
+ * The cluster-wide "at most 4 concurrent Graph requests per mailbox" (Outlook's MailboxConcurrency
+ * limit, https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits) on the
+ * `graph_request_slots` table: each in-flight request holds one of the channel's slots 0–3. Taking
+ * slots is one statement and giving them back another, so the limit costs two round trips per
+ * request and holds across every process on the database. A holder that dies frees its slots when
+ * their lease expires — longer than any request may take (graph-client aborts after 60 s).
+ * Why rows and not advisory locks: ADR 010.
+ */
+export const SLOTS_PER_MAILBOX = 4;
+export const SLOT_LEASE_SECONDS = 120;
+
+export interface GraphSlotsOptions {
+  /** Give up waiting for a slot after this long (the request then fails like a timeout). */
+  maxWaitMs?: number;
+  /** Names the holder in the table (for debugging); a random id is appended per acquisition. */
+  holderPrefix?: string;
+}
+
+export class GraphSlotTimeout extends Error {
+  override name = "GraphSlotTimeout";
+}
+
+/** Takes `count` free (or expired) slots for `holder`, all or nothing; returns whether it did. */
+export async function takeGraphSlots(db: Db, channelId: string, holder: string, count = 1): Promise<boolean> {
+  const wanted = Math.max(1, Math.min(count, SLOTS_PER_MAILBOX));
+  const t = graphRequestSlots;
+  // Concurrent takers racing for one free slot both insert it; the loser's insert meets the
+  // winner's row and its conditional update (only over an expired lease) matches nothing.
+  const result = await db.execute<{ slot: number }>(sql`
+    insert into ${t} (channel_id, slot, holder, expires_at)
+    select ${channelId}, s.slot, ${holder}, now() + make_interval(secs => ${SLOT_LEASE_SECONDS})
+    from generate_series(0, ${SLOTS_PER_MAILBOX - 1}) as s(slot)
+    where not exists (
+      select 1 from ${t} g where g.channel_id = ${channelId} and g.slot = s.slot and g.expires_at >= now()
+    )
+    order by random()
+    limit ${wanted}
+    on conflict (channel_id, slot) do update
+      set holder = excluded.holder, expires_at = excluded.expires_at
+      where ${t}.expires_at < now()
+    returning slot`);
+  if (result.rows.length === wanted) return true;
+  if (result.rows.length > 0) await releaseGraphSlots(db, channelId, holder);
+  return false;
+}
+
+export async function releaseGraphSlots(db: Db, channelId: string, holder: string): Promise<void> {
+  await db
+    .delete(graphRequestSlots)
+    .where(and(eq(graphRequestSlots.channelId, channelId), eq(graphRequestSlots.holder, holder)));
+}
+
+/**
+ * The limiter for one channel's Graph client. When every slot is taken it retries with a short
+ * backoff and jitter (15–250 ms), so waiting requests neither hammer the database nor line up.
+ */
+export function graphSlots(db: Db, channelId: string, options: GraphSlotsOptions = {}): RequestLimiter {
+  const maxWaitMs = options.maxWaitMs ?? SLOT_LEASE_SECONDS * 1000;
+  const prefix = options.holderPrefix ?? "graph";
+  return {
+    async run(fn, weight = 1) {
+      const holder = `${prefix}:${randomUUID()}`;
+      const deadline = Date.now() + maxWaitMs;
+      for (let attempt = 0; !(await takeGraphSlots(db, channelId, holder, weight)); attempt++) {
+        if (Date.now() > deadline)
+          throw new GraphSlotTimeout(`No Graph request slot for the mailbox within ${maxWaitMs} ms`);
+        const ceiling = Math.min(250, 15 * 2 ** Math.min(attempt, 4));
+        await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
+      }
+      try {
+        return await fn();
+      } finally {
+        await releaseGraphSlots(db, channelId, holder);
+      }
+    },
+  };
+}

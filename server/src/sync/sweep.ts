@@ -1,0 +1,105 @@
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { channels } from "../channels/schema.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Logger } from "../log.ts";
+import type { SyncChannelJob } from "./jobs.ts";
+import { channelSyncState } from "./schema.ts";
+
+/**
+ * The safety nets under notifications (issue 5, "Safety"): the sweep runs the same delta for every
+ * connected channel every SYNC_SWEEP_MINUTES, so a lost notification delays mail and never loses
+ * it; the poll runs it every SYNC_POLL_SECONDS for channels without webhooks. Both only enqueue
+ * `sync-channel` jobs; the lease and the rerun note make an extra job harmless.
+ */
+export interface SweepDeps {
+  config: Config;
+  db: Db;
+  queue: Pick<JobQueue, "send">;
+  logger?: Logger;
+  /** For tests: a deterministic spread. */
+  random?: () => number;
+}
+
+/** The sweep's starts are spread over this fraction of its interval. */
+export const SWEEP_SPREAD = 0.5;
+/** A polling channel is due this much before its interval has fully passed (the cron is per minute). */
+export const POLL_SLACK_SECONDS = 5;
+/** Sends in flight at once while enqueueing. */
+const SEND_CONCURRENCY = 25;
+
+/**
+ * A cron expression (UTC) for "every `minutes` minutes". Cron can only divide the hour or the day:
+ * under an hour, `*∕m` (a divisor of 60 keeps it even; otherwise the last gap of each hour is
+ * shorter); whole hours as `0 *∕h`; anything else rounds to the nearest whole hour.
+ */
+export function everyMinutesCron(minutes: number): string {
+  if (minutes <= 1) return "* * * * *";
+  if (minutes < 60) return `*/${minutes} * * * *`;
+  const hours = Math.min(24, Math.max(1, Math.round(minutes / 60)));
+  return hours >= 24 ? "0 0 * * *" : `0 */${hours} * * *`;
+}
+
+/** Enqueues a sweep sync for every connected channel, starts spread over half the interval. */
+export async function runSyncSweep(deps: SweepDeps): Promise<{ enqueued: number }> {
+  const random = deps.random ?? Math.random;
+  const rows = await deps.db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(eq(channels.status, "connected"));
+  const spreadSeconds = Math.floor(deps.config.sync.sweepMinutes * 60 * SWEEP_SPREAD);
+  await sendAll(
+    deps,
+    rows.map((r) => ({
+      job: { channelId: r.id, reason: "sweep" as const },
+      startAfterSeconds: Math.floor(random() * spreadSeconds),
+    })),
+  );
+  deps.logger?.info({ channels: rows.length, spreadSeconds }, "sync sweep enqueued");
+  return { enqueued: rows.length };
+}
+
+/**
+ * Enqueues a poll for every connected channel in polling mode whose last completed delta round is
+ * older than SYNC_POLL_SECONDS. Runs every minute; an interval under a minute gets one job per
+ * interval within the coming minute.
+ */
+export async function runSyncPoll(deps: SweepDeps): Promise<{ enqueued: number }> {
+  const pollSeconds = deps.config.sync.pollSeconds;
+  const dueBefore = sql`now() - make_interval(secs => ${Math.max(1, pollSeconds - POLL_SLACK_SECONDS)})`;
+  const rows = await deps.db
+    .select({ id: channelSyncState.channelId })
+    .from(channelSyncState)
+    .innerJoin(channels, eq(channels.id, channelSyncState.channelId))
+    .where(
+      and(
+        eq(channelSyncState.mode, "polling"),
+        eq(channels.status, "connected"),
+        or(isNull(channelSyncState.lastDeltaAt), lt(channelSyncState.lastDeltaAt, dueBefore)),
+      ),
+    );
+  const perMinute = Math.max(1, Math.floor(60 / pollSeconds));
+  const sends = rows.flatMap((r) =>
+    Array.from({ length: perMinute }, (_, k) => ({
+      job: { channelId: r.id, reason: "poll" as const },
+      startAfterSeconds: k * pollSeconds,
+    })),
+  );
+  await sendAll(deps, sends);
+  if (rows.length > 0) deps.logger?.debug({ channels: rows.length }, "sync poll enqueued");
+  return { enqueued: rows.length };
+}
+
+async function sendAll(deps: SweepDeps, sends: { job: SyncChannelJob; startAfterSeconds: number }[]) {
+  for (let i = 0; i < sends.length; i += SEND_CONCURRENCY) {
+    await Promise.all(
+      sends.slice(i, i + SEND_CONCURRENCY).map(({ job, startAfterSeconds }) =>
+        deps.queue.send("sync-channel", job, {
+          singletonKey: job.channelId,
+          ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}),
+        }),
+      ),
+    );
+  }
+}
