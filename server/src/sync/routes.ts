@@ -6,6 +6,8 @@ import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
+import { backfillRoutes } from "./backfill-routes.ts";
+import { healthRoutes } from "./health-routes.ts";
 import { webhookRoutes } from "./webhook-routes.ts";
 
 export interface SyncRoutesOptions {
@@ -25,4 +27,6 @@ export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, opt
     box: options.secretBox,
     queue: options.queue,
   });
+  await app.register(healthRoutes, options);
+  await app.register(backfillRoutes, options);
 };

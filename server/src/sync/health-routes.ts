@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import type { Auth } from "../accounts/auth.ts";
+import { requireMember } from "../accounts/session.ts";
+import { findChannel } from "../channels/channel-store.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import { conflict } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import { channelHealth, healthSettings, orgHealth, publishHealthChanged } from "./health.ts";
+
+export interface HealthRoutesOptions {
+  config: Config;
+  auth: Auth;
+  database: Database;
+  events: EventBus;
+  queue: JobQueue;
+}
+
+const ADMINS = ["owner", "admin"] as const;
+const idParams = z.object({ id: z.string() });
+
+/**
+ * Sync health over HTTP: a channel's full picture (its page), one line per channel (Settings >
+ * Channels), and "Check now". Any member may look; only owners and admins may ask for a sync.
+ */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, options) => {
+  const { auth, database, events, queue } = options;
+  const db = database.db;
+  const settings = healthSettings(options.config);
+
+  app.get("/api/channels/:id/sync", async (request) => {
+    const member = await requireMember(request, auth, database);
+    const { id } = idParams.parse(request.params);
+    const channel = await findChannel(db, member.orgId, id);
+    return { sync: await channelHealth(db, settings, channel) };
+  });
+
+  app.get("/api/sync/health", async (request) => {
+    const member = await requireMember(request, auth, database);
+    return { channels: await orgHealth(db, settings, member.orgId) };
+  });
+
+  /**
+   * "Check now": a delta round as soon as a worker is free. Upserting by the channel's singleton
+   * key leaves at most one waiting sync per channel, so a double click (or a click while a
+   * notification's sync waits) queues nothing more — it only moves the waiting one to now.
+   */
+  app.post("/api/channels/:id/sync", async (request, reply) => {
+    const member = await requireMember(request, auth, database, { roles: ADMINS });
+    const { id } = idParams.parse(request.params);
+    const channel = await findChannel(db, member.orgId, id);
+    if (channel.status !== "connected")
+      throw conflict("Reconnect this channel first: Mailroom can't check its mail until it's reconnected");
+    const queued = await queue.boss.upsert(
+      "sync-channel",
+      { channelId: channel.id, reason: "manual" },
+      { singletonKey: channel.id, startAfter: new Date() },
+    );
+    request.log.info(
+      { orgId: member.orgId, channelId: channel.id, queued: queued.inserted > 0 },
+      "manual sync requested",
+    );
+    await publishHealthChanged(events, member.orgId, channel.id);
+    return reply.status(202).send({ queued: queued.inserted > 0 });
+  });
+};

@@ -1,0 +1,356 @@
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
+import { channels } from "../channels/schema.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import { messages, syncCursors } from "../mail/schema.ts";
+import { type ChannelSyncStateRow, channelSyncState, subscriptions } from "./schema.ts";
+import { FOLLOWED_FOLDERS } from "./sync-channel.ts";
+import { type PollingReason, recentSyncErrors } from "./sync-state.ts";
+
+/**
+ * Sync health: how a channel is kept in sync and how that is going, in words people can act on.
+ * `describeHealth` is a pure function over the rows (channel status, `channel_sync_state`, the
+ * folder cursors, subscriptions); the queries below gather those rows for one channel or for a
+ * whole org at once. Nothing here ever returns a subscription id, clientState, token or delta link.
+ */
+
+export type HealthState = "healthy" | "polling" | "syncing" | "degraded" | "needs_reauth" | "disconnected";
+/** `webhooks_off` is ours: the server runs with WEBHOOKS=off, so no channel subscribes. */
+export type HealthPollingReason = PollingReason | "webhooks_off";
+
+/** Errors this recent make a channel "degraded". */
+export const DEGRADED_WINDOW_MS = 60 * 60 * 1000;
+/** A channel whose last full check is older than this many sweep intervals is "degraded". */
+export const STALE_SWEEPS = 3;
+
+export interface HealthSettings {
+  webhooks: Config["sync"]["webhooks"];
+  pollSeconds: number;
+  sweepMinutes: number;
+}
+
+export interface HealthInput {
+  now: Date;
+  /** channels.status: connected | needs_reauth | disconnected */
+  channelStatus: string;
+  state: ChannelSyncStateRow | undefined;
+  /** Per-folder progress from `sync_cursors`, rolled up by `rollUpCursors`. */
+  cursors: CursorRollUp;
+  subscriptions: { folder: string; expiresAt: Date }[];
+  settings: HealthSettings;
+  /** How many errors in the last hour, when known (the channel page knows, the org list doesn't). */
+  errorsLastHour?: number;
+  /** Live messages stored, for the initial-sync progress (channel page only). */
+  messagesSynced?: number;
+}
+
+export interface CursorRollUp {
+  /** Every followed folder finished a round at or after this time. */
+  roundAt: Date | null;
+  /** Every followed folder finished its initial round; the last one at this time. */
+  initialAt: Date | null;
+}
+
+export interface HealthSummary {
+  state: HealthState;
+  label: string;
+  mode: "webhook" | "polling";
+  pollingReason: HealthPollingReason | null;
+  pollingDetail: string | null;
+  webhookRetryAt: Date | null;
+  lastNotificationAt: Date | null;
+  lastDeltaAt: Date | null;
+  initialSyncedAt: Date | null;
+  /** While the first sync runs: how far it got (null when done or unknown). */
+  initialSync: { synced: number; total: number } | null;
+}
+
+/**
+ * The one summary state and its one-line label. Precedence: the channel's connection first (no
+ * token, no sync), then errors in the last hour, then the first sync, then a channel that has gone
+ * quiet or lost its subscriptions, then polling, else healthy.
+ */
+export function describeHealth(input: HealthInput): HealthSummary {
+  const { now, state, settings } = input;
+  const mode = effectiveMode(input);
+  const lastDeltaAt = later(state?.lastDeltaAt ?? null, input.cursors.roundAt);
+  const initialSyncedAt = state?.initialSyncedAt ?? input.cursors.initialAt ?? null;
+  const initialSync =
+    initialSyncedAt === null && state?.initialTotal != null && input.messagesSynced !== undefined
+      ? { synced: Math.min(input.messagesSynced, state.initialTotal), total: state.initialTotal }
+      : null;
+  const base = {
+    ...mode,
+    webhookRetryAt: mode.mode === "polling" ? (state?.webhookRetryAt ?? null) : null,
+    lastNotificationAt: state?.lastNotificationAt ?? null,
+    lastDeltaAt,
+    initialSyncedAt,
+    initialSync,
+  };
+  const verdict = (s: HealthState, label: string): HealthSummary => ({ ...base, state: s, label });
+
+  if (input.channelStatus === "needs_reauth")
+    return verdict("needs_reauth", "Needs reconnecting — Microsoft stopped accepting its sign-in");
+  if (input.channelStatus !== "connected") return verdict("disconnected", "Disconnected — not syncing");
+
+  const lastErrorAt = state?.lastErrorAt;
+  if (lastErrorAt && now.getTime() - lastErrorAt.getTime() < DEGRADED_WINDOW_MS) {
+    const n = input.errorsLastHour;
+    const what = n ? `${n} sync ${n === 1 ? "error" : "errors"}` : "Sync errors";
+    return verdict("degraded", `${what} in the last hour — Mailroom keeps retrying`);
+  }
+  if (initialSyncedAt === null) {
+    const label = initialSync
+      ? `Importing recent mail — ${initialSync.synced} of ${initialSync.total} messages`
+      : "Importing recent mail";
+    return verdict("syncing", label);
+  }
+  const staleMs = STALE_SWEEPS * settings.sweepMinutes * 60_000;
+  if (lastDeltaAt && now.getTime() - lastDeltaAt.getTime() > staleMs)
+    return verdict("degraded", `No full check for over ${STALE_SWEEPS * settings.sweepMinutes} minutes`);
+  if (mode.mode === "polling") return verdict("polling", `Checking for new mail ${every(settings)}`);
+
+  const live = input.subscriptions.filter((s) => s.expiresAt.getTime() > now.getTime());
+  if (input.subscriptions.length > 0 && live.length === 0)
+    return verdict("degraded", "Real-time updates lapsed — Mailroom is renewing them");
+  if (live.length === 0) return verdict("syncing", "Setting up real-time updates");
+  return verdict("healthy", "Up to date — Microsoft notifies Mailroom of new mail");
+}
+
+/** "every 60 seconds", "every 2 minutes". */
+function every(settings: HealthSettings): string {
+  const s = settings.pollSeconds;
+  return s >= 120 && s % 60 === 0 ? `every ${s / 60} minutes` : `every ${s} seconds`;
+}
+
+function effectiveMode(input: HealthInput) {
+  const { state, settings } = input;
+  const reason: HealthPollingReason | null =
+    state?.mode === "polling"
+      ? ((state.pollingReason as PollingReason | null) ?? null)
+      : settings.webhooks === "off"
+        ? "webhooks_off"
+        : null;
+  if (state?.mode !== "polling" && reason === null)
+    return { mode: "webhook" as const, pollingReason: null, pollingDetail: null };
+  return {
+    mode: "polling" as const,
+    pollingReason: reason,
+    pollingDetail: pollingSentence(
+      reason,
+      state?.pollingDetail ?? null,
+      state?.webhookRetryAt ?? null,
+      settings,
+    ),
+  };
+}
+
+/** Why the channel polls, as a sentence for the channel page. */
+export function pollingSentence(
+  reason: HealthPollingReason | null,
+  graphMessage: string | null,
+  retryAt: Date | null,
+  settings: HealthSettings,
+): string {
+  const checking = `Checking for new mail ${every(settings)}`;
+  const retry = retryAt ? `; trying real-time updates again at ${utcTime(retryAt)}` : "";
+  switch (reason) {
+    case "public_url_not_public":
+      return `Mailroom's address (PUBLIC_URL) isn't a public https URL, so Microsoft can't send notifications. ${checking} instead.`;
+    case "webhooks_off":
+      return `Real-time updates are turned off on this server (WEBHOOKS=off). ${checking} instead.`;
+    case "subscription_refused": {
+      const said = graphMessage ? `: ${redactSecrets(graphMessage).replace(/[.\s]+$/, "")}` : "";
+      return `Microsoft refused the change-notification subscription${said}. ${checking}${retry}.`;
+    }
+    case "subscription_lapsed":
+      return `Microsoft stopped sending change notifications (the subscription lapsed). ${checking}${retry}.`;
+    default:
+      return `${checking}.`;
+  }
+}
+
+/** "Dec 3, 14:05 UTC": the server doesn't know the reader's time zone, so it says which one. */
+function utcTime(date: Date): string {
+  const text = new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  }).format(date);
+  return `${text} UTC`;
+}
+
+/**
+ * A last line of defence for text that came from Graph or an exception: query strings (delta and
+ * skip tokens live there), bearer tokens and JWTs are cut out before anything reaches a browser.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/((?:https?:\/\/|\/)[^\s?#"]*)[?#][^\s"]*/gi, "$1?…")
+    .replace(
+      /\b(\$?(?:delta|skip)token|access_token|refresh_token|client_secret|clientState|code)=[^&\s"']+/gi,
+      "$1=…",
+    )
+    .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer …")
+    .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "…");
+}
+
+function later(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/** Folds per-folder cursor rows into "every followed folder" times. */
+export function rollUpCursors(
+  rows: { folder: string; lastRoundAt: Date | null; initialCompletedAt: Date | null }[],
+): CursorRollUp {
+  const followed = rows.filter((r) => (FOLLOWED_FOLDERS as readonly string[]).includes(r.folder));
+  const all = followed.length === FOLLOWED_FOLDERS.length;
+  const rounds = followed.map((r) => r.lastRoundAt);
+  const initials = followed.map((r) => r.initialCompletedAt);
+  return {
+    roundAt: all && rounds.every(Boolean) ? new Date(Math.min(...rounds.map((d) => d!.getTime()))) : null,
+    initialAt:
+      all && initials.every(Boolean) ? new Date(Math.max(...initials.map((d) => d!.getTime()))) : null,
+  };
+}
+
+export const healthSettings = (config: Config): HealthSettings => ({
+  webhooks: config.sync.webhooks,
+  pollSeconds: config.sync.pollSeconds,
+  sweepMinutes: config.sync.sweepMinutes,
+});
+
+/** Tells the org's open pages that a channel's health changed (they refetch it). */
+export function publishHealthChanged(events: EventBus, orgId: string, channelId: string): Promise<void> {
+  return events.publish(orgId, { type: "sync.health", data: { channelId } });
+}
+
+/** Everything the channel page shows under "Sync". The caller has checked the channel is the org's. */
+export async function channelHealth(
+  db: Db,
+  settings: HealthSettings,
+  channel: { id: string; orgId: string; status: string },
+) {
+  const now = new Date();
+  const [stateRows, cursorRows, subscriptionRows, counted, errors] = await Promise.all([
+    db.select().from(channelSyncState).where(eq(channelSyncState.channelId, channel.id)),
+    db
+      .select({
+        folder: syncCursors.folder,
+        lastRoundAt: syncCursors.lastRoundAt,
+        initialCompletedAt: syncCursors.initialCompletedAt,
+      })
+      .from(syncCursors)
+      .where(eq(syncCursors.channelId, channel.id)),
+    db
+      .select({ folder: subscriptions.folder, expiresAt: subscriptions.expiresAt })
+      .from(subscriptions)
+      .where(eq(subscriptions.channelId, channel.id))
+      .orderBy(subscriptions.folder),
+    db
+      .select({ n: count() })
+      .from(messages)
+      .where(and(eq(messages.channelId, channel.id), isNull(messages.removedAt))),
+    recentSyncErrors(db, channel.id),
+  ]);
+  const messagesSynced = counted[0]?.n ?? 0;
+  const recentErrors = errors.map((e) => ({ ...e, message: redactSecrets(e.message) }));
+  const summary = describeHealth({
+    now,
+    channelStatus: channel.status,
+    state: stateRows[0],
+    cursors: rollUpCursors(cursorRows),
+    subscriptions: subscriptionRows,
+    settings,
+    errorsLastHour: errors.filter((e) => now.getTime() - e.occurredAt.getTime() < DEGRADED_WINDOW_MS).length,
+    messagesSynced,
+  });
+  return {
+    channelId: channel.id,
+    ...summary,
+    subscriptions: subscriptionRows,
+    messagesSynced,
+    foldersFollowed: [...FOLLOWED_FOLDERS],
+    recentErrors,
+  };
+}
+
+/**
+ * One summary per channel of the org for Settings > Channels, in two queries whatever the number
+ * of channels: channels with their sync state and cursor roll-up, then their subscriptions.
+ */
+export async function orgHealth(db: Db, settings: HealthSettings, orgId: string) {
+  const now = new Date();
+  const rounds = db
+    .select({
+      channelId: syncCursors.channelId,
+      rounded: sql<number>`count(${syncCursors.lastRoundAt})::int`.as("rounded"),
+      roundAt: sql<Date | null>`min(${syncCursors.lastRoundAt})`
+        .mapWith(syncCursors.lastRoundAt)
+        .as("round_at"),
+      initialDone: sql<number>`count(${syncCursors.initialCompletedAt})::int`.as("initial_done"),
+      initialAt: sql<Date | null>`max(${syncCursors.initialCompletedAt})`
+        .mapWith(syncCursors.initialCompletedAt)
+        .as("initial_at"),
+    })
+    .from(syncCursors)
+    .where(and(eq(syncCursors.orgId, orgId), inArray(syncCursors.folder, [...FOLLOWED_FOLDERS])))
+    .groupBy(syncCursors.channelId)
+    .as("rounds");
+  const rows = await db
+    .select({
+      id: channels.id,
+      status: channels.status,
+      state: channelSyncState,
+      rounded: rounds.rounded,
+      roundAt: rounds.roundAt,
+      initialDone: rounds.initialDone,
+      initialAt: rounds.initialAt,
+    })
+    .from(channels)
+    .leftJoin(channelSyncState, eq(channelSyncState.channelId, channels.id))
+    .leftJoin(rounds, eq(rounds.channelId, channels.id))
+    .where(eq(channels.orgId, orgId));
+  const subs = rows.length
+    ? await db
+        .select({
+          channelId: subscriptions.channelId,
+          folder: subscriptions.folder,
+          expiresAt: subscriptions.expiresAt,
+        })
+        .from(subscriptions)
+        .where(
+          inArray(
+            subscriptions.channelId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
+  return rows.map((row) => {
+    const summary = describeHealth({
+      now,
+      channelStatus: row.status,
+      state: row.state ?? undefined,
+      cursors: {
+        roundAt: row.rounded === FOLLOWED_FOLDERS.length ? row.roundAt : null,
+        initialAt: row.initialDone === FOLLOWED_FOLDERS.length ? row.initialAt : null,
+      },
+      subscriptions: subs.filter((s) => s.channelId === row.id),
+      settings,
+    });
+    return {
+      channelId: row.id,
+      state: summary.state,
+      label: summary.label,
+      mode: summary.mode,
+      lastDeltaAt: summary.lastDeltaAt,
+      lastNotificationAt: summary.lastNotificationAt,
+    };
+  });
+}

@@ -1,0 +1,264 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Emulator } from "../../emulator/src/index.ts";
+import { emulatorFetch } from "../../emulator/src/testing/emulator-fetch.ts";
+import { channels } from "../src/channels/schema.ts";
+import { syncCursors } from "../src/mail/schema.ts";
+import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
+import { subscriptions } from "../src/sync/schema.ts";
+import { recordSyncError } from "../src/sync/sync-state.ts";
+import { createOrg, join, MANY_USERS_ENV, signUp } from "./accounts-helpers.ts";
+import { emulatorEnv, startTestEmulator } from "./emulator.ts";
+import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
+
+interface SyncHealth {
+  channelId: string;
+  state: string;
+  label: string;
+  mode: string;
+  pollingReason: string | null;
+  pollingDetail: string | null;
+  subscriptions: Record<string, unknown>[];
+  lastDeltaAt: string | null;
+  initialSyncedAt: string | null;
+  messagesSynced: number;
+  foldersFollowed: string[];
+  recentErrors: { occurredAt: string; kind: string; code: string; message: string }[];
+}
+
+let emulator: Emulator;
+
+/** A server connected to the emulator's support@contoso.com, with its owner signed in. */
+async function connectedServer(env: Record<string, string> = {}) {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const platform = await registerApp(emulator, {
+    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  });
+  const server = await startTestServer({
+    ...emulatorEnv(emulator),
+    ...MANY_USERS_ENV,
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    MICROSOFT_CLIENT_ID: platform.clientId,
+    MICROSOFT_CLIENT_SECRET: platform.secret,
+    ...env,
+  });
+  const owner = await signUp(server, "owner@acme.test");
+  await createOrg(owner, "Acme");
+  const { page } = await connectThroughMicrosoft(owner, emulator);
+  const channelId = (await followCallback(owner, page)).split("/")[3]!;
+  return { server, owner, channelId };
+}
+
+async function health(client: TestClient, channelId: string) {
+  const res = await client.get<{ sync: SyncHealth }>(`/api/channels/${channelId}/sync`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.sync;
+}
+
+/** "Check now", then wait for the full check it asked for. */
+async function checkNowAndWait(client: TestClient, channelId: string, after = new Date(0)) {
+  expect((await client.post(`/api/channels/${channelId}/sync`)).status).toBe(202);
+  return waitFor(
+    async () => {
+      const h = await health(client, channelId);
+      return h.lastDeltaAt && new Date(h.lastDeltaAt) > after ? h : undefined;
+    },
+    { what: "a completed full check", timeoutMs: 30_000 },
+  );
+}
+
+async function seededCount() {
+  let n = 0;
+  for (const folder of ["inbox", "sentitems"]) {
+    const res = await emulatorFetch(
+      emulator,
+      `/_emulator/mailboxes/support@contoso.com/messages?folder=${folder}`,
+    );
+    n += z.object({ value: z.array(z.unknown()) }).parse(await res.json()).value.length;
+  }
+  return n;
+}
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe("sync health of a channel with webhooks", () => {
+  let server: TestServer;
+  let owner: TestClient;
+  let member: TestClient;
+  let stranger: TestClient;
+  let channelId: string;
+
+  beforeAll(async () => {
+    ({ server, owner, channelId } = await connectedServer());
+    member = await join(server, owner, "agent@acme.test");
+    stranger = await signUp(server, "boss@other.test");
+    await createOrg(stranger, "Other");
+    // Subscribing is the upkeep job's; sending it again is harmless if connect already did.
+    await server.mailroom.queue.send("subscription-upkeep", { action: "subscribe", channelId });
+    await waitFor(
+      async () =>
+        (await server.database.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId)))
+          .length === 2,
+      { what: "both subscriptions", timeoutMs: 15_000 },
+    );
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("after the first sync: real-time, healthy, and every seeded message counted", async () => {
+    await checkNowAndWait(owner, channelId);
+    const h = await waitFor(async () => {
+      const current = await health(owner, channelId);
+      return current.state === "healthy" ? current : undefined;
+    });
+    expect(h).toMatchObject({ channelId, mode: "webhook", pollingReason: null, pollingDetail: null });
+    expect(h.initialSyncedAt).toBeTruthy();
+    expect(h.messagesSynced).toBe(await seededCount());
+    expect(h.foldersFollowed).toEqual(["inbox", "sentitems"]);
+    expect(h.subscriptions.map((s) => s.folder)).toEqual(["inbox", "sentitems"]);
+    for (const s of h.subscriptions) {
+      expect(Object.keys(s).sort()).toEqual(["expiresAt", "folder"]);
+      expect(new Date(String(s.expiresAt)).getTime()).toBeGreaterThan(Date.now());
+    }
+  });
+
+  it("summarises every channel of the org for Settings > Channels", async () => {
+    const res = await member.get<{ channels: Record<string, unknown>[] }>("/api/sync/health");
+    expect(res.status).toBe(200);
+    expect(res.body.channels).toHaveLength(1);
+    expect(res.body.channels[0]).toMatchObject({ channelId, state: "healthy", mode: "webhook" });
+    expect(res.body.channels[0]!.lastDeltaAt).toBeTruthy();
+    const other = await stranger.get<{ channels: unknown[] }>("/api/sync/health");
+    expect(other.body.channels).toEqual([]);
+  });
+
+  it("shows a recorded sync error, newest first, without any secret", async () => {
+    const db = server.database.db;
+    const [org] = await db.select({ orgId: channels.orgId }).from(channels).where(eq(channels.id, channelId));
+    const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
+    const deltaLink = cursors.find((c) => c.deltaLink)!.deltaLink!;
+    const ref = { orgId: org!.orgId, channelId };
+    await recordSyncError(db, ref, "throttled", "TooManyRequests", "Graph asked us to wait 1 s");
+    // A careless writer pasting a delta link is cut down to its path before it leaves the server.
+    await recordSyncError(db, ref, "delta", "ServiceUnavailable", `Graph answered 503 for ${deltaLink}`);
+
+    const h = await health(member, channelId);
+    expect(h.state).toBe("degraded");
+    expect(h.label).toBe("2 sync errors in the last hour — Mailroom keeps retrying");
+    expect(h.recentErrors.map((e) => [e.kind, e.code])).toEqual([
+      ["delta", "ServiceUnavailable"],
+      ["throttled", "TooManyRequests"],
+    ]);
+
+    const token = new URL(deltaLink, "https://graph.microsoft.com").searchParams;
+    const secrets = [...token.values()];
+    const [row] = await db.select().from(channels).where(eq(channels.id, channelId));
+    secrets.push(
+      server.mailroom.secretBox.open(row!.accessTokenSealed!, `channel:${channelId}:access_token`),
+    );
+    for (const s of await db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId))) {
+      secrets.push(s.id, server.mailroom.secretBox.open(s.clientStateSealed, clientStateContext(s.id)));
+    }
+    const body = JSON.stringify(h) + JSON.stringify((await member.get("/api/sync/health")).body);
+    expect(secrets.length).toBeGreaterThan(3);
+    for (const secret of secrets) expect(body).not.toContain(secret);
+    expect(body).not.toMatch(/deltatoken|clientState/i);
+  });
+
+  it("hides other orgs' channels: 404 to look or to check", async () => {
+    expect((await stranger.get(`/api/channels/${channelId}/sync`)).status).toBe(404);
+    expect((await stranger.post(`/api/channels/${channelId}/sync`)).status).toBe(404);
+    expect((await owner.get("/api/channels/not-a-channel/sync")).status).toBe(404);
+  });
+
+  it("lets members look but only owners and admins check now", async () => {
+    expect((await member.get(`/api/channels/${channelId}/sync`)).status).toBe(200);
+    const res = await member.post<{ code: string }>(`/api/channels/${channelId}/sync`);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("forbidden");
+  });
+
+  it("refuses to check a channel that needs reconnecting, saying so", async () => {
+    const db = server.database.db;
+    await db.update(channels).set({ status: "needs_reauth" }).where(eq(channels.id, channelId));
+    try {
+      const res = await owner.post<{ title: string }>(`/api/channels/${channelId}/sync`);
+      expect(res.status).toBe(409);
+      expect(res.body.title).toMatch(/reconnect/i);
+      expect((await health(owner, channelId)).state).toBe("needs_reauth");
+    } finally {
+      await db.update(channels).set({ status: "connected" }).where(eq(channels.id, channelId));
+    }
+  });
+
+  it("queues one sync for a double click", async () => {
+    const waiting = async () => {
+      const result = await server.database.db.execute(
+        sql`select count(*)::int as n from pgboss.job
+            where name = 'sync-channel' and singleton_key = ${channelId} and state = 'created'`,
+      );
+      return z.object({ n: z.number() }).parse(result.rows[0]).n;
+    };
+    await waitFor(async () => (await waiting()) === 0, { what: "no sync waiting" });
+    // With nobody working the queue, both clicks find the first one's job still waiting.
+    await server.mailroom.queue.boss.offWork("sync-channel");
+    const clicks = await Promise.all([
+      owner.post<{ queued: boolean }>(`/api/channels/${channelId}/sync`),
+      owner.post<{ queued: boolean }>(`/api/channels/${channelId}/sync`),
+    ]);
+    expect(clicks.map((c) => c.status)).toEqual([202, 202]);
+    expect(clicks.map((c) => c.body.queued).sort()).toEqual([false, true]);
+    expect(await waiting()).toBe(1);
+    const [job] = await server.database.db
+      .execute(
+        sql`select data from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId} and state = 'created'`,
+      )
+      .then((r) => r.rows);
+    expect(job).toMatchObject({ data: { channelId, reason: "manual" } });
+  });
+});
+
+describe("sync health of a channel that polls", () => {
+  let server: TestServer;
+  let owner: TestClient;
+  let channelId: string;
+
+  beforeAll(async () => {
+    ({ server, owner, channelId } = await connectedServer({ WEBHOOKS: "off" }));
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("says it polls, and why, in a sentence", async () => {
+    await checkNowAndWait(owner, channelId);
+    const h = await waitFor(async () => {
+      const current = await health(owner, channelId);
+      return current.state === "polling" ? current : undefined;
+    });
+    expect(h.mode).toBe("polling");
+    expect(h.pollingReason).toMatch(/^(webhooks_off|public_url_not_public)$/);
+    expect(h.pollingDetail).toMatch(/Checking for new mail every 60 seconds/);
+    expect(h.label).toBe("Checking for new mail every 60 seconds");
+    expect(h.subscriptions).toEqual([]);
+    const [row] = await server.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.channelId, channelId)));
+    expect(row!.n).toBe(0);
+  });
+});
