@@ -14,7 +14,15 @@ export interface LiveEvent {
  * `live.reconnected` is ours: sent after a dropped stream comes back, so views refetch what they
  * may have missed.
  */
-export const LIVE_EVENT_TYPES = ["ready", "members.updated", "channels.updated", "inboxes.updated"] as const;
+export const LIVE_EVENT_TYPES = [
+  "ready",
+  "members.updated",
+  "channels.updated",
+  "inboxes.updated",
+  "conversations.updated",
+  "sync.progress",
+  "sync.health",
+] as const;
 export const RECONNECTED = "live.reconnected";
 
 type Listener = (event: LiveEvent) => void;
