@@ -14,7 +14,8 @@ export interface JobDefinition<T extends object = object> {
   retryLimit?: number;
   /** Cron expression (UTC) for recurring jobs; pg-boss runs each occurrence once across the cluster. */
   schedule?: string;
-  handler(data: T, meta: { jobId: string }): Promise<void>;
+  /** `signal` aborts when the job is taken away (shutdown past its grace, expiry): stop at the next step. */
+  handler(data: T, meta: { jobId: string; signal?: AbortSignal }): Promise<void>;
 }
 
 export interface JobQueue {
@@ -76,7 +77,7 @@ export async function createJobQueue(
             for (const job of jobs) {
               const log = logger.child({ job: def.name, jobId: job.id });
               log.debug("job started");
-              await def.handler(job.data, { jobId: job.id });
+              await def.handler(job.data, { jobId: job.id, signal: job.signal });
               log.debug("job done");
             }
           },

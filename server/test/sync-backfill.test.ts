@@ -1,0 +1,294 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Emulator } from "../../emulator/src/index.ts";
+import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { channels } from "../src/channels/schema.ts";
+import type { LiveEvent } from "../src/events/bus.ts";
+import { createLogger } from "../src/log.ts";
+import { messages, syncCursors } from "../src/mail/schema.ts";
+import { type Mailroom, startMailroom } from "../src/start.ts";
+import { backfills } from "../src/sync/schema.ts";
+import { createOrg, join, signUp } from "./accounts-helpers.ts";
+import { emulatorEnv, startTestEmulator } from "./emulator.ts";
+import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
+
+/**
+ * "Sync older mail" against the emulator: the exact window, newest first, no duplicates, live
+ * progress, one backfill per channel, admins only, and a resume after the server stops mid-way
+ * while real-time mail keeps arriving.
+ */
+let emulator: Emulator;
+let server: TestServer;
+let admin: TestClient;
+let member: TestClient;
+let channelId: string;
+let orgId: string;
+const DAY = 86_400_000;
+const events: LiveEvent[] = [];
+
+const emulatorMessages = z.object({
+  value: z.array(z.object({ id: z.string(), receivedDateTime: z.string() })),
+});
+const backfillBody = z.object({
+  backfill: z.object({
+    id: z.string(),
+    status: z.string(),
+    days: z.number(),
+    synced: z.number(),
+    total: z.number().nullable(),
+    windowStart: z.string(),
+    windowEnd: z.string(),
+  }),
+});
+
+function daysAgo(days: number) {
+  return new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+async function deliver(folder: "inbox" | "sentitems", receivedDateTime: string | undefined, subject: string) {
+  const res = await emulatorFetch(
+    emulator,
+    "/_emulator/mailboxes/support@contoso.com/inbound",
+    jsonInit("POST", {
+      from: { name: "Dana Customer", address: "dana@example.net" },
+      text: `Body of ${subject}`,
+      subject,
+      folder,
+      ...(receivedDateTime ? { receivedDateTime } : {}),
+    }),
+  );
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Mail spread over `fromDay`..`toDay` days ago, `count` messages, evenly. */
+async function seed(folder: "inbox" | "sentitems", count: number, fromDay: number, toDay: number) {
+  const jobs = Array.from({ length: count }, (_, i) => {
+    const age = fromDay + ((toDay - fromDay) * (i + 0.5)) / count;
+    return () => deliver(folder, daysAgo(age), `${folder} ${age.toFixed(3)} days old`);
+  });
+  for (let i = 0; i < jobs.length; i += 16) await Promise.all(jobs.slice(i, i + 16).map((job) => job()));
+}
+
+/** What the emulator's mailbox holds in the followed folders received since `since`. */
+async function mailboxSince(since: Date) {
+  const all = [];
+  for (const folder of ["inbox", "sentitems"]) {
+    const res = await emulatorFetch(
+      emulator,
+      `/_emulator/mailboxes/support@contoso.com/messages?folder=${folder}`,
+    );
+    all.push(...emulatorMessages.parse(await res.json()).value);
+  }
+  return all.filter((m) => Date.parse(m.receivedDateTime) >= since.getTime()).map((m) => m.id);
+}
+
+async function storedIds() {
+  const rows = await server.database.db
+    .select({ graphId: messages.graphId })
+    .from(messages)
+    .where(eq(messages.channelId, channelId));
+  return rows.map((r) => r.graphId);
+}
+
+async function backfillRow(id: string) {
+  const [row] = await server.database.db.select().from(backfills).where(eq(backfills.id, id));
+  return row!;
+}
+
+function progressOf(id: string) {
+  return events
+    .filter((e) => e.type === "sync.progress")
+    .map((e) => e.data as { backfillId?: string; synced: number; total: number | null; status: string })
+    .filter((d) => d.backfillId === id);
+}
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  // Before connecting, so no notification fires: 1,100 inbox messages 8–29 days old (two pages of
+  // 1,000), recent mail the live sync takes, older mail outside a 30-day window, and Sent Items.
+  await seed("inbox", 1100, 8, 29);
+  await seed("inbox", 10, 0.1, 6);
+  await seed("inbox", 20, 31, 60);
+  await seed("sentitems", 15, 8, 29);
+  await seed("sentitems", 5, 31, 60);
+
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const platform = await registerApp(emulator, {
+    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  });
+  server = await startTestServer({
+    ...emulatorEnv(emulator),
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    MICROSOFT_CLIENT_ID: platform.clientId,
+    MICROSOFT_CLIENT_SECRET: platform.secret,
+    BACKFILL_DAYS: "7",
+  });
+  admin = await signUp(server, "owner@acme.test");
+  await createOrg(admin, "Acme");
+  member = await join(server, admin, "member@acme.test", "member");
+  const { page } = await connectThroughMicrosoft(admin, emulator);
+  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  const [row] = await server.database.db.select().from(channels).where(eq(channels.id, channelId));
+  orgId = row!.orgId;
+  server.mailroom.events.subscribe(orgId, (e) => events.push(e));
+  // The live sync's initial round (the last 7 days) is done for both folders.
+  await waitFor(
+    async () => {
+      const cursors = await server.database.db
+        .select()
+        .from(syncCursors)
+        .where(and(eq(syncCursors.channelId, channelId), sql`${syncCursors.deltaLink} is not null`));
+      return cursors.length === 2;
+    },
+    { timeoutMs: 30_000, what: "the initial sync" },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+describe("sync older mail", () => {
+  it("refuses members and odd choices", async () => {
+    const denied = await member.post(`/api/channels/${channelId}/backfill`, { days: 30 });
+    expect(denied.status).toBe(403);
+    const listed = await member.get<{ latest: unknown }>(`/api/channels/${channelId}/backfills`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.latest).toBeNull();
+    const odd = await admin.post(`/api/channels/${channelId}/backfill`, { days: 12 });
+    expect(odd.status).toBe(400);
+  });
+
+  it("stores exactly the last 30 days, newest page first, without duplicates, with live progress", async () => {
+    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 30 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { backfill } = backfillBody.parse(res.body);
+    expect(backfill.status).toBe("running");
+    expect(Date.parse(backfill.windowEnd) - Date.parse(backfill.windowStart)).toBe(30 * DAY);
+
+    const done = await waitFor(
+      async () => {
+        const row = await backfillRow(backfill.id);
+        return row.status !== "running" ? row : undefined;
+      },
+      { timeoutMs: 60_000, what: "the backfill to finish" },
+    );
+    expect(done.status).toBe("done");
+
+    const expected = await mailboxSince(new Date(backfill.windowStart));
+    const stored = await storedIds();
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(stored.sort()).toEqual(expected.sort());
+    // 1,115 messages 8–29 days old, 10 recent ones, none older than the window.
+    expect(done.total).toBe(expected.length);
+    expect(done.synced).toBe(done.total);
+
+    // Newest first: each page is one transaction, so a page's rows share created_at; the rows of
+    // an earlier page were all received after those of a later one.
+    const pages = await server.database.db
+      .select({
+        createdAt: messages.createdAt,
+        newest: sql<string>`max(${messages.receivedAt})`,
+        oldest: sql<string>`min(${messages.receivedAt})`,
+      })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channelId, channelId),
+          eq(messages.folder, "inbox"),
+          sql`${messages.receivedAt} < ${new Date(Date.parse(backfill.windowEnd) - 7 * DAY)}`,
+        ),
+      )
+      .groupBy(messages.createdAt)
+      .orderBy(messages.createdAt);
+    expect(pages.length).toBe(2);
+    expect(Date.parse(pages[0]!.oldest)).toBeGreaterThanOrEqual(Date.parse(pages[1]!.newest));
+
+    const progress = progressOf(backfill.id);
+    expect(progress.at(-1)).toMatchObject({ status: "done", synced: done.total, total: done.total });
+    for (let i = 1; i < progress.length; i++) {
+      expect(progress[i]!.synced).toBeGreaterThanOrEqual(progress[i - 1]!.synced);
+      expect(progress[i]!.total ?? 0).toBeGreaterThanOrEqual(progress[i - 1]!.total ?? 0);
+    }
+    expect(events.some((e) => e.type === "conversations.updated")).toBe(true);
+
+    const listed = await member.get<{ latest: { id: string; status: string }; history: unknown[] }>(
+      `/api/channels/${channelId}/backfills`,
+    );
+    expect(listed.body.latest).toMatchObject({ id: backfill.id, status: "done" });
+    expect(JSON.stringify(listed.body)).not.toMatch(/skip|https:|nextLink|cursor/i);
+  });
+
+  it("resumes after the server stops mid-way, one at a time, while real-time mail keeps flowing", async () => {
+    // Sent Items' first list request hangs: the Inbox pages get stored, then the job waits on it.
+    const fault = await emulatorFetch(
+      emulator,
+      "/_emulator/faults/latency",
+      jsonInit("POST", { ms: 600_000, count: 1, pathPrefix: "/v1.0/me/mailFolders/sentitems/messages" }),
+    );
+    expect(fault.status).toBe(201);
+    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 90 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { backfill } = backfillBody.parse(res.body);
+
+    const midway = await waitFor(
+      async () => {
+        const row = await backfillRow(backfill.id);
+        return row.cursors.inbox?.done ? row : undefined;
+      },
+      { timeoutMs: 30_000, what: "the inbox part of the backfill" },
+    );
+    expect(midway.status).toBe("running");
+    expect(midway.cursors.sentitems?.done ?? false).toBe(false);
+
+    // One per channel: the same request again is the running one; another is a conflict.
+    const again = await admin.post(`/api/channels/${channelId}/backfill`, { days: 90 });
+    expect(again.status).toBe(200);
+    expect(backfillBody.parse(again.body).backfill.id).toBe(backfill.id);
+    const other = await admin.post<{ detail?: string }>(`/api/channels/${channelId}/backfill`, { days: 30 });
+    expect(other.status).toBe(409);
+    expect(JSON.stringify(other.body)).toMatch(/already being synced/);
+
+    // Real-time mail is not held up by the backfill.
+    const fresh = await deliver("inbox", undefined, "Arrived during the backfill");
+    await waitFor(async () => (await storedIds()).includes(fresh), {
+      timeoutMs: 15_000,
+      what: "the real-time message",
+    });
+
+    // The server stops; a new one on the same database finishes the job.
+    await server.mailroom.close();
+    expect((await backfillRow(backfill.id)).status).toBe("running");
+    const config = server.mailroom.config;
+    const second: Mailroom = await startMailroom(config, {
+      database: server.database,
+      logger: createLogger(config),
+    });
+    try {
+      second.events.subscribe(orgId, (e) => events.push(e));
+      const done = await waitFor(
+        async () => {
+          const row = await backfillRow(backfill.id);
+          return row.status !== "running" ? row : undefined;
+        },
+        { timeoutMs: 60_000, what: "the resumed backfill" },
+      );
+      expect(done.status).toBe("done");
+      const expected = await mailboxSince(new Date(backfill.windowStart));
+      const stored = await storedIds();
+      expect(new Set(stored).size).toBe(stored.length);
+      expect(stored.sort()).toEqual(expected.sort());
+      expect(done.synced).toBe(done.total);
+      expect(progressOf(backfill.id).at(-1)).toMatchObject({ status: "done" });
+    } finally {
+      await second.close();
+    }
+  });
+});
