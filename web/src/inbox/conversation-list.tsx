@@ -1,0 +1,67 @@
+import { Link } from "react-router";
+import { Time } from "../ui/time.tsx";
+import { AttachmentIcon } from "./attachment-icon.tsx";
+import { type ConversationItem, personLabel } from "./inbox-api.ts";
+
+interface ConversationListProps {
+  items: ConversationItem[];
+  selectedId: string | null;
+  /** The search string that opens a conversation (keeps the inbox in the URL). */
+  hrefFor(id: string): string;
+}
+
+/** Who a thread is with, as the list shows it: "Dana Customer, Lee" or the mailbox itself. */
+export function participantsLine(item: ConversationItem): string {
+  if (item.participants.length === 0) return item.channel.name || item.channel.email;
+  return item.participants.map(personLabel).join(", ");
+}
+
+/**
+ * The conversations, newest activity first: a list of links (keyboard and screen readers get
+ * them for free), unread ones in bold with "Unread" spelled out, the open one marked current.
+ */
+export function ConversationList({ items, selectedId, hrefFor }: ConversationListProps) {
+  return (
+    <ul className="conversation-list" aria-label="Conversations">
+      {items.map((item) => {
+        const unread = item.unreadCount > 0;
+        const current = item.id === selectedId;
+        return (
+          <li key={item.id}>
+            <Link
+              to={hrefFor(item.id)}
+              className={`conversation-item${unread ? " conversation-item--unread" : ""}${current ? " conversation-item--current" : ""}`}
+              aria-current={current ? "true" : undefined}
+            >
+              <span className="conversation-item__top">
+                <span className="conversation-item__who">
+                  {unread ? <span className="visually-hidden">Unread: </span> : null}
+                  {participantsLine(item)}
+                </span>
+                {item.messageCount > 1 ? (
+                  <span className="conversation-item__count">
+                    {item.messageCount}
+                    <span className="visually-hidden"> messages</span>
+                  </span>
+                ) : null}
+                <span className="conversation-item__time">
+                  <Time value={item.lastMessageAt} compact />
+                </span>
+              </span>
+              <span className="conversation-item__subject">
+                {item.subject || "(no subject)"}
+                {item.hasAttachments ? (
+                  <span className="conversation-item__clip">
+                    <AttachmentIcon />
+                    <span className="visually-hidden"> (has attachments)</span>
+                  </span>
+                ) : null}
+              </span>
+              <span className="conversation-item__snippet">{item.snippet}</span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
