@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
-import { emulatorFetch } from "../../emulator/src/testing/emulator-fetch.ts";
+import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channels } from "../src/channels/schema.ts";
 import { syncCursors } from "../src/mail/schema.ts";
 import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
@@ -70,6 +70,11 @@ async function checkNowAndWait(client: TestClient, channelId: string, after = ne
     },
     { what: "a completed full check", timeoutMs: 30_000 },
   );
+}
+
+/** Syncs queued for the channel and not yet started. */
+function waitingJobs(server: TestServer, channelId: string) {
+  return server.mailroom.queue.boss.findJobs("sync-channel", { key: channelId, queued: true });
 }
 
 async function seededCount() {
@@ -150,18 +155,39 @@ describe("sync health of a channel with webhooks", () => {
     const [org] = await db.select({ orgId: channels.orgId }).from(channels).where(eq(channels.id, channelId));
     const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
     const deltaLink = cursors.find((c) => c.deltaLink)!.deltaLink!;
-    const ref = { orgId: org!.orgId, channelId };
-    await recordSyncError(db, ref, "throttled", "TooManyRequests", "Graph asked us to wait 1 s");
-    // A careless writer pasting a delta link is cut down to its path before it leaves the server.
-    await recordSyncError(db, ref, "delta", "ServiceUnavailable", `Graph answered 503 for ${deltaLink}`);
+    // The real path: Graph answers 503 more often than the client retries in line.
+    const burst = await emulatorFetch(
+      emulator,
+      "/_emulator/faults/burst",
+      // Longer than the client waits in line, so the run ends throttled and comes back later.
+      jsonInit("POST", { status: 503, count: 1, retryAfterSeconds: 31, mailbox: "support@contoso.com" }),
+    );
+    expect(burst.status).toBe(201);
+    expect((await owner.post(`/api/channels/${channelId}/sync`)).status).toBe(202);
+    const failed = await waitFor(
+      async () => {
+        const current = await health(member, channelId);
+        return current.recentErrors.length > 0 ? current : undefined;
+      },
+      { what: "the recorded error", timeoutMs: 30_000 },
+    );
+    expect(failed.state).toBe("degraded");
+    expect(failed.label).toBe("1 sync error in the last hour — Mailroom keeps retrying");
+    expect(failed.recentErrors[0]).toMatchObject({ kind: "throttled" });
+    // The run comes back after Graph's Retry-After; "Check now" doesn't jump the queue.
+    await waitFor(async () => (await waitingJobs(server, channelId)).length === 1, {
+      what: "the throttled run",
+    });
+    const click = await owner.post<{ queued: boolean }>(`/api/channels/${channelId}/sync`);
+    expect(click.body).toEqual({ queued: false });
 
+    // A careless writer pasting a delta link is cut down to its path before it leaves the server.
+    const ref = { orgId: org!.orgId, channelId };
+    await recordSyncError(db, ref, "delta", "ServiceUnavailable", `Graph answered 503 for ${deltaLink}`);
     const h = await health(member, channelId);
-    expect(h.state).toBe("degraded");
     expect(h.label).toBe("2 sync errors in the last hour — Mailroom keeps retrying");
-    expect(h.recentErrors.map((e) => [e.kind, e.code])).toEqual([
-      ["delta", "ServiceUnavailable"],
-      ["throttled", "TooManyRequests"],
-    ]);
+    expect(h.recentErrors.map((e) => e.kind)).toEqual(["delta", "throttled"]);
+    expect(h.recentErrors[0]!.message).toMatch(/^Graph answered 503 for \/.*\?…$/);
 
     const token = new URL(deltaLink, "https://graph.microsoft.com").searchParams;
     const secrets = [...token.values()];
@@ -205,29 +231,23 @@ describe("sync health of a channel with webhooks", () => {
   });
 
   it("queues one sync for a double click", async () => {
-    const waiting = async () => {
-      const result = await server.database.db.execute(
-        sql`select count(*)::int as n from pgboss.job
-            where name = 'sync-channel' and singleton_key = ${channelId} and state = 'created'`,
+    // With nobody working the queue and nothing waiting, both clicks race to queue the first sync.
+    const boss = server.mailroom.queue.boss;
+    await boss.offWork("sync-channel");
+    const stale = await waitingJobs(server, channelId);
+    if (stale.length)
+      await boss.cancel(
+        "sync-channel",
+        stale.map((j) => j.id),
       );
-      return z.object({ n: z.number() }).parse(result.rows[0]).n;
-    };
-    await waitFor(async () => (await waiting()) === 0, { what: "no sync waiting" });
-    // With nobody working the queue, both clicks find the first one's job still waiting.
-    await server.mailroom.queue.boss.offWork("sync-channel");
     const clicks = await Promise.all([
       owner.post<{ queued: boolean }>(`/api/channels/${channelId}/sync`),
       owner.post<{ queued: boolean }>(`/api/channels/${channelId}/sync`),
     ]);
     expect(clicks.map((c) => c.status)).toEqual([202, 202]);
     expect(clicks.map((c) => c.body.queued).sort()).toEqual([false, true]);
-    expect(await waiting()).toBe(1);
-    const [job] = await server.database.db
-      .execute(
-        sql`select data from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId} and state = 'created'`,
-      )
-      .then((r) => r.rows);
-    expect(job).toMatchObject({ data: { channelId, reason: "manual" } });
+    const waiting = await waitingJobs(server, channelId);
+    expect(waiting.map((j) => j.data)).toEqual([{ channelId, reason: "manual" }]);
   });
 });
 

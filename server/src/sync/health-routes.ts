@@ -43,9 +43,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
   });
 
   /**
-   * "Check now": a delta round as soon as a worker is free. Upserting by the channel's singleton
-   * key leaves at most one waiting sync per channel, so a double click (or a click while a
-   * notification's sync waits) queues nothing more — it only moves the waiting one to now.
+   * "Check now": a delta round as soon as a worker is free. A sync already waiting for the channel
+   * is enough (one throttled by Graph keeps its Retry-After); otherwise one is queued by upsert on
+   * the channel's singleton key, which lets only one of two simultaneous clicks insert.
    */
   app.post("/api/channels/:id/sync", async (request, reply) => {
     const member = await requireMember(request, auth, database, { roles: ADMINS });
@@ -53,16 +53,21 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     const channel = await findChannel(db, member.orgId, id);
     if (channel.status !== "connected")
       throw conflict("Reconnect this channel first: Mailroom can't check its mail until it's reconnected");
-    const queued = await queue.boss.upsert(
-      "sync-channel",
-      { channelId: channel.id, reason: "manual" },
-      { singletonKey: channel.id, startAfter: new Date() },
-    );
-    request.log.info(
-      { orgId: member.orgId, channelId: channel.id, queued: queued.inserted > 0 },
-      "manual sync requested",
-    );
+    const queued = await queueSyncOnce(queue, channel.id);
+    request.log.info({ orgId: member.orgId, channelId: channel.id, queued }, "manual sync requested");
     await publishHealthChanged(events, member.orgId, channel.id);
-    return reply.status(202).send({ queued: queued.inserted > 0 });
+    return reply.status(202).send({ queued });
   });
 };
+
+/** Queues a manual sync unless one is already waiting; true when this call queued it. */
+async function queueSyncOnce(queue: JobQueue, channelId: string): Promise<boolean> {
+  const waiting = await queue.boss.findJobs("sync-channel", { key: channelId, queued: true, limit: 1 });
+  if (waiting.length > 0) return false;
+  const result = await queue.boss.upsert(
+    "sync-channel",
+    { channelId, reason: "manual" },
+    { singletonKey: channelId },
+  );
+  return result.inserted > 0;
+}
