@@ -278,9 +278,10 @@ export async function runBackfill(
   const graph = channelGraphClient(deps, channel);
   const cursors: Record<string, BackfillFolderCursor> = { ...claimed.cursors };
   let synced = claimed.synced;
+  /** Known once every folder's first page has reported its count (a partial sum would mislead the bar). */
   const total = () => {
     const known = FOLLOWED_FOLDERS.map((f) => cursors[f]?.total);
-    return known.some((t) => t !== undefined) ? known.reduce<number>((sum, t) => sum + (t ?? 0), 0) : null;
+    return known.every((t) => t !== undefined) ? known.reduce<number>((sum, t) => sum + (t ?? 0), 0) : null;
   };
 
   // Every unfinished folder's next page is asked for at once; after that each folder's next page is

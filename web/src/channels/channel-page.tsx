@@ -4,6 +4,7 @@ import { useMe } from "../accounts/session.tsx";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { Loading, PageHeader, PageHeading } from "../ui/page.tsx";
 import { useLoad } from "../ui/use-load.ts";
+import { BackfillPanel } from "./backfill-panel.tsx";
 import { ChannelAliases } from "./channel-aliases.tsx";
 import { ChannelStatusBadge } from "./channel-bits.tsx";
 import { ChannelConnection } from "./channel-connection.tsx";
@@ -13,6 +14,7 @@ import { getChannel } from "./channels-api.ts";
 import { DisconnectChannel } from "./disconnect-channel.tsx";
 import { Breadcrumb } from "./new-channel-page.tsx";
 import { refetchOn } from "./refetch-on.ts";
+import { SyncHealth } from "./sync-health.tsx";
 import "./channels.css";
 
 /** `/settings/channels/:id`: one mailbox — status, aliases, settings, inboxes, disconnect. */
@@ -59,6 +61,8 @@ export function ChannelPage() {
         </p>
       )}
       <ChannelConnection channel={c} admin={admin} />
+      <SyncHealth channel={c} admin={admin} />
+      <BackfillPanel channel={c} admin={admin} />
       <ChannelAliases channel={c} admin={admin} onChanged={reload} />
       <ChannelSettingsForm key={`${c.id}`} channel={c} admin={admin} onSaved={reload} />
       <ChannelInboxes channel={c} admin={admin} onChanged={reload} />

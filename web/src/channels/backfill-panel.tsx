@@ -1,0 +1,247 @@
+import { useState } from "react";
+import { apiGet, apiPost, errorMessage } from "../api.ts";
+import { RECONNECTED } from "../live/live-events.ts";
+import { useLiveEvents } from "../live/use-live-events.ts";
+import { FormError } from "../ui/form-error.tsx";
+import { Time } from "../ui/time.tsx";
+import { useAsyncAction } from "../ui/use-async-action.ts";
+import { useLoad } from "../ui/use-load.ts";
+import type { ChannelDetail } from "./channels-api.ts";
+import "./backfill.css";
+
+/** A backfill as GET /api/channels/:id/backfills returns it (server/src/sync/backfill.ts). */
+export interface Backfill {
+  id: string;
+  channelId: string;
+  days: number;
+  windowStart: string;
+  windowEnd: string;
+  status: "running" | "done" | "failed" | "cancelled";
+  synced: number;
+  total: number | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface Backfills {
+  latest: Backfill | null;
+  history: Backfill[];
+  choices: number[];
+}
+
+const DEFAULT_CHOICES = [7, 30, 90];
+const backfillsPath = (channelId: string) => `/api/channels/${encodeURIComponent(channelId)}/backfills`;
+const getBackfills = (channelId: string) => apiGet<Backfills>(backfillsPath(channelId));
+const startBackfill = (channelId: string, days: number) =>
+  apiPost<{ backfill: Backfill }>(`/api/channels/${encodeURIComponent(channelId)}/backfill`, { days });
+const cancelBackfill = (channelId: string, id: string) =>
+  apiPost<{ backfill: Backfill }>(`${backfillsPath(channelId)}/${encodeURIComponent(id)}/cancel`);
+
+const count = new Intl.NumberFormat();
+const messages = (n: number) => `${count.format(n)} ${n === 1 ? "message" : "messages"}`;
+
+/**
+ * "Sync older mail" on a channel's page: owners and admins pick 7, 30 or 90 days and watch a live
+ * progress bar (driven by `sync.progress` events, refetched after the stream reconnects); everyone
+ * sees how the latest one went.
+ */
+export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admin: boolean }) {
+  const [loaded, reload] = useLoad(() => getBackfills(channel.id), channel.id);
+  const [live, setLive] = useState<Backfill | null>(null);
+  const [days, setDays] = useState(30);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, run] = useAsyncAction();
+
+  useLiveEvents((event) => {
+    if (event.type === RECONNECTED) return void reload();
+    if (event.type !== "sync.progress" || event.data.channelId !== channel.id) return;
+    if (event.data.kind !== "backfill") return;
+    const data = event.data as Partial<Backfill> & { backfillId?: string; error?: string };
+    setLive((previous) => {
+      const base = previous?.id === data.backfillId ? previous : latestOf(loaded);
+      if (!base || base.id !== data.backfillId) return previous;
+      return {
+        ...base,
+        synced: Math.max(base.synced, data.synced ?? 0),
+        total: data.total ?? base.total,
+        status: data.status ?? base.status,
+        error: data.error ?? base.error,
+      };
+    });
+    // A backfill we don't know yet (started elsewhere), or one that just ended: fetch its full state.
+    if (latestOf(loaded)?.id !== data.backfillId || data.status !== "running") void reload();
+  });
+
+  const fromServer = latestOf(loaded);
+  const latest =
+    live && fromServer && live.id === fromServer.id && fromServer.status === "running" ? live : fromServer;
+  const running = latest?.status === "running";
+  const choices = loaded.status === "ready" ? loaded.data.choices : DEFAULT_CHOICES;
+  const connected = channel.status === "connected";
+
+  const start = () =>
+    void run(async () => {
+      setError(null);
+      try {
+        const { backfill } = await startBackfill(channel.id, days);
+        setLive(backfill);
+        await reload();
+      } catch (e) {
+        setError(errorMessage(e));
+      }
+    });
+  const cancel = (id: string) =>
+    void run(async () => {
+      setError(null);
+      try {
+        await cancelBackfill(channel.id, id);
+        await reload();
+      } catch (e) {
+        setError(errorMessage(e));
+      }
+    });
+
+  return (
+    <section className="card backfill" aria-labelledby="backfill-title">
+      <div className="card__header">
+        <div>
+          <h2 className="card__title" id="backfill-title">
+            Sync older mail
+          </h2>
+          <p className="card__description">
+            Bring in mail this mailbox received before it was connected. New mail keeps arriving while it
+            runs, and mail already here is left as it is.
+          </p>
+        </div>
+      </div>
+
+      {running && latest ? (
+        <BackfillProgress backfill={latest} admin={admin} busy={busy} onCancel={() => cancel(latest.id)} />
+      ) : (
+        <form
+          className="backfill__form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            start();
+          }}
+        >
+          <fieldset className="backfill__choices" disabled={!admin || !connected || busy}>
+            <legend className="backfill__legend">How far back</legend>
+            {choices.map((choice) => (
+              <label key={choice} className="backfill__choice">
+                <input
+                  type="radio"
+                  name="backfill-days"
+                  value={choice}
+                  checked={days === choice}
+                  onChange={() => setDays(choice)}
+                />
+                {choice} days
+              </label>
+            ))}
+          </fieldset>
+          <button
+            type="submit"
+            className="button button--secondary"
+            disabled={!admin || !connected || busy}
+            aria-describedby={!admin ? "backfill-admins-only" : undefined}
+          >
+            {busy ? "Starting…" : "Sync older mail"}
+          </button>
+        </form>
+      )}
+
+      {!admin ? (
+        <p className="muted backfill__note" id="backfill-admins-only">
+          Only owners and admins can sync older mail — ask your admin.
+        </p>
+      ) : !connected ? (
+        <p className="muted backfill__note">Reconnect this channel to sync older mail.</p>
+      ) : null}
+
+      {latest && !running ? <BackfillOutcome backfill={latest} /> : null}
+      <FormError message={error} />
+    </section>
+  );
+}
+
+function latestOf(loaded: ReturnType<typeof useLoad<Backfills>>[0]): Backfill | null {
+  return loaded.status === "ready" ? loaded.data.latest : null;
+}
+
+function BackfillProgress({
+  backfill,
+  admin,
+  busy,
+  onCancel,
+}: {
+  backfill: Backfill;
+  admin: boolean;
+  busy: boolean;
+  onCancel(): void;
+}) {
+  const total = backfill.total;
+  const synced = total === null ? backfill.synced : Math.min(backfill.synced, total);
+  const percent = total ? Math.round((synced / total) * 100) : 0;
+  const label = total === null ? "Counting messages…" : `${count.format(synced)} of ${messages(total)}`;
+  return (
+    <div className="backfill__running">
+      <div className="backfill__status">
+        <span id="backfill-progress-label">Syncing the last {backfill.days} days</span>
+        <span className="backfill__count" aria-live="polite">
+          {label}
+        </span>
+      </div>
+      <div
+        className="backfill__bar"
+        role="progressbar"
+        aria-labelledby="backfill-progress-label"
+        aria-valuemin={0}
+        aria-valuemax={total ?? undefined}
+        aria-valuenow={total === null ? undefined : synced}
+        aria-valuetext={label}
+      >
+        <div className="backfill__fill" style={{ width: `${percent}%` }} />
+      </div>
+      {admin ? (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          onClick={onCancel}
+          disabled={busy}
+        >
+          Cancel
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function BackfillOutcome({ backfill }: { backfill: Backfill }) {
+  const when = backfill.finishedAt ? (
+    <>
+      {" "}
+      · <Time value={backfill.finishedAt} compact />
+    </>
+  ) : null;
+  if (backfill.status === "done")
+    return (
+      <p className="backfill__outcome backfill__outcome--done" role="status">
+        Done: {messages(backfill.synced)} from the last {backfill.days} days checked.{when}
+      </p>
+    );
+  if (backfill.status === "cancelled")
+    return (
+      <p className="backfill__outcome" role="status">
+        Cancelled after {count.format(backfill.synced)}
+        {backfill.total === null ? "" : ` of ${count.format(backfill.total)}`} messages.{when}
+      </p>
+    );
+  return (
+    <p className="alert alert--error backfill__outcome" role="alert">
+      Syncing the last {backfill.days} days failed{backfill.error ? `: ${backfill.error}` : "."}
+      {when}
+    </p>
+  );
+}
