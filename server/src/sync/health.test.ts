@@ -68,6 +68,9 @@ describe("a channel's sync health", () => {
       "Sync errors in the last hour — Mailroom keeps retrying",
     );
     expect(describeHealth(input({ state: stateRow({ lastErrorAt: minutesAgo(61) }) })).state).toBe("healthy");
+    expect(describeHealth(input({ state: stateRow({ lastErrorAt: null }), errorsLastHour: 1 })).state).toBe(
+      "degraded",
+    );
   });
 
   it("is syncing, with progress, until the first sync finishes", () => {

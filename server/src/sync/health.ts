@@ -94,9 +94,10 @@ export function describeHealth(input: HealthInput): HealthSummary {
     return verdict("needs_reauth", "Needs reconnecting — Microsoft stopped accepting its sign-in");
   if (input.channelStatus !== "connected") return verdict("disconnected", "Disconnected — not syncing");
 
+  // The error rows count too: a reader may land between an error's insert and its lastErrorAt.
   const lastErrorAt = state?.lastErrorAt;
-  if (lastErrorAt && now.getTime() - lastErrorAt.getTime() < DEGRADED_WINDOW_MS) {
-    const n = input.errorsLastHour;
+  const n = input.errorsLastHour;
+  if ((lastErrorAt && now.getTime() - lastErrorAt.getTime() < DEGRADED_WINDOW_MS) || n) {
     const what = n ? `${n} sync ${n === 1 ? "error" : "errors"}` : "Sync errors";
     return verdict("degraded", `${what} in the last hour — Mailroom keeps retrying`);
   }
@@ -277,6 +278,7 @@ export async function channelHealth(
     subscriptions: subscriptionRows,
     messagesSynced,
     foldersFollowed: [...FOLLOWED_FOLDERS],
+    pollSeconds: settings.pollSeconds,
     recentErrors,
   };
 }
