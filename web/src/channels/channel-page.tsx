@@ -14,6 +14,7 @@ import { getChannel } from "./channels-api.ts";
 import { DisconnectChannel } from "./disconnect-channel.tsx";
 import { Breadcrumb } from "./new-channel-page.tsx";
 import { refetchOn } from "./refetch-on.ts";
+import { SyncHealth } from "./sync-health.tsx";
 import "./channels.css";
 
 /** `/settings/channels/:id`: one mailbox — status, aliases, settings, inboxes, disconnect. */
@@ -60,6 +61,7 @@ export function ChannelPage() {
         </p>
       )}
       <ChannelConnection channel={c} admin={admin} />
+      <SyncHealth channel={c} admin={admin} />
       <BackfillPanel channel={c} admin={admin} />
       <ChannelAliases channel={c} admin={admin} onChanged={reload} />
       <ChannelSettingsForm key={`${c.id}`} channel={c} admin={admin} onSaved={reload} />

@@ -73,3 +73,49 @@ export const linkInbox = (inboxId: string, channelId: string) =>
   apiPut<unknown>(linkPath(inboxId, channelId));
 export const unlinkInbox = (inboxId: string, channelId: string) =>
   apiDelete<unknown>(linkPath(inboxId, channelId));
+
+/** Sync health (server/src/sync/health.ts): how a channel is kept in sync and how that is going. */
+export type SyncHealthState =
+  | "healthy"
+  | "polling"
+  | "syncing"
+  | "degraded"
+  | "needs_reauth"
+  | "disconnected";
+
+export interface SyncHealthSummary {
+  channelId: string;
+  state: SyncHealthState;
+  /** One line, e.g. "Up to date — Microsoft notifies Mailroom of new mail". */
+  label: string;
+  mode: "webhook" | "polling";
+  lastDeltaAt: string | null;
+  lastNotificationAt: string | null;
+}
+
+export interface SyncError {
+  occurredAt: string;
+  kind: string;
+  code: string;
+  message: string;
+}
+
+export interface SyncHealth extends SyncHealthSummary {
+  pollingReason: string | null;
+  /** Why it polls, as a sentence. */
+  pollingDetail: string | null;
+  webhookRetryAt: string | null;
+  subscriptions: { folder: string; expiresAt: string }[];
+  initialSyncedAt: string | null;
+  initialSync: { synced: number; total: number } | null;
+  messagesSynced: number;
+  foldersFollowed: string[];
+  /** How often a polling channel checks, in seconds. */
+  pollSeconds: number;
+  recentErrors: SyncError[];
+}
+
+export const getSyncHealth = (id: string) => apiGet<{ sync: SyncHealth }>(`${channelPath(id)}/sync`);
+export const listSyncHealth = () => apiGet<{ channels: SyncHealthSummary[] }>("/api/sync/health");
+/** "Check now": `queued` is false when a sync was already waiting. */
+export const checkChannelNow = (id: string) => apiPost<{ queued: boolean }>(`${channelPath(id)}/sync`, {});

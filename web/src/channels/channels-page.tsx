@@ -7,8 +7,9 @@ import { KeyIcon, OutlookIcon, PlugIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeader } from "../ui/page.tsx";
 import { useLoad } from "../ui/use-load.ts";
 import { ChannelStatusBadge, credentialsLabel, InboxChip } from "./channel-bits.tsx";
-import { type ChannelSummary, listChannels } from "./channels-api.ts";
+import { type ChannelSummary, listChannels, type SyncHealthSummary } from "./channels-api.ts";
 import { refetchOn } from "./refetch-on.ts";
+import { SyncHealthLine, useSyncHealthSummaries } from "./sync-health.tsx";
 import "./channels.css";
 
 /** Settings > Channels: every connected mailbox, its status, credentials and the inboxes it feeds. */
@@ -17,6 +18,7 @@ export function ChannelsPage() {
   const admin = canManageOrg(me.org?.role);
   const [channels, reload] = useLoad(() => listChannels().then((r) => r.channels), "channels");
   const [options, reloadOptions] = useConnectOptions();
+  const health = useSyncHealthSummaries();
   useLiveEvents((event) => {
     if (refetchOn(event.type)) {
       void reload();
@@ -69,7 +71,7 @@ export function ChannelsPage() {
       ) : (
         <ul className="channel-list" aria-label="Channels">
           {channels.data.map((channel) => (
-            <ChannelRow key={channel.id} channel={channel} />
+            <ChannelRow key={channel.id} channel={channel} health={health.get(channel.id)} />
           ))}
         </ul>
       )}
@@ -77,7 +79,7 @@ export function ChannelsPage() {
   );
 }
 
-function ChannelRow({ channel }: { channel: ChannelSummary }) {
+function ChannelRow({ channel, health }: { channel: ChannelSummary; health: SyncHealthSummary | undefined }) {
   return (
     <li className="channel-row">
       <OutlookIcon className="channel-row__icon" />
@@ -93,6 +95,7 @@ function ChannelRow({ channel }: { channel: ChannelSummary }) {
           <span aria-hidden="true"> · </span>
           <span>{credentialsLabel(channel)}</span>
         </p>
+        {health && channel.status === "connected" ? <SyncHealthLine health={health} /> : null}
         {channel.inboxes.length ? (
           <p className="channel-row__inboxes">
             <span className="muted">Feeds </span>
