@@ -152,11 +152,15 @@ export async function listConversations(
   viewer: Viewer,
   query: ListQuery,
 ): Promise<{ conversations: ConversationItem[]; nextCursor: string | null }> {
+  // The visible channels first (a handful per org), so the list itself is a plain walk down the
+  // (org_id, last_message_at desc) index that stops after one page.
+  const channelIds = await visibleChannelIds(db, viewer, query.inboxId);
+  if (channelIds.length === 0) return { conversations: [], nextCursor: null };
   const where: (SQL | undefined)[] = [
     eq(conversations.orgId, viewer.orgId),
     isNotNull(conversations.lastMessageAt),
     gt(conversations.messageCount, 0),
-    visibleChannel(viewer, conversations.channelId, query.inboxId),
+    inArray(conversations.channelId, channelIds),
   ];
   if (query.ids) {
     const ids = query.ids.filter(isUuid);
@@ -164,8 +168,9 @@ export async function listConversations(
     where.push(inArray(conversations.id, ids));
   } else if (query.cursor) {
     const { at, id } = decodeCursor(query.cursor);
+    // (last_message_at, id) < (at, id), spelt so the first half is an index condition.
     where.push(
-      sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${at}::timestamptz, ${id}::uuid)`,
+      sql`${conversations.lastMessageAt} <= ${at}::timestamptz and (${conversations.lastMessageAt} < ${at}::timestamptz or ${conversations.id} < ${id}::uuid)`,
     );
   }
   const limit = query.ids ? MAX_PAGE : query.limit;
@@ -181,12 +186,12 @@ export async function listConversations(
       channelId: channels.id,
       channelEmail: channels.email,
       channelName: channels.displayName,
-      hasAttachments: sql<boolean>`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.removed_at is null and m.has_attachments)`,
     })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(...where))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    // "desc nulls last" as the index is declared, so Postgres walks it instead of sorting.
+    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const people = await participantsOf(
@@ -204,8 +209,8 @@ export async function listConversations(
       messageCount: r.messageCount,
       unreadCount: r.unreadCount,
       channel: { id: r.channelId, email: r.channelEmail, name: r.channelName },
-      participants: participantsFor(people.get(r.id) ?? [], r.channelEmail),
-      hasAttachments: Boolean(r.hasAttachments),
+      participants: participantsFor(people.get(r.id)?.recent ?? [], r.channelEmail),
+      hasAttachments: people.get(r.id)?.hasAttachments ?? false,
     })),
     nextCursor:
       !query.ids && rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
@@ -214,18 +219,28 @@ export async function listConversations(
 
 interface RecentMessage {
   conversation_id: string;
+  has_attachments: boolean;
   direction: string;
   from_name: string | null;
   from_address: string | null;
   to_recipients: MailAddress[] | string | null;
 }
 
-/** The latest few live messages of every listed conversation, in one query (a lateral join). */
-async function participantsOf(db: Db, orgId: string, ids: string[]): Promise<Map<string, RecentMessage[]>> {
-  const byConversation = new Map<string, RecentMessage[]>();
+interface PageExtras {
+  recent: RecentMessage[];
+  hasAttachments: boolean;
+}
+
+/**
+ * For the listed conversations only, in one query: their latest few live messages (a lateral
+ * join on messages_conversation_received_idx) and whether any live message has attachments.
+ */
+async function participantsOf(db: Db, orgId: string, ids: string[]): Promise<Map<string, PageExtras>> {
+  const byConversation = new Map<string, PageExtras>();
   if (ids.length === 0) return byConversation;
   const result = await db.execute<Record<string, unknown>>(sql`
-    select c.id as conversation_id, r.direction, r.from_name, r.from_address, r.to_recipients
+    select c.id as conversation_id, r.direction, r.from_name, r.from_address, r.to_recipients,
+      exists (select 1 from ${messages} a where a.conversation_id = c.id and a.removed_at is null and a.has_attachments) as has_attachments
     from ${conversations} c
     cross join lateral (
       select m.direction, m.from_name, m.from_address, m.to_recipients
@@ -239,11 +254,21 @@ async function participantsOf(db: Db, orgId: string, ids: string[]): Promise<Map
       sql`, `,
     )})`);
   for (const row of result.rows as unknown as RecentMessage[]) {
-    const list = byConversation.get(row.conversation_id) ?? [];
-    list.push(row);
-    byConversation.set(row.conversation_id, list);
+    const extras = byConversation.get(row.conversation_id) ?? { recent: [], hasAttachments: false };
+    extras.recent.push(row);
+    extras.hasAttachments ||= row.has_attachments === true;
+    byConversation.set(row.conversation_id, extras);
   }
   return byConversation;
+}
+
+/** Channels feeding an inbox the viewer can see (or the one given inbox), in the viewer's org. */
+async function visibleChannelIds(db: Db, viewer: Viewer, inboxId?: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(eq(channels.orgId, viewer.orgId), visibleChannel(viewer, channels.id, inboxId)));
+  return rows.map((r) => r.id);
 }
 
 /**
