@@ -22,9 +22,16 @@ const callbackQuery = z.object({
 
 export const connectRoutes: FastifyPluginAsync<ChannelsOptions> = async (
   app,
-  { auth, database, config, events, secretBox },
+  { auth, database, config, events, secretBox, hooks },
 ) => {
-  const deps = { config, db: database.db, box: secretBox, events, logger: app.log };
+  const deps = {
+    config,
+    db: database.db,
+    box: secretBox,
+    events,
+    logger: app.log,
+    ...(hooks ? { hooks } : {}),
+  };
 
   app.get("/api/outlook/connect-options", async (request) => {
     const member = await requireMember(request, auth, database);

@@ -18,6 +18,7 @@ import { replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
 import { byocApp, findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import { discoverAliases } from "./discover-aliases.ts";
 import { consumeOAuthState, createOAuthState, type OAuthState, type ReturnTo } from "./oauth-state.ts";
+import type { ChannelHooks } from "./routes.ts";
 
 export interface ConnectDeps {
   config: Config;
@@ -25,6 +26,7 @@ export interface ConnectDeps {
   box: SecretBox;
   events: EventBus;
   logger: FastifyBaseLogger;
+  hooks?: Pick<ChannelHooks, "connected">;
 }
 
 export interface StartConnectInput {
@@ -143,6 +145,9 @@ export async function completeConnect(
     if (created) await linkToDefaultInbox(deps.db, state.orgId, channel.id);
     await deps.events.publish(state.orgId, { type: "channels.updated", data: { channelId: channel.id } });
     log.info({ channelId: channel.id, created, aliases: aliases.length }, "Outlook channel connected");
+    await deps.hooks
+      ?.connected(channel.id, { reconnected: !created })
+      .catch((err: unknown) => log.warn({ err, channelId: channel.id }, "connect hook failed"));
     return returnTo === "onboarding"
       ? `/onboarding?step=connect&connected=${channel.id}`
       : `/settings/channels/${channel.id}/connected`;

@@ -14,12 +14,14 @@ export interface ChannelsOptions {
   config: Config;
   events: EventBus;
   secretBox: SecretBox;
-  /** What else happens when a channel disconnects (the sync module's subscriptions). */
+  /** What else happens when a channel connects or disconnects (the sync module's subscriptions). */
   hooks?: ChannelHooks;
 }
 
-/** Best-effort side effects; a hook that fails is logged and never fails the disconnect. */
+/** Best-effort side effects; a hook that fails is logged and never fails the connect or disconnect. */
 export interface ChannelHooks {
+  /** After a channel is connected, or reconnected (same mailbox again), with either credentials. */
+  connected(channelId: string, info: { reconnected: boolean }): Promise<void>;
   /** Runs while the channel still has its tokens. */
   disconnecting(channelId: string): Promise<void>;
 }

@@ -3,8 +3,10 @@ import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { unsubscribeChannel } from "./channel-subscriptions.ts";
+import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 
 export interface ChannelSyncHookDeps {
   config: Config;
@@ -12,12 +14,15 @@ export interface ChannelSyncHookDeps {
   database: Database;
   events: EventBus;
   secretBox: SecretBox;
+  /** Where the connect hook sends its jobs; absent in bare HTTP tests (then nothing is queued). */
+  queue?: JobQueue;
 }
 
 /**
- * Sync's part of a channel's life: before disconnect, delete its subscriptions at Graph while the
- * tokens still work. (Subscribing after connect is the `subscription-upkeep` job's "subscribe"
- * action; wiring it into the connect flow is pending — see the report on issue 5.)
+ * Sync's part of a channel's life. After (re)connect: subscribe (only what is missing or expired —
+ * a reconnect keeps its subscriptions and its sync position) and run the first sync, both as jobs
+ * so the OAuth redirect never waits on Graph. Before disconnect: delete its subscriptions at Graph
+ * while the tokens still work.
  * https://learn.microsoft.com/graph/api/subscription-delete
  */
 export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
@@ -29,6 +34,14 @@ export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
     logger: deps.logger,
   };
   return {
+    async connected(channelId, { reconnected }) {
+      const { queue } = deps;
+      if (!queue) return;
+      const subscribe: SubscriptionUpkeepJob = { action: "subscribe", channelId };
+      await queue.send("subscription-upkeep", subscribe, { singletonKey: `subscribe:${channelId}` });
+      await queue.send("sync-channel", { channelId, reason: "connect" }, { singletonKey: channelId });
+      deps.logger.info({ channelId, reconnected }, "channel connected: subscribe and first sync queued");
+    },
     async disconnecting(channelId) {
       await unsubscribeChannel(syncDeps, channelId);
     },

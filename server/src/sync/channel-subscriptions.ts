@@ -1,40 +1,64 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { channelAccessToken } from "../channels/access-token.ts";
-import { channels } from "../channels/schema.ts";
+import { and, asc, eq } from "drizzle-orm";
+import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import type { FollowedFolder } from "../microsoft/delta.ts";
-import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
+import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import {
   createSubscription,
   deleteSubscription,
   reauthorizeSubscription,
 } from "../microsoft/subscriptions.ts";
-import { subscriptions } from "./schema.ts";
+import { connectedChannelGraph } from "./channel-graph.ts";
+import { type SubscriptionRow, subscriptions } from "./schema.ts";
 import { FOLLOWED_FOLDERS, type SyncDeps } from "./sync-channel.ts";
+import {
+  type ChannelRef,
+  markPollingMode,
+  markWebhookMode,
+  readSyncState,
+  recordSyncError,
+  type SyncErrorKind,
+} from "./sync-state.ts";
+import { webhookAvailability } from "./webhook-mode.ts";
 
 /**
  * A channel's Graph subscriptions: one per followed folder (ADR 009), each with a random 32-byte
  * clientState sealed at rest. Graph validates both URLs before it answers the create; when it
- * refuses (PUBLIC_URL unreachable, say) the channel still works — the sync sweep and polling cover it.
+ * refuses, the channel polls and says why (ADR 011), and the renewal job tries again later.
  * https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
  * https://learn.microsoft.com/graph/api/subscription-post-subscriptions
  */
 export const clientStateContext = (id: string) => `subscription:${id}:client_state`;
 
-async function channelGraph(deps: SyncDeps, channelId: string): Promise<GraphClient | undefined> {
-  const [channel] = await deps.db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
-  if (channel?.status !== "connected") return undefined;
-  return createGraphClient({
-    graphUrl: deps.config.microsoft.graphUrl,
-    accessToken: channelAccessToken(deps, channel),
-  });
+/** A failed renewal or recreate is tried again after this long (the renewal job runs every 5 min). */
+export const RENEWAL_RETRY_MS = 4 * 60_000;
+
+/**
+ * When to renew a subscription that runs from `from` to `expiresAt`: a random point between 50 %
+ * and 75 % of its lifetime. Channels connected together then renew at different times, and every
+ * renewal has a quarter of the lifetime (days, for mail) to succeed before the subscription lapses.
+ */
+export function renewAtFor(from: Date, expiresAt: Date, random = Math.random()): Date {
+  const lifetime = Math.max(0, expiresAt.getTime() - from.getTime());
+  return new Date(from.getTime() + lifetime * (0.5 + 0.25 * random));
 }
 
-async function subscribeFolder(
+/** Graph's error code and message (never tokens or URLs), for sync health. */
+export function graphProblem(err: unknown): { code: string; message: string } {
+  if (err instanceof GraphError) return { code: err.code || String(err.status), message: err.message };
+  return { code: "unreachable", message: "Microsoft Graph could not be reached" };
+}
+
+type Target = ChannelRef & { folder: FollowedFolder };
+
+/** Creates the folder's subscription at Graph; the row to store (not yet stored). */
+async function createAtGraph(
   deps: SyncDeps,
   graph: GraphClient,
-  target: { orgId: string; channelId: string; folder: FollowedFolder; maxMinutes?: number },
-): Promise<void> {
+  target: Target,
+  now: Date,
+  maxMinutes?: number,
+): Promise<typeof subscriptions.$inferInsert> {
   const base = deps.config.publicUrl;
   const clientState = randomBytes(32).toString("base64url");
   const created = await createSubscription(graph, {
@@ -42,9 +66,14 @@ async function subscribeFolder(
     notificationUrl: `${base}/api/outlook/webhook`,
     lifecycleNotificationUrl: `${base}/api/outlook/lifecycle`,
     clientState,
-    ...(target.maxMinutes ? { maxMinutes: target.maxMinutes } : {}),
+    now,
+    ...(maxMinutes ? { maxMinutes } : {}),
   });
-  await deps.db.insert(subscriptions).values({
+  deps.logger?.info(
+    { channelId: target.channelId, folder: target.folder, subscriptionId: created.id },
+    "subscription created",
+  );
+  return {
     id: created.id,
     orgId: target.orgId,
     channelId: target.channelId,
@@ -52,61 +81,221 @@ async function subscribeFolder(
     clientStateSealed: deps.box.seal(clientState, clientStateContext(created.id)),
     expiresAt: created.expiresAt,
     maxMinutes: created.maxMinutes,
-  });
-  deps.logger?.info(
-    { channelId: target.channelId, folder: target.folder, subscriptionId: created.id },
-    "subscription created",
-  );
+    createdAt: now,
+    renewAt: renewAtFor(now, created.expiresAt),
+  };
 }
 
-/** Subscribes every followed folder that has no subscription yet. Never throws for Graph's refusal. */
-export async function subscribeChannel(deps: SyncDeps, channelId: string): Promise<number> {
-  const [channel] = await deps.db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
-  const graph = await channelGraph(deps, channelId);
-  if (!channel || !graph) return 0;
-  const existing = await deps.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
-  let made = 0;
+/**
+ * Stores a new subscription, replacing `old` if given. If `old` is already gone (another worker
+ * replaced it first) the new one is deleted again; if two workers subscribed a missing folder at
+ * once, the one with the lower id is kept. Either way a folder ends with one subscription.
+ */
+async function store(
+  deps: SyncDeps,
+  graph: GraphClient,
+  row: typeof subscriptions.$inferInsert,
+  old?: SubscriptionRow,
+): Promise<boolean> {
+  const stored = await deps.db.transaction(async (tx) => {
+    if (old) {
+      const gone = await tx
+        .delete(subscriptions)
+        .where(eq(subscriptions.id, old.id))
+        .returning({ id: subscriptions.id });
+      if (gone.length === 0) return false;
+    }
+    await tx.insert(subscriptions).values(row);
+    return true;
+  });
+  const siblings = stored
+    ? await deps.db
+        .select({ id: subscriptions.id })
+        .from(subscriptions)
+        .where(and(eq(subscriptions.channelId, row.channelId), eq(subscriptions.folder, row.folder)))
+        .orderBy(asc(subscriptions.id))
+    : [];
+  const extra = stored ? siblings.slice(1).map((s) => s.id) : [row.id];
+  for (const id of extra) {
+    await deleteSubscription(graph, id).catch((err: unknown) =>
+      deps.logger?.warn({ err, subscriptionId: id }, "could not delete a duplicate subscription"),
+    );
+    await deps.db.delete(subscriptions).where(eq(subscriptions.id, id));
+  }
+  return !extra.includes(row.id);
+}
+
+/** Tells the channel page that its sync health changed. */
+async function healthChanged(deps: SyncDeps, ref: ChannelRef): Promise<void> {
+  await deps.events.publish(ref.orgId, { type: "sync.health", data: { channelId: ref.channelId } });
+}
+
+/** Webhook mode once every followed folder has a live subscription (and not before). */
+async function settleMode(deps: SyncDeps, ref: ChannelRef, now: Date): Promise<void> {
+  const rows = await deps.db.select().from(subscriptions).where(eq(subscriptions.channelId, ref.channelId));
+  const live = FOLLOWED_FOLDERS.every((f) => rows.some((r) => r.folder === f && r.expiresAt > now));
+  if (!live) return;
+  const state = await readSyncState(deps.db, ref.channelId);
+  if (state?.mode === "webhook" && state.pollingReason === null) return;
+  await markWebhookMode(deps.db, ref);
+  await healthChanged(deps, ref);
+}
+
+export type SubscribeOutcome =
+  | { mode: "webhook"; created: number }
+  | { mode: "polling"; reason: "public_url_not_public" | "webhooks_off" | "subscription_refused" }
+  | { mode: "unchanged"; reason: "not_connected" };
+
+/**
+ * After connect, and when it is time to retry webhooks: subscribes every followed folder that has
+ * no live subscription (live ones are kept, expired ones replaced). When webhooks can't work here
+ * Graph is not called at all; when Graph refuses, the channel polls and retries later. Never
+ * throws for Graph's refusal.
+ */
+export async function subscribeChannel(
+  deps: SyncDeps,
+  channelId: string,
+  options: { now?: Date } = {},
+): Promise<SubscribeOutcome> {
+  const now = options.now ?? new Date();
+  const found = await connectedChannelGraph(deps, channelId);
+  if (!found) return { mode: "unchanged", reason: "not_connected" };
+  const { channel, graph } = found;
+  const ref = { orgId: channel.orgId, channelId };
+
+  const availability = webhookAvailability(deps.config);
+  if (!availability.ok) {
+    await markPollingMode(deps.db, ref, availability.reason, availability.detail, null);
+    await healthChanged(deps, ref);
+    return { mode: "polling", reason: availability.reason };
+  }
+
+  const rows = await deps.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
+  let created = 0;
+  let refusal: { code: string; message: string } | undefined;
   for (const folder of FOLLOWED_FOLDERS) {
-    if (existing.some((s) => s.folder === folder)) continue;
+    const old = rows.find((r) => r.folder === folder);
+    if (old && old.expiresAt > now) continue;
     try {
-      await subscribeFolder(deps, graph, { orgId: channel.orgId, channelId, folder });
-      made++;
+      const row = await createAtGraph(deps, graph, { ...ref, folder }, now, old?.maxMinutes);
+      if (await store(deps, graph, row, old)) created++;
     } catch (err) {
+      if (err instanceof ChannelNeedsReauth) return { mode: "unchanged", reason: "not_connected" };
+      refusal = graphProblem(err);
       deps.logger?.warn(
-        { err, channelId, folder },
-        "Graph refused the subscription; sync falls back to sweeps",
+        { channelId, folder, code: refusal.code },
+        "Graph refused the subscription; the channel polls",
       );
     }
   }
-  return made;
+  if (refusal) {
+    const retryAt = new Date(now.getTime() + deps.config.sync.webhookRetryMinutes * 60_000);
+    await markPollingMode(
+      deps.db,
+      ref,
+      "subscription_refused",
+      `Microsoft refused the subscription: ${refusal.code}: ${refusal.message}`,
+      retryAt,
+    );
+    await recordSyncError(deps.db, ref, "subscription", refusal.code, refusal.message);
+    await healthChanged(deps, ref);
+    return { mode: "polling", reason: "subscription_refused" };
+  }
+  await markWebhookMode(deps.db, ref);
+  await healthChanged(deps, ref);
+  return { mode: "webhook", created };
 }
 
-/** subscriptionRemoved: forget the old one and subscribe its folder again. */
-export async function recreateSubscription(deps: SyncDeps, subscriptionId: string): Promise<void> {
-  const [row] = await deps.db.delete(subscriptions).where(eq(subscriptions.id, subscriptionId)).returning();
-  if (!row) return;
-  const graph = await channelGraph(deps, row.channelId);
-  if (!graph) return;
-  await deleteSubscription(graph, row.id).catch(() => undefined);
-  await subscribeFolder(deps, graph, {
-    orgId: row.orgId,
-    channelId: row.channelId,
-    folder: row.folder as FollowedFolder,
-    maxMinutes: row.maxMinutes,
-  });
+export type RecreateOutcome = "recreated" | "failed" | "superseded" | "not_connected" | "unknown";
+
+/**
+ * Replaces a subscription Graph no longer has (404, expired, subscriptionRemoved) with a new one:
+ * new id, new clientState, the old row deleted in the same transaction as the new one is stored.
+ * If Graph refuses, the old row is kept, marked expired, so the renewal job tries again, and the
+ * channel polls (`subscription_lapsed`) until a recreate succeeds.
+ */
+export async function recreateSubscription(
+  deps: SyncDeps,
+  subscriptionId: string,
+  options: { now?: Date; kind?: SyncErrorKind } = {},
+): Promise<RecreateOutcome> {
+  const [row] = await deps.db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
+  if (!row) return "unknown";
+  const found = await connectedChannelGraph(deps, row.channelId);
+  if (!found) return "not_connected";
+  return recreateRow(deps, found.graph, row, options);
+}
+
+export async function recreateRow(
+  deps: SyncDeps,
+  graph: GraphClient,
+  row: SubscriptionRow,
+  options: { now?: Date; kind?: SyncErrorKind } = {},
+): Promise<RecreateOutcome> {
+  const now = options.now ?? new Date();
+  const ref = { orgId: row.orgId, channelId: row.channelId };
+  const target = { ...ref, folder: row.folder as FollowedFolder };
+  let next: typeof subscriptions.$inferInsert;
+  try {
+    next = await createAtGraph(deps, graph, target, now, row.maxMinutes);
+  } catch (err) {
+    if (err instanceof ChannelNeedsReauth) return "not_connected";
+    const problem = graphProblem(err);
+    deps.logger?.warn(
+      { channelId: row.channelId, subscriptionId: row.id, code: problem.code },
+      "could not recreate the subscription; the channel polls until it can",
+    );
+    await deps.db
+      .update(subscriptions)
+      .set({
+        expiresAt: new Date(Math.min(row.expiresAt.getTime(), now.getTime())),
+        renewAt: new Date(now.getTime() + RENEWAL_RETRY_MS),
+      })
+      .where(eq(subscriptions.id, row.id));
+    await markPollingMode(
+      deps.db,
+      ref,
+      "subscription_lapsed",
+      `The ${target.folder} subscription ended and Microsoft refused a new one: ${problem.code}: ${problem.message}`,
+      null,
+    );
+    await recordSyncError(deps.db, ref, options.kind ?? "subscription", problem.code, problem.message);
+    await healthChanged(deps, ref);
+    return "failed";
+  }
+  if (!(await store(deps, graph, next, row))) return "superseded";
+  await settleMode(deps, ref, now);
+  return "recreated";
 }
 
 /** reauthorizationRequired: ask Graph to resume delivery; a 404 means it is gone, so recreate it. */
-export async function reauthorizeChannelSubscription(deps: SyncDeps, subscriptionId: string): Promise<void> {
+export async function reauthorizeChannelSubscription(
+  deps: SyncDeps,
+  subscriptionId: string,
+  options: { now?: Date } = {},
+): Promise<"reauthorized" | RecreateOutcome> {
   const [row] = await deps.db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
-  if (!row) return;
-  const graph = await channelGraph(deps, row.channelId);
-  if (!graph) return;
+  if (!row) return "unknown";
+  const found = await connectedChannelGraph(deps, row.channelId);
+  if (!found) return "not_connected";
   try {
-    await reauthorizeSubscription(graph, subscriptionId);
+    await reauthorizeSubscription(found.graph, subscriptionId);
+    return "reauthorized";
   } catch (err) {
-    deps.logger?.warn({ err, subscriptionId }, "reauthorize failed; recreating the subscription");
-    await recreateSubscription(deps, subscriptionId);
+    if (err instanceof GraphError && err.status === 404) {
+      deps.logger?.info({ subscriptionId }, "subscription gone at reauthorization; recreating it");
+      return recreateRow(deps, found.graph, row, options);
+    }
+    if (err instanceof ChannelNeedsReauth) return "not_connected";
+    const problem = graphProblem(err);
+    await recordSyncError(
+      deps.db,
+      { orgId: row.orgId, channelId: row.channelId },
+      "subscription",
+      problem.code,
+      problem.message,
+    );
+    throw err;
   }
 }
 
@@ -114,10 +303,10 @@ export async function reauthorizeChannelSubscription(deps: SyncDeps, subscriptio
 export async function unsubscribeChannel(deps: SyncDeps, channelId: string): Promise<void> {
   const rows = await deps.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
   if (rows.length === 0) return;
-  const graph = await channelGraph(deps, channelId).catch(() => undefined);
+  const found = await connectedChannelGraph(deps, channelId).catch(() => undefined);
   for (const row of rows) {
     try {
-      if (graph) await deleteSubscription(graph, row.id);
+      if (found) await deleteSubscription(found.graph, row.id);
     } catch (err) {
       deps.logger?.warn(
         { err, channelId, subscriptionId: row.id },

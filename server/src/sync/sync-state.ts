@@ -13,7 +13,11 @@ export interface ChannelRef {
 }
 
 export type SyncMode = "webhook" | "polling";
-export type PollingReason = "public_url_not_public" | "subscription_refused" | "subscription_lapsed";
+export type PollingReason =
+  | "public_url_not_public"
+  | "webhooks_off"
+  | "subscription_refused"
+  | "subscription_lapsed";
 export type SyncErrorKind = "delta" | "subscription" | "backfill" | "renewal" | "throttled";
 
 /** How many recent errors a channel keeps. */

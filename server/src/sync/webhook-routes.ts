@@ -21,6 +21,8 @@ export interface WebhookOptions {
   queue: JobQueue;
 }
 
+type KnownSubscription = Pick<SubscriptionRow, "id" | "channelId" | "clientStateSealed">;
+
 interface Notified {
   subscriptionId: string;
   clientState?: string | null | undefined;
@@ -58,17 +60,34 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
       .send(token);
   };
 
+  /** One primary-key query per body, whatever the number of notifications in it. */
   async function verified<T extends Notified>(request: FastifyRequest, items: T[]) {
     const ids = [...new Set(items.map((i) => i.subscriptionId))];
-    const rows = await db.select().from(subscriptions).where(inArray(subscriptions.id, ids));
+    const rows = await db
+      .select({
+        id: subscriptions.id,
+        channelId: subscriptions.channelId,
+        clientStateSealed: subscriptions.clientStateSealed,
+      })
+      .from(subscriptions)
+      .where(inArray(subscriptions.id, ids));
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const valid: { item: T; row: SubscriptionRow }[] = [];
+    const secrets = new Map<string, string>();
+    const secretOf = (row: KnownSubscription) => {
+      let secret = secrets.get(row.id);
+      if (secret === undefined) {
+        secret = box.open(row.clientStateSealed, clientStateContext(row.id));
+        secrets.set(row.id, secret);
+      }
+      return secret;
+    };
+    const valid: { item: T; row: KnownSubscription }[] = [];
     for (const item of items) {
       const row = byId.get(item.subscriptionId);
       const ok =
         row !== undefined &&
         typeof item.clientState === "string" &&
-        sameSecret(box.open(row.clientStateSealed, clientStateContext(row.id)), item.clientState);
+        sameSecret(secretOf(row), item.clientState);
       if (ok) valid.push({ item, row });
       else
         request.log.warn(
@@ -79,12 +98,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     return valid;
   }
 
-  const syncOnce = (channelIds: Iterable<string>) =>
-    Promise.all(
+  /** One pending sync per channel; the job records `notifiedAt` as the channel's last notification. */
+  const syncOnce = (channelIds: Iterable<string>, reason: "notification" | "lifecycle") => {
+    const notifiedAt = new Date().toISOString();
+    return Promise.all(
       [...new Set(channelIds)].map((channelId) =>
-        queue.send("sync-channel", { channelId }, { singletonKey: channelId }),
+        queue.send("sync-channel", { channelId, reason, notifiedAt }, { singletonKey: channelId }),
       ),
     );
+  };
 
   const upkeep = (job: SubscriptionUpkeepJob & { subscriptionId: string }) =>
     queue.send("subscription-upkeep", job, { singletonKey: `${job.action}:${job.subscriptionId}` });
@@ -103,7 +125,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     const parsed = parseChangeNotifications(request.body);
     if (!parsed.ok) return refuse(request, reply, parsed);
     const valid = await verified(request, parsed.items);
-    await syncOnce(valid.map((v) => v.row.channelId));
+    await syncOnce(
+      valid.map((v) => v.row.channelId),
+      "notification",
+    );
     return reply.status(202).send();
   });
 
@@ -124,6 +149,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     // missed and subscriptionRemoved: changes may have gone unannounced, so run delta now.
     await syncOnce(
       valid.filter((v) => v.item.lifecycleEvent !== "reauthorizationRequired").map((v) => v.row.channelId),
+      "lifecycle",
     );
     return reply.status(202).send();
   });

@@ -1,0 +1,156 @@
+import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { ChannelNeedsReauth } from "../channels/access-token.ts";
+import { channels } from "../channels/schema.ts";
+import { GraphError } from "../microsoft/graph-client.ts";
+import { renewSubscription } from "../microsoft/subscriptions.ts";
+import { connectedChannelGraph } from "./channel-graph.ts";
+import {
+  graphProblem,
+  RENEWAL_RETRY_MS,
+  recreateRow,
+  renewAtFor,
+  subscribeChannel,
+} from "./channel-subscriptions.ts";
+import { channelSyncState, type SubscriptionRow, subscriptions } from "./schema.ts";
+import type { SyncDeps } from "./sync-channel.ts";
+import { recordSyncError } from "./sync-state.ts";
+import { webhookAvailability } from "./webhook-mode.ts";
+
+/**
+ * The `subscription-renewal` job's work (every 5 minutes): renew the subscriptions whose `renew_at`
+ * has come (a random point at 50–75 % of their lifetime, so renewals spread out and always leave
+ * days before expiry), recreate the ones Graph no longer has, and retry webhooks for channels
+ * that poll because Graph refused them earlier.
+ * https://learn.microsoft.com/graph/api/subscription-update
+ * https://learn.microsoft.com/graph/change-notifications-overview#subscription-lifetime
+ */
+export const RENEWAL_SCHEDULE = "*/5 * * * *";
+/** Subscriptions (and channels) handled per run; the next run takes the rest. */
+export const RENEWAL_BATCH = 200;
+/** A channel that is not connected keeps its rows (a reconnect reuses them) but stops being looked at. */
+const NOT_CONNECTED_BACKOFF_MS = 60 * 60_000;
+
+export interface RenewalResult {
+  renewed: number;
+  recreated: number;
+  failed: number;
+}
+
+export async function renewDueSubscriptions(deps: SyncDeps, now = new Date()): Promise<RenewalResult> {
+  const due = await deps.db
+    .select()
+    .from(subscriptions)
+    .where(or(lte(subscriptions.renewAt, now), isNull(subscriptions.renewAt)))
+    .orderBy(asc(subscriptions.renewAt))
+    .limit(RENEWAL_BATCH);
+  const result: RenewalResult = { renewed: 0, recreated: 0, failed: 0 };
+  const byChannel = new Map<string, SubscriptionRow[]>();
+  for (const row of due) byChannel.set(row.channelId, [...(byChannel.get(row.channelId) ?? []), row]);
+  for (const [channelId, rows] of byChannel) {
+    const found = await connectedChannelGraph(deps, channelId);
+    if (!found) {
+      await postpone(deps, rows, now, NOT_CONNECTED_BACKOFF_MS);
+      continue;
+    }
+    let touched = false;
+    for (const row of rows) {
+      try {
+        const outcome = await renewOrRecreate(deps, found.graph, row, now);
+        if (outcome === "renewed") result.renewed++;
+        else if (outcome === "recreated") result.recreated++;
+        else result.failed++;
+        touched = true;
+      } catch (err) {
+        if (err instanceof ChannelNeedsReauth) break;
+        const problem = graphProblem(err);
+        deps.logger?.warn(
+          { channelId, subscriptionId: row.id, code: problem.code },
+          "subscription renewal failed; retrying next run",
+        );
+        await recordSyncError(deps.db, row, "renewal", problem.code, problem.message);
+        await postpone(deps, [row], now, RENEWAL_RETRY_MS);
+        result.failed++;
+      }
+    }
+    if (touched) {
+      await deps.events.publish(found.channel.orgId, { type: "sync.health", data: { channelId } });
+    }
+  }
+  return result;
+}
+
+/**
+ * PATCH the expiry forward (at most the learnt maximum lifetime). A subscription already past its
+ * expiry, or one Graph answers 404 for, is recreated instead: Graph deletes expired ones.
+ */
+async function renewOrRecreate(
+  deps: SyncDeps,
+  graph: Parameters<typeof recreateRow>[1],
+  row: SubscriptionRow,
+  now: Date,
+): Promise<"renewed" | "recreated" | "failed"> {
+  const recreate = async () => {
+    const outcome = await recreateRow(deps, graph, row, { now, kind: "renewal" });
+    if (outcome === "not_connected") throw new ChannelNeedsReauth("disconnected");
+    return outcome === "failed" ? "failed" : "recreated";
+  };
+  if (row.expiresAt <= now) return recreate();
+  try {
+    const renewed = await renewSubscription(graph, row.id, { maxMinutes: row.maxMinutes, now });
+    await deps.db
+      .update(subscriptions)
+      .set({
+        expiresAt: renewed.expiresAt,
+        maxMinutes: renewed.maxMinutes,
+        renewedAt: now,
+        renewAt: renewAtFor(now, renewed.expiresAt),
+      })
+      .where(eq(subscriptions.id, row.id));
+    deps.logger?.debug({ subscriptionId: row.id, expiresAt: renewed.expiresAt }, "subscription renewed");
+    return "renewed";
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 404) return recreate();
+    throw err;
+  }
+}
+
+async function postpone(deps: SyncDeps, rows: SubscriptionRow[], now: Date, ms: number): Promise<void> {
+  await deps.db
+    .update(subscriptions)
+    .set({ renewAt: new Date(now.getTime() + ms) })
+    .where(
+      inArray(
+        subscriptions.id,
+        rows.map((r) => r.id),
+      ),
+    );
+}
+
+/**
+ * Channels polling because Graph refused their subscription, whose retry time has come (and, when
+ * webhooks are possible now, the ones that polled because PUBLIC_URL wasn't public or WEBHOOKS was
+ * off before a restart): subscribe them again.
+ */
+export async function retryWebhooks(deps: SyncDeps, now = new Date()): Promise<number> {
+  const dueRetry = lte(channelSyncState.webhookRetryAt, now);
+  const due = webhookAvailability(deps.config).ok
+    ? or(dueRetry, inArray(channelSyncState.pollingReason, ["public_url_not_public", "webhooks_off"]))
+    : dueRetry;
+  const rows = await deps.db
+    .select({ channelId: channelSyncState.channelId })
+    .from(channelSyncState)
+    .innerJoin(channels, eq(channels.id, channelSyncState.channelId))
+    .where(and(eq(channelSyncState.mode, "polling"), eq(channels.status, "connected"), due))
+    .orderBy(asc(channelSyncState.webhookRetryAt))
+    .limit(RENEWAL_BATCH);
+  let webhook = 0;
+  for (const { channelId } of rows) {
+    try {
+      const outcome = await subscribeChannel(deps, channelId, { now });
+      if (outcome.mode === "webhook") webhook++;
+    } catch (err) {
+      deps.logger?.warn({ err, channelId }, "webhook retry failed");
+    }
+  }
+  return webhook;
+}
