@@ -88,6 +88,7 @@ export async function syncChannel(
     await patchSyncState(deps.db, ref, { lastNotificationAt: notifiedAt(request.notifiedAt) });
   if (!(await takeSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS)))
     return { skipped: true, reason: "busy" };
+  deps.logger?.debug({ channelId, holder, reason: request.reason }, "sync lease taken");
 
   const folders = Object.fromEntries(
     FOLLOWED_FOLDERS.map((f) => [f, { upserted: 0, removed: 0, pages: 0, reset: false }]),
@@ -105,6 +106,7 @@ export async function syncChannel(
         folders[folder].pages += r.pages;
         folders[folder].reset ||= r.reset;
       }
+      deps.logger?.debug({ channelId, holder, rounds }, "sync round ends");
       if ((await finishSyncRound(deps.db, channelId, holder, SYNC_LEASE_MS)) !== "rerun") break;
       if (rounds >= MAX_ROUNDS_PER_RUN) {
         await releaseSyncLease(deps.db, channelId, holder);
@@ -113,6 +115,7 @@ export async function syncChannel(
       }
     }
   } catch (err) {
+    deps.logger?.debug({ channelId, holder, rounds }, "sync round ends");
     await releaseSyncLease(deps.db, channelId, holder).catch(() => undefined);
     throw err;
   }
@@ -246,9 +249,10 @@ async function syncFolder(
 
 /**
  * Both folders' routine first pages in one `POST /$batch` (per-item 429s retried in sendBatch).
- * A folder whose item still failed is simply fetched again with a plain GET, which has its own
- * retries and errors; so is everything when the batch itself fails.
- * https://learn.microsoft.com/graph/json-batching
+ * An item still throttled after that ends the run as throttled (the job comes back after its
+ * Retry-After — asking again at once would ignore it); a folder whose item failed otherwise is
+ * fetched again with a plain GET, which has its own errors; so is everything when the batch
+ * itself fails. https://learn.microsoft.com/graph/json-batching
  */
 async function firstPagesInOneBatch(
   deps: SyncDeps,
@@ -269,9 +273,11 @@ async function firstPagesInOneBatch(
     for (const [i, answer] of answers.entries()) {
       const folder = FOLLOWED_FOLDERS[i]!;
       if (answer.status === 200) pages.set(folder, { page: readDeltaPage(graph, answer.body) });
+      else if (THROTTLED.has(answer.status)) throw new Throttled(batchItemError(answer));
       else if (isDeltaReset(batchItemError(answer))) pages.set(folder, { reset: true });
     }
   } catch (err) {
+    if (err instanceof Throttled) throw err.error;
     if (!(err instanceof GraphError)) throw err;
     deps.logger?.warn(
       { code: err.code, status: err.status },
@@ -280,6 +286,12 @@ async function firstPagesInOneBatch(
     pages.clear();
   }
   return pages;
+}
+
+const THROTTLED = new Set([429, 503, 504]);
+
+class Throttled {
+  constructor(readonly error: GraphError) {}
 }
 
 /**

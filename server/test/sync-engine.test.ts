@@ -1,0 +1,494 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Emulator } from "../../emulator/src/index.ts";
+import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { channels } from "../src/channels/schema.ts";
+import type { LiveEvent } from "../src/events/bus.ts";
+import { messages, syncLeases } from "../src/mail/schema.ts";
+import type { GraphClient } from "../src/microsoft/graph-client.ts";
+import { channelGraphClient } from "../src/sync/channel-graph.ts";
+import { graphSlots, SLOTS_PER_MAILBOX } from "../src/sync/graph-slots.ts";
+import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/jobs.ts";
+import { graphRequestSlots, subscriptions, syncErrors } from "../src/sync/schema.ts";
+import { runSyncPoll, runSyncSweep } from "../src/sync/sweep.ts";
+import { type SyncRequest, type SyncResult, syncChannel } from "../src/sync/sync-channel.ts";
+import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
+import { createOrg, signUp } from "./accounts-helpers.ts";
+import { emulatorEnv, startTestEmulator } from "./emulator.ts";
+import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
+
+const MAILBOX = "support@contoso.com";
+
+let emulator: Emulator;
+let server: TestServer;
+let admin: TestClient;
+let deps: SyncJobDeps;
+let channelId: string;
+let orgId: string;
+let graph: GraphClient;
+const busEvents: LiveEvent[] = [];
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const platform = await registerApp(emulator, {
+    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  });
+  server = await startTestServer({
+    ...emulatorEnv(emulator),
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    MICROSOFT_CLIENT_ID: platform.clientId,
+    MICROSOFT_CLIENT_SECRET: platform.secret,
+  });
+  admin = await signUp(server, "owner@acme.test");
+  await createOrg(admin, "Acme");
+  const { page } = await connectThroughMicrosoft(admin, emulator);
+  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  const { mailroom } = server;
+  deps = {
+    config: mailroom.config,
+    db: server.database.db,
+    box: mailroom.secretBox,
+    events: mailroom.events,
+    queue: () => mailroom.queue,
+  };
+  const [row] = await deps.db.select().from(channels).where(eq(channels.id, channelId));
+  orgId = row!.orgId;
+  graph = channelGraphClient(deps, row!);
+  mailroom.events.subscribe(orgId, (e) => busEvents.push(e));
+  // Connecting may already subscribe; the upkeep job leaves one subscription per folder either way.
+  await mailroom.queue.send("subscription-upkeep", { action: "subscribe", channelId });
+  await waitFor(async () => (await subscribed()) === 2, {
+    what: "both folders subscribed",
+    timeoutMs: 15_000,
+  });
+  await quiet();
+  await syncOnce();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+beforeEach(async () => {
+  await emulatorFetch(emulator, "/_emulator/faults/clear", jsonInit("POST", {}));
+  await emulatorFetch(emulator, "/_emulator/notifications/faults", { method: "DELETE" });
+});
+
+async function subscribed(): Promise<number> {
+  const rows = await deps.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
+  return rows.length;
+}
+
+/** No sync job waiting or running for anyone, and the channel's lease free: the store is at rest. */
+async function quiet(timeoutMs = 30_000) {
+  await waitFor(
+    async () => {
+      const jobs = await deps.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pgboss.job where name = 'sync-channel' and state in ('created', 'retry', 'active')`,
+      );
+      const leases = await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
+      return jobs.rows[0]!.n === 0 && leases.length === 0;
+    },
+    { what: "sync jobs to settle", timeoutMs, intervalMs: 50 },
+  );
+}
+
+/** No lease on the channel: nobody is syncing it right now. */
+async function leaseFree() {
+  const leases = await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
+  return leases.length === 0;
+}
+
+/**
+ * One completed run, waiting out a background run that holds the lease (a busy attempt leaves
+ * a rerun note, so this waits for the lease to be free instead of asking over and over).
+ */
+async function syncOnce(
+  request: SyncRequest = {},
+  workerId?: string,
+): Promise<Extract<SyncResult, { skipped: false }>> {
+  for (;;) {
+    await waitFor(leaseFree, { what: "the channel's lease to be free", timeoutMs: 30_000, intervalMs: 20 });
+    const result = await syncChannel(workerId ? { ...deps, workerId } : deps, channelId, request);
+    if (!result.skipped) return result;
+  }
+}
+
+const mailboxMessages = z.object({
+  value: z.array(z.object({ id: z.string(), conversationId: z.string() })),
+});
+
+async function atEmulator(folder: "inbox" | "sentitems") {
+  const res = await emulatorFetch(emulator, `/_emulator/mailboxes/${MAILBOX}/messages?folder=${folder}`);
+  return mailboxMessages.parse(await res.json()).value;
+}
+
+/** The live store equals the emulator's Inbox and Sent Items: nothing lost, nothing doubled. */
+async function expectStoreMatchesMailbox() {
+  const live = await deps.db
+    .select({ graphId: messages.graphId, folder: messages.folder })
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), isNull(messages.removedAt)));
+  for (const folder of ["inbox", "sentitems"] as const) {
+    const ours = live.filter((m) => m.folder === folder).map((m) => m.graphId);
+    expect(new Set(ours).size).toBe(ours.length);
+    expect(ours.sort()).toEqual((await atEmulator(folder)).map((m) => m.id).sort());
+  }
+}
+
+async function deliver(subject: string, extra: Record<string, unknown> = {}) {
+  const res = await emulatorFetch(
+    emulator,
+    `/_emulator/mailboxes/${MAILBOX}/inbound`,
+    jsonInit("POST", {
+      from: { name: "Dana Customer", address: "dana@example.net" },
+      subject,
+      text: "Hi",
+      ...extra,
+    }),
+  );
+  expect(res.status).toBe(201);
+  return z.object({ id: z.string(), conversationId: z.string() }).parse(await res.json());
+}
+
+async function stored(graphId: string) {
+  const [row] = await deps.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), eq(messages.graphId, graphId)));
+  return row;
+}
+
+async function dropNextNotifications(count: number) {
+  const res = await emulatorFetch(
+    emulator,
+    "/_emulator/notifications/faults",
+    jsonInit("POST", { kind: "drop", count }),
+  );
+  expect(res.status).toBe(201);
+}
+
+/** GET /api/events as the signed-in admin, collecting what it receives. */
+async function listen() {
+  const controller = new AbortController();
+  const res = await fetch(`${server.url}/api/events`, {
+    headers: { cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    signal: controller.signal,
+  });
+  expect(res.status).toBe(200);
+  const events: { type: string; data: Record<string, unknown> }[] = [];
+  const decoder = new TextDecoder();
+  let buffer = "";
+  (async () => {
+    for await (const chunk of res.body!) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.+)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (type && data) events.push({ type, data: JSON.parse(data) });
+      }
+    }
+  })().catch(() => {});
+  return { events, close: () => controller.abort() };
+}
+
+describe("the sync engine against the emulator", () => {
+  it("finished the first sync newest first: every folder stored, state and progress recorded", async () => {
+    await expectStoreMatchesMailbox();
+    const state = await readSyncState(deps.db, channelId);
+    expect(state?.initialSyncedAt).toBeInstanceOf(Date);
+    expect(state?.lastDeltaAt).toBeInstanceOf(Date);
+    const inWindow = (await atEmulator("inbox")).length + (await atEmulator("sentitems")).length;
+    expect(state?.initialTotal).toBe(inWindow);
+    const progress = busEvents.filter((e) => e.type === "sync.progress" && e.data.channelId === channelId);
+    expect(progress.at(-1)?.data).toEqual({
+      channelId,
+      kind: "initial",
+      synced: inWindow,
+      total: inWindow,
+      status: "done",
+    });
+  });
+
+  it("stores inbound mail announced by a notification and pushes it to /api/events", async () => {
+    const sse = await listen();
+    try {
+      const mail = await deliver("Pushed and announced");
+      const row = await waitFor(() => stored(mail.id), { what: "the pushed message", timeoutMs: 15_000 });
+      expect(row.subject).toBe("Pushed and announced");
+      await waitFor(
+        () =>
+          sse.events.some(
+            (e) =>
+              e.type === "conversations.updated" &&
+              e.data.channelId === channelId &&
+              (e.data.conversationIds as string[] | null)?.includes(row.conversationId),
+          ),
+        { what: "a conversations.updated event naming the conversation" },
+      );
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("records the notification time from the job, and still takes the old { channelId } job", async () => {
+    await quiet();
+    const notifiedAt = new Date(Date.now() - 5_000).toISOString();
+    await waitFor(async () => {
+      await runSyncChannelJob(deps, { channelId, reason: "notification", notifiedAt });
+      return (await readSyncState(deps.db, channelId))?.lastNotificationAt?.toISOString() === notifiedAt;
+    });
+    const before = (await readSyncState(deps.db, channelId))!.lastDeltaAt!;
+    await server.mailroom.queue.send("sync-channel", { channelId });
+    await waitFor(async () => (await readSyncState(deps.db, channelId))!.lastDeltaAt! > before, {
+      what: "an old-style job to complete a round",
+    });
+  });
+
+  it("starts over without duplicates when Graph has evicted the delta state (410)", async () => {
+    await quiet();
+    await deliver("Before the eviction");
+    const evict = await emulatorFetch(
+      emulator,
+      "/_emulator/delta/evict",
+      jsonInit("POST", { mailbox: MAILBOX }),
+    );
+    expect(evict.status).toBeLessThan(300);
+    const result = await syncOnce();
+    expect(result.folders.inbox.reset).toBe(true);
+    expect(result.folders.sentitems.reset).toBe(true);
+    await expectStoreMatchesMailbox();
+    await syncOnce();
+    await expectStoreMatchesMailbox();
+  });
+
+  it("rides out a 429 storm: Retry-After honoured, the sync completes, nothing doubled", async () => {
+    await quiet();
+    await dropNextNotifications(10); // the storm's job is ours alone
+    const mails = [await deliver("Storm 1"), await deliver("Storm 2"), await deliver("Storm 3")];
+    const res = await emulatorFetch(
+      emulator,
+      "/_emulator/faults/burst",
+      jsonInit("POST", {
+        status: 429,
+        count: 9,
+        retryAfterSeconds: 1,
+        pathPrefix: "/v1.0/me/mailFolders",
+        mailbox: MAILBOX,
+      }),
+    );
+    expect(res.status).toBe(201);
+    const rule = z.object({ id: z.string() }).parse(await res.json());
+    await server.mailroom.queue.send(
+      "sync-channel",
+      { channelId, reason: "manual" },
+      { singletonKey: channelId },
+    );
+    for (const mail of mails)
+      await waitFor(() => stored(mail.id), { what: "storm mail stored", timeoutMs: 60_000 });
+    await quiet(60_000);
+    await expectStoreMatchesMailbox();
+
+    const faults = z
+      .object({
+        faults: z.array(
+          z.object({ id: z.string(), remaining: z.number().nullable(), firedAt: z.array(z.number()) }),
+        ),
+      })
+      .parse(await (await emulatorFetch(emulator, "/_emulator/faults")).json());
+    const storm = faults.faults.find((f) => f.id === rule.id)!;
+    expect(storm.remaining).toBe(0);
+    // Hits of one batch share a moment; between moments the client waited at least Retry-After.
+    const moments = storm.firedAt.filter((t, i, all) => i === 0 || t - all[i - 1]! > 100);
+    for (let i = 1; i < moments.length; i++)
+      expect(moments[i]! - moments[i - 1]!).toBeGreaterThanOrEqual(950);
+    // The in-line retries ran out at least once: the job recorded it and came back after Retry-After.
+    const throttled = await deps.db
+      .select()
+      .from(syncErrors)
+      .where(and(eq(syncErrors.channelId, channelId), eq(syncErrors.kind, "throttled")));
+    expect(throttled.length).toBeGreaterThan(0);
+  });
+
+  it("applies moves and deletes: Inbox → Archive removed, Inbox ↔ Sent Items kept, deleted removed", async () => {
+    await quiet();
+    const archived = await deliver("Archive me");
+    const toSent = await deliver("Move me to Sent Items");
+    const deleted = await deliver("Delete me");
+    await syncOnce();
+    const move = (id: string, destinationId: string) =>
+      graph.send({ method: "POST", path: `/me/messages/${id}/move`, body: { destinationId } });
+    await move(archived.id, "archive");
+    await move(toSent.id, "sentitems");
+    await graph.send({ method: "DELETE", path: `/me/messages/${deleted.id}` });
+    await syncOnce();
+    expect((await stored(archived.id))!.removedAt).toBeInstanceOf(Date);
+    expect((await stored(deleted.id))!.removedAt).toBeInstanceOf(Date);
+    expect(await stored(toSent.id)).toMatchObject({ folder: "sentitems", removedAt: null });
+    await expectStoreMatchesMailbox();
+
+    await move(toSent.id, "inbox");
+    await syncOnce();
+    expect(await stored(toSent.id)).toMatchObject({ folder: "inbox", removedAt: null });
+    await expectStoreMatchesMailbox();
+  });
+
+  it("shows a reply sent from Outlook itself in the same conversation", async () => {
+    await quiet();
+    const question = await deliver("A question for support");
+    await syncOnce();
+    await graph.send({
+      method: "POST",
+      path: `/me/messages/${question.id}/reply`,
+      body: { comment: "Answered from Outlook on the web." },
+    });
+    const reply = await waitFor(
+      async () => (await atEmulator("sentitems")).find((m) => m.conversationId === question.conversationId),
+      { what: "the reply in Sent Items" },
+    );
+    await syncOnce();
+    const replyRow = await stored(reply.id);
+    expect(replyRow).toMatchObject({ folder: "sentitems", direction: "outbound", removedAt: null });
+    expect(replyRow!.conversationId).toBe((await stored(question.id))!.conversationId);
+  });
+
+  it("runs a follow-up round when a sync is asked for while one is running (rerun note)", async () => {
+    await quiet();
+    // Hold the running sync in its Sent Items request long enough to ask for another one meanwhile.
+    await emulatorFetch(
+      emulator,
+      "/_emulator/faults/latency",
+      jsonInit("POST", {
+        ms: 1500,
+        count: 1,
+        pathPrefix: "/v1.0/me/mailFolders/sentitems",
+        mailbox: MAILBOX,
+      }),
+    );
+    const running = syncOnce({ reason: "sweep" }, "worker-a");
+    await waitFor(
+      async () =>
+        (await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId)))[0]?.holder ===
+        "worker-a",
+      { what: "worker-a to hold the lease" },
+    );
+    const late = await deliver("Arrived during a long sync");
+    const asked = await syncChannel({ ...deps, workerId: "worker-b" }, channelId, {
+      reason: "notification",
+      notifiedAt: new Date().toISOString(),
+    });
+    expect(asked).toEqual({ skipped: true, reason: "busy" });
+    const result = await running;
+    expect(result.rounds).toBeGreaterThanOrEqual(2);
+    expect(await stored(late.id)).toMatchObject({ subject: "Arrived during a long sync", removedAt: null });
+    expect(await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId))).toEqual([]);
+  });
+
+  it("the sweep syncs a channel whose notification was lost", async () => {
+    await quiet();
+    await dropNextNotifications(1);
+    const lost = await deliver("Notification lost");
+    const { enqueued } = await runSyncSweep({ ...deps, queue: server.mailroom.queue, random: () => 0 });
+    expect(enqueued).toBe(1);
+    await waitFor(() => stored(lost.id), { what: "the swept message", timeoutMs: 15_000 });
+  });
+
+  it("polls channels in polling mode once their last round is older than the poll interval", async () => {
+    await quiet();
+    const ref = { orgId, channelId };
+    await markPollingMode(deps.db, ref, "subscription_refused", "test", null);
+    try {
+      // Just synced: not due yet.
+      expect((await runSyncPoll({ ...deps, queue: server.mailroom.queue })).enqueued).toBe(0);
+      await dropNextNotifications(1);
+      const polled = await deliver("Found by polling");
+      await deps.db.execute(
+        sql`update channel_sync_state set last_delta_at = now() - interval '10 minutes' where channel_id = ${channelId}`,
+      );
+      expect((await runSyncPoll({ ...deps, queue: server.mailroom.queue })).enqueued).toBe(1);
+      await waitFor(() => stored(polled.id), { what: "the polled message", timeoutMs: 15_000 });
+    } finally {
+      await markWebhookMode(deps.db, ref);
+    }
+  });
+
+  it("re-sends a throttled job after a long Retry-After instead of failing it", async () => {
+    await quiet();
+    await emulatorFetch(
+      emulator,
+      "/_emulator/faults/burst",
+      jsonInit("POST", {
+        status: 429,
+        count: 2,
+        retryAfterSeconds: 120,
+        pathPrefix: "/v1.0/me/mailFolders",
+        mailbox: MAILBOX,
+      }),
+    );
+    await runSyncChannelJob(deps, { channelId, reason: "sweep" });
+    const later = await deps.db.execute<{ id: string; seconds: number }>(sql`
+      select id, extract(epoch from start_after - now())::float as seconds from pgboss.job
+      where name = 'sync-channel' and state = 'created' and singleton_key = ${channelId}`);
+    expect(later.rows).toHaveLength(1);
+    expect(later.rows[0]!.seconds).toBeGreaterThan(100);
+    const [error] = await deps.db
+      .select()
+      .from(syncErrors)
+      .where(eq(syncErrors.channelId, channelId))
+      .orderBy(sql`${syncErrors.occurredAt} desc`)
+      .limit(1);
+    expect(error).toMatchObject({ kind: "throttled", code: "TooManyRequests" });
+    await server.mailroom.queue.boss.cancel("sync-channel", later.rows[0]!.id);
+  });
+});
+
+describe("the per-mailbox Graph request limit", () => {
+  it("never lets a fifth request run, across limiters sharing the database", async () => {
+    const limiters = [
+      graphSlots(deps.db, channelId, { holderPrefix: "p1" }),
+      graphSlots(deps.db, channelId, { holderPrefix: "p2" }),
+    ];
+    let running = 0;
+    let most = 0;
+    const work = async () => {
+      running++;
+      most = Math.max(most, running);
+      expect(running).toBeLessThanOrEqual(SLOTS_PER_MAILBOX);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+    };
+    await Promise.all(Array.from({ length: 24 }, (_, i) => limiters[i % 2]!.run(work, i % 5 === 0 ? 2 : 1)));
+    expect(most).toBeLessThanOrEqual(SLOTS_PER_MAILBOX);
+    expect(most).toBeGreaterThan(1);
+    expect(
+      await deps.db.select().from(graphRequestSlots).where(eq(graphRequestSlots.channelId, channelId)),
+    ).toEqual([]);
+  });
+
+  it("takes over slots whose holder died once their lease has expired", async () => {
+    await deps.db.insert(graphRequestSlots).values(
+      Array.from({ length: SLOTS_PER_MAILBOX }, (_, slot) => ({
+        channelId,
+        slot,
+        holder: "a-worker-that-died",
+        expiresAt: sql`now() - interval '1 second'`,
+      })),
+    );
+    expect(await graphSlots(deps.db, channelId).run(async () => "ran")).toBe("ran");
+    const left = await deps.db
+      .select()
+      .from(graphRequestSlots)
+      .where(eq(graphRequestSlots.channelId, channelId));
+    expect(left.every((s) => s.holder === "a-worker-that-died")).toBe(true);
+    await deps.db.delete(graphRequestSlots).where(eq(graphRequestSlots.channelId, channelId));
+  });
+});
