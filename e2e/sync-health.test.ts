@@ -70,8 +70,14 @@ describe("sync health in Chromium", () => {
       expect(await synced.textContent()).toMatch(/^\d[\d,.]* from Inbox and Sent Items$/);
       await sync.getByText("No sync errors recorded.").waitFor();
 
+      // Check now: the page follows the check until its new "last full check" time shows.
+      const before = await lastCheck.getAttribute("datetime");
       await sync.getByRole("button", { name: "Check now" }).click();
       await sync.getByText(/Checking for new mail now\.|A check is already on its way\./).waitFor();
+      await waitFor(async () => (await lastCheck.getAttribute("datetime")) !== before, {
+        what: "the new last full check on the page",
+        timeoutMs: 20_000,
+      });
       await screenshots(page, "channel-sync-health");
       expect(problems).toEqual([]);
     } finally {

@@ -33,6 +33,9 @@ const numbers = new Intl.NumberFormat();
 const HEALTH_EVENTS = new Set(["sync.health", "sync.progress", "conversations.updated"]);
 /** Bursts of live events (a big first sync sends one per page) refetch at most this often. */
 const REFETCH_EVERY_MS = 1_000;
+/** After "Check now", how often and how long the page looks for the check's result. */
+const FOLLOW_UP_EVERY_MS = 2_000;
+const FOLLOW_UP_MS = 30_000;
 
 /** Healthy / Polling / Syncing / Having trouble / Needs reconnecting / Disconnected. */
 export function SyncHealthPill({ state }: { state: SyncHealthState }) {
@@ -63,6 +66,7 @@ export function SyncHealth({ channel, admin }: { channel: ChannelDetail; admin: 
     if (concerns(event, channel.id)) refetch();
   });
   useTick(30_000);
+  const watchCheck = useFollowUp(reload, loaded.status === "ready" ? loaded.data.lastDeltaAt : undefined);
 
   return (
     <section className="card sync-health" aria-labelledby="sync-title">
@@ -73,7 +77,7 @@ export function SyncHealth({ channel, admin }: { channel: ChannelDetail; admin: 
           </h2>
           <p className="card__description">How new mail reaches Mailroom from this mailbox.</p>
         </div>
-        {admin ? <CheckNow channel={channel} onChecked={reload} /> : null}
+        {admin ? <CheckNow channel={channel} onChecked={watchCheck} /> : null}
       </div>
       {loaded.status === "loading" ? (
         <p className="muted" role="status">
@@ -207,7 +211,7 @@ function RecentErrors({ errors }: { errors: SyncError[] }) {
   );
 }
 
-function CheckNow({ channel, onChecked }: { channel: ChannelDetail; onChecked(): Promise<void> }) {
+function CheckNow({ channel, onChecked }: { channel: ChannelDetail; onChecked(): void }) {
   const [busy, run] = useAsyncAction();
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -218,7 +222,7 @@ function CheckNow({ channel, onChecked }: { channel: ChannelDetail; onChecked():
       try {
         const { queued } = await checkChannelNow(channel.id);
         setDone(queued ? "Checking for new mail now." : "A check is already on its way.");
-        await onChecked();
+        onChecked();
       } catch (e) {
         setError(errorMessage(e));
       }
@@ -278,6 +282,24 @@ function useThrottled(fn: () => Promise<void>, ms: number): () => void {
     if (wait <= 0) fire();
     else timer.current = setTimeout(fire, wait);
   }, [ms]);
+}
+
+/**
+ * After "Check now": refetch every few seconds until the last full check changes (or give up after
+ * a while). A check that finds nothing new publishes no conversation event to wake the page.
+ */
+function useFollowUp(reload: () => Promise<void>, lastDeltaAt: string | null | undefined): () => void {
+  const [from, setFrom] = useState<{ value: string | null | undefined; at: number } | null>(null);
+  useEffect(() => {
+    if (from === null) return;
+    if (lastDeltaAt !== from.value) return setFrom(null);
+    const id = setInterval(() => {
+      if (Date.now() - from.at > FOLLOW_UP_MS) setFrom(null);
+      else void reload();
+    }, FOLLOW_UP_EVERY_MS);
+    return () => clearInterval(id);
+  }, [from, lastDeltaAt, reload]);
+  return () => setFrom({ value: lastDeltaAt, at: Date.now() });
 }
 
 /** Re-renders every `ms`, so "2 minutes ago" doesn't stay "just now". */
