@@ -5,7 +5,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channelAccessToken } from "../src/channels/access-token.ts";
 import { channels } from "../src/channels/schema.ts";
-import { syncCursors } from "../src/mail/schema.ts";
+import { messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
 import { subscriptions } from "../src/sync/schema.ts";
 import { createOrg, join, members, signUp } from "./accounts-helpers.ts";
@@ -350,5 +350,40 @@ describe("conversations API", () => {
     });
     const all = await list(owner, "/api/conversations?limit=100");
     expect(all.conversations.map((c) => c.id)).not.toContain(threadId);
+  });
+
+  it("refuses oversized attachments and says when the mailbox must be reconnected", async () => {
+    const pdf = Buffer.from("%PDF-1.4 small");
+    await deliver({
+      subject: "Two files",
+      attachments: [
+        { name: "a.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") },
+        { name: "b.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") },
+      ],
+    });
+    const item = await listed((c) => c.subject === "Two files", "the two-file conversation");
+    const [message] = (await open(owner, item.id)).body.conversation.messages;
+    const [small, big] = message!.attachments!;
+
+    // Graph's list says how big a file is; anything over the cap is refused before any download.
+    const [row] = await server.database.db.select().from(messages).where(eq(messages.id, message!.id));
+    await server.database.db
+      .update(messages)
+      .set({
+        attachments: row!.attachments!.map((a, i) => (i === 1 ? { ...a, size: 151 * 1024 * 1024 } : a)),
+      })
+      .where(eq(messages.id, message!.id));
+    const tooBig = await download(owner, `/api/messages/${message!.id}/attachments/${big!.id}`);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await tooBig.json()) as { title: string }).title).toMatch(/larger than 150 MB/);
+
+    const disconnected = await owner.delete(`/api/channels/${channelId}?keepConversations=true`);
+    expect(disconnected.status).toBe(204);
+    const refused = await download(owner, `/api/messages/${message!.id}/attachments/${small!.id}`);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { title: string }).title).toMatch(/reconnected/);
+    // What was synced stays readable.
+    expect((await open(owner, item.id)).status).toBe(200);
   });
 });
