@@ -56,21 +56,22 @@ export class AppProcess {
         resolve();
       });
     });
-    await waitFor(
-      async () => {
-        if (exitNote) throw new Error(`the app ${exitNote} before it was healthy:\n${this.logTail()}`);
-        const res = await fetch(`${this.url}/healthz`).catch(() => undefined);
-        return res?.status === 200;
-      },
-      { timeoutMs, intervalMs: 100, what: `Mailroom at ${this.url}/healthz` },
-    ).catch(async (err: unknown) => {
+    try {
+      await waitFor(
+        async () => {
+          if (exitNote) return true; // reported below, without waiting out the deadline
+          const res = await fetch(`${this.url}/healthz`).catch(() => undefined);
+          return res?.status === 200;
+        },
+        { timeoutMs, intervalMs: 100, what: `Mailroom at ${this.url}/healthz` },
+      );
+    } catch (err) {
       // A start that failed must not leave a stray process behind.
-      if (!exitNote) {
-        child.kill("SIGKILL");
-        await this.exited;
-      }
+      child.kill("SIGKILL");
+      await this.exited;
       throw err;
-    });
+    }
+    if (exitNote) throw new Error(`the app ${exitNote} before it was healthy:\n${this.logTail()}`);
   }
 
   /** SIGKILL: no shutdown hooks, no flushing; waits until the process is gone. */
