@@ -97,7 +97,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return options.limiter.run(async () => {
       const res = await exchange(req, token);
       const body = await res.arrayBuffer();
-      return new Response(res.status === 204 || res.status === 304 ? null : body, {
+      return new Response([101, 204, 205, 304].includes(res.status) ? null : body, {
         status: res.status,
         statusText: res.statusText,
         headers: res.headers,
