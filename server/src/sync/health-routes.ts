@@ -8,7 +8,8 @@ import type { Database } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/queue.ts";
-import { channelHealth, healthSettings, orgHealth, publishHealthChanged } from "./health.ts";
+import { healthSettings, publishHealthChanged } from "./health.ts";
+import { channelHealth, orgHealth } from "./health-queries.ts";
 
 export interface HealthRoutesOptions {
   config: Config;
