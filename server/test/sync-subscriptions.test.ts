@@ -240,6 +240,19 @@ describe("subscriptions with webhooks on", () => {
     await waitMessage(await h.deliver("After the retry"));
   });
 
+  it("a reconnect keeps its live subscriptions and reauthorizes them", async () => {
+    const rows = await h.stored();
+    const calls = await h.graphCalls("POST", "/reauthorize");
+    const created = await h.graphCalls("POST", "/subscriptions");
+    expect(await connect(setup.admin, setup.emulator)).toBe(setup.channelId);
+    await waitFor(async () => (await h.graphCalls("POST", "/reauthorize")) === calls + 2, {
+      what: "both subscriptions reauthorized",
+    });
+    expect((await h.stored()).map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(await h.graphCalls("POST", "/subscriptions")).toBe(created);
+    expect(await h.state()).toMatchObject({ mode: "webhook" });
+  });
+
   it("reauthorizationRequired: the subscription is reauthorized and delivery resumes", async () => {
     const [inbox] = (await h.stored()).filter((r) => r.folder === "inbox");
     const calls = await h.graphCalls("POST", "/reauthorize");

@@ -37,7 +37,7 @@ export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
     async connected(channelId, { reconnected }) {
       const { queue } = deps;
       if (!queue) return;
-      const subscribe: SubscriptionUpkeepJob = { action: "subscribe", channelId };
+      const subscribe: SubscriptionUpkeepJob = { action: "subscribe", channelId, reconnected };
       await queue.send("subscription-upkeep", subscribe, { singletonKey: `subscribe:${channelId}` });
       await queue.send("sync-channel", { channelId, reason: "connect" }, { singletonKey: channelId });
       deps.logger.info({ channelId, reconnected }, "channel connected: subscribe and first sync queued");

@@ -148,14 +148,14 @@ export type SubscribeOutcome =
 
 /**
  * After connect, and when it is time to retry webhooks: subscribes every followed folder that has
- * no live subscription (live ones are kept, expired ones replaced). When webhooks can't work here
+ * no live subscription (live ones are kept — reauthorized after a reconnect — expired ones replaced). When webhooks can't work here
  * Graph is not called at all; when Graph refuses, the channel polls and retries later. Never
  * throws for Graph's refusal.
  */
 export async function subscribeChannel(
   deps: SyncDeps,
   channelId: string,
-  options: { now?: Date } = {},
+  options: { now?: Date; reauthorize?: boolean } = {},
 ): Promise<SubscribeOutcome> {
   const now = options.now ?? new Date();
   const found = await connectedChannelGraph(deps, channelId);
@@ -175,8 +175,10 @@ export async function subscribeChannel(
   let refusal: { code: string; message: string } | undefined;
   for (const folder of FOLLOWED_FOLDERS) {
     const old = rows.find((r) => r.folder === folder);
-    if (old && old.expiresAt > now) continue;
     try {
+      if (old && old.expiresAt > now) {
+        if (!options.reauthorize || (await resumed(deps, graph, old))) continue;
+      }
       const row = await createAtGraph(deps, graph, { ...ref, folder }, now, old?.maxMinutes);
       if (await store(deps, graph, row, old)) created++;
     } catch (err) {
@@ -204,6 +206,28 @@ export async function subscribeChannel(
   await markWebhookMode(deps.db, ref);
   await healthChanged(deps, ref);
   return { mode: "webhook", created };
+}
+
+/**
+ * After a reconnect, a live subscription may be paused: Graph stops delivering once the token
+ * behind it expires, until it is reauthorized. False when Graph no longer has it (404).
+ * https://learn.microsoft.com/graph/change-notifications-lifecycle-events#responding-to-reauthorizationrequired-notifications
+ */
+async function resumed(deps: SyncDeps, graph: GraphClient, row: SubscriptionRow): Promise<boolean> {
+  try {
+    await reauthorizeSubscription(graph, row.id);
+    return true;
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 404) return false;
+    if (err instanceof ChannelNeedsReauth) throw err;
+    const problem = graphProblem(err);
+    deps.logger?.warn(
+      { subscriptionId: row.id, code: problem.code },
+      "could not reauthorize after reconnect",
+    );
+    await recordSyncError(deps.db, row, "subscription", problem.code, problem.message);
+    return true;
+  }
 }
 
 export type RecreateOutcome = "recreated" | "failed" | "superseded" | "not_connected" | "unknown";

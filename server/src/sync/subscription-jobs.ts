@@ -9,7 +9,7 @@ import { RENEWAL_SCHEDULE, renewDueSubscriptions, retryWebhooks } from "./renewa
 import type { SyncDeps } from "./sync-channel.ts";
 
 const upkeepJob = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("subscribe"), channelId: z.uuid() }),
+  z.object({ action: z.literal("subscribe"), channelId: z.uuid(), reconnected: z.boolean().optional() }),
   z.object({ action: z.enum(["reauthorize", "recreate"]), subscriptionId: z.string().min(1).max(128) }),
 ]);
 export type SubscriptionUpkeepJob = z.infer<typeof upkeepJob>;
@@ -28,7 +28,8 @@ export function subscriptionJobs(deps: SyncDeps): JobDefinition[] {
       retryLimit: 3,
       handler: async (data) => {
         const job = upkeepJob.parse(data);
-        if (job.action === "subscribe") await subscribeChannel(deps, job.channelId);
+        if (job.action === "subscribe")
+          await subscribeChannel(deps, job.channelId, { reauthorize: job.reconnected === true });
         else if (job.action === "reauthorize") await reauthorizeChannelSubscription(deps, job.subscriptionId);
         else await recreateSubscription(deps, job.subscriptionId);
       },
