@@ -8,6 +8,11 @@ import { fileURLToPath } from "node:url";
  * other (they measure the machine; running them together would skew each other). Each benchmark
  * prints one JSON line `{ name, figures…, target, met }`; this collects them and exits non-zero
  * when a target was missed.
+ *
+ * The server benchmarks (webhook-intake, sse-latency, backfill, idle-cost) run once per database
+ * backend, each in its own child, and put the backends side by side in their line: PGlite only by
+ * default, PGlite and Postgres when `DATABASE_URL` names a Postgres server they may create
+ * databases on, or as `BENCH_DB=pglite|postgres|both` says (bench/lib/run.ts).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];

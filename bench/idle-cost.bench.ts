@@ -1,0 +1,280 @@
+/**
+ * Idle cost at ≥ 1,000 connected mailboxes (issue 5, "Benchmarks"):
+ * - memory: RSS of the Mailroom process with N connected channels (subscribed, first sync done,
+ *   then a simulated day of upkeep) minus its RSS with none, after full GCs, divided by N. The
+ *   server runs alone in a child process (bench/lib/idle-server.ts, `--expose-gc`); the emulator
+ *   stays here.
+ * - Graph requests per mailbox per day, from the emulator's counters over a simulated day: the
+ *   emulator's clock moves in 15-minute steps and each step runs the app's periodic work at that
+ *   time — the safety sweep (`runSyncSweep`, every 15 min) and the renewal job
+ *   (`renewDueSubscriptions` + `retryWebhooks`, every 5 min) — and waits for the queue (and the
+ *   lifecycle notifications the emulator sends meanwhile) to drain. The server's view of token
+ *   expiry moves with the clock, so access tokens are refreshed as they would be over a real day.
+ * Channels are connected through the server's own channel store and connect hook with real
+ * emulator tokens (mailboxes created through the control API, the app admin-consented), so the
+ * subscriptions, first syncs and sweeps really call Graph.
+ * Target: ≤ 10 KB RSS per mailbox, ≤ 120 Graph requests per mailbox per day.
+ * Prints one JSON line: {"name":"idle-cost", per-backend figures, target, met}.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { userTokenResponse } from "../emulator/src/identity/token-response.ts";
+import type { Emulator } from "../emulator/src/index.ts";
+import { notificationRuntime } from "../emulator/src/notifications/index.ts";
+import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
+import { OAUTH_SCOPES } from "../server/src/microsoft/scopes.ts";
+import { freePort, TestClient } from "../server/test/harness.ts";
+import { graphCounters } from "./lib/counters.ts";
+import type { SeedMailbox } from "./lib/idle-server.ts";
+import {
+  BENCH_PASSWORD,
+  createBenchDatabase,
+  createMailboxes,
+  registerPlatformApp,
+  startBenchEmulator,
+} from "./lib/mailroom.ts";
+import { allMet, type Backend, load1, perBackend, ratios, round } from "./lib/run.ts";
+
+const MAILBOXES = Number(process.env.BENCH_IDLE_MAILBOXES ?? 1_000);
+const HOURS = Number(process.env.BENCH_IDLE_HOURS ?? 24);
+const STEP_MS = 15 * 60_000;
+/** Real time a step may take to go quiet before the next one starts. */
+const STEP_DRAIN_CAP_MS = Number(process.env.BENCH_IDLE_STEP_CAP_MS ?? 15_000);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Figures {
+  mailboxes: number;
+  simulatedHours: number;
+  baselineRssKb: number;
+  rssKb: number;
+  rssPerMailboxKb: number;
+  heapUsedPerMailboxKb: number;
+  graphRequests: number;
+  requestsPerMailboxPerDay: number;
+  identityRequestsPerMailboxPerDay: number;
+  byEndpoint: Record<string, number>;
+  /** Steps whose work did not go quiet within STEP_DRAIN_CAP_MS (self-regenerating work). */
+  undrainedSteps: number;
+  setupSeconds: number;
+  simulationSeconds: number;
+  load1: number;
+  met: boolean;
+}
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+}
+
+/** The server child over IPC: `call(op, args)`. */
+async function startIdleServer(env: Record<string, string>) {
+  const child: ChildProcess = fork(path.join(here, "lib/idle-server.ts"), [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--expose-gc", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let next = 0;
+  const ready = new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`idle server exited ${code}`)));
+    child.on("message", (raw) => {
+      const message = raw as { ready?: boolean; url?: string; id?: number; result?: unknown; error?: string };
+      if (message.ready) return resolve(message.url!);
+      const pending = waiting.get(message.id!);
+      waiting.delete(message.id!);
+      if (message.error) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.result);
+    });
+  });
+  const url = await ready;
+  return {
+    url,
+    call<T>(op: string, args: unknown = {}): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        child.send({ id, op, args });
+      });
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+const meBody = z.object({ user: z.object({ id: z.string() }), org: z.object({ id: z.string() }) });
+
+async function measure(backend: Backend): Promise<Figures> {
+  const setupStarted = performance.now();
+  const emulator = await startBenchEmulator();
+  const database = await createBenchDatabase(backend);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await registerPlatformApp(emulator, url);
+  const server = await startIdleServer({
+    ...database.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PUBLIC_URL: url,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
+    SHUTDOWN_GRACE_SECONDS: "2",
+    MICROSOFT_LOGIN_URL: emulator.url,
+    MICROSOFT_GRAPH_URL: emulator.url,
+    MICROSOFT_CLIENT_ID: app.clientId,
+    MICROSOFT_CLIENT_SECRET: app.secret,
+    WEBHOOKS: "on",
+    // The bench runs the sweep itself at the emulator's time; the wall-clock cron stays out of the way.
+    SYNC_SWEEP_MINUTES: "1440",
+  });
+  try {
+    const owner = new TestClient(server.url);
+    await owner.post("/api/auth/sign-up/email", {
+      name: "Owner",
+      email: "owner@bench.test",
+      password: BENCH_PASSWORD,
+    });
+    await owner.post("/api/orgs", { name: "Bench" });
+    const me = meBody.parse((await owner.get("/api/me")).body);
+
+    const drain = async (capMs = 300_000) => {
+      if (await drained(server, emulator, capMs)) return true;
+      if (capMs >= 300_000) throw new Error(`the queue did not drain in ${capMs / 1000} s`);
+      return false;
+    };
+    await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
+    await drain();
+    const baseline = await server.call<Memory>("memory");
+
+    const consent = await emulatorFetch(
+      emulator,
+      `/_emulator/apps/${app.clientId}/admin-consent`,
+      jsonInit("POST", { tenant: "contoso.com", scopes: ["Mail.ReadWrite", "Mail.Send", "User.Read"] }),
+    );
+    if (consent.status !== 201) throw new Error(`admin consent: ${consent.status} ${await consent.text()}`);
+    const upns = await createMailboxes(emulator, MAILBOXES, "idle");
+    const seedMailboxes = upns.map((upn) => mint(emulator, app.clientId, upn));
+    for (let i = 0; i < seedMailboxes.length; i += 100) {
+      await server.call("seed", {
+        orgId: me.org.id,
+        userId: me.user.id,
+        mailboxes: seedMailboxes.slice(i, i + 100),
+      });
+    }
+    for (;;) {
+      const r = await server.call<{ subscriptions: number; deltaLinks: number }>("readiness");
+      if (r.subscriptions >= 2 * MAILBOXES && r.deltaLinks >= 2 * MAILBOXES) break;
+      await sleep(500);
+    }
+    await drain();
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+
+    const counters = await graphCounters(emulator);
+    await counters.reset();
+    const simulationStarted = performance.now();
+    let undrainedSteps = 0;
+    const steps = Math.round((HOURS * 3_600_000) / STEP_MS);
+    for (let step = 0; step < steps; step++) {
+      emulator.clock.advance(STEP_MS);
+      await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
+      if (!(await drain(STEP_DRAIN_CAP_MS))) undrainedSteps++;
+      if (step % 8 === 7) console.error(`#     ${((step + 1) * STEP_MS) / 3_600_000} h simulated`);
+    }
+    const simulationSeconds = (performance.now() - simulationStarted) / 1000;
+    const reading = await counters.read();
+    const after = await server.call<Memory>("memory");
+
+    const days = HOURS / 24;
+    const rssPerMailboxKb = round((after.rss - baseline.rss) / MAILBOXES / 1024);
+    const requestsPerMailboxPerDay = round(reading.graphRequests / MAILBOXES / days);
+    return {
+      mailboxes: MAILBOXES,
+      simulatedHours: HOURS,
+      baselineRssKb: Math.round(baseline.rss / 1024),
+      rssKb: Math.round(after.rss / 1024),
+      rssPerMailboxKb,
+      heapUsedPerMailboxKb: round((after.heapUsed - baseline.heapUsed) / MAILBOXES / 1024),
+      graphRequests: reading.graphRequests,
+      requestsPerMailboxPerDay,
+      identityRequestsPerMailboxPerDay: round(reading.identityRequests / MAILBOXES / days),
+      byEndpoint: reading.byEndpoint,
+      undrainedSteps,
+      setupSeconds: round(setupSeconds),
+      simulationSeconds: round(simulationSeconds),
+      load1: load1(),
+      met:
+        MAILBOXES >= 1_000 &&
+        HOURS >= 24 &&
+        undrainedSteps === 0 &&
+        rssPerMailboxKb <= 10 &&
+        requestsPerMailboxPerDay <= 120,
+    };
+  } finally {
+    await server.stop();
+    await emulator.close();
+    await database.drop();
+  }
+}
+
+/** Tokens for a mailbox as the code flow would have issued them (access + rotating refresh token). */
+function mint(emulator: Emulator, clientId: string, upn: string): SeedMailbox {
+  const ctx = emulator.app.emulator;
+  const user = [...ctx.store.state.mailboxes.values()].find((m) => m.userPrincipalName === upn)!;
+  const body = userTokenResponse(ctx, {
+    user,
+    clientId,
+    tenantId: user.tenantId,
+    scopes: [...OAUTH_SCOPES],
+    nonce: null,
+    wantClientInfo: false,
+  });
+  return {
+    msTenantId: user.tenantId,
+    msUserId: user.id,
+    email: upn,
+    name: user.displayName,
+    tokens: {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token!,
+      expiresAt: Date.now() + body.expires_in * 1000,
+      scopes: body.scope!.split(" "),
+    },
+  };
+}
+
+/**
+ * Quiet: no job waiting or running and no notification the emulator still has to deliver, three
+ * checks in a row (a lifecycle POST in flight turns into a job a moment later). False when it is
+ * not quiet within `capMs`: work that keeps regenerating itself (reported, not waited for ever).
+ */
+async function drained(
+  server: { call<T>(op: string): Promise<T> },
+  emulator: Emulator,
+  capMs: number,
+): Promise<boolean> {
+  const deadline = performance.now() + capMs;
+  let quiet = 0;
+  while (quiet < 3) {
+    if (performance.now() > deadline) return false;
+    const pending = await server.call<{ name: string; state: string; n: number }[]>("pending");
+    const jobs = pending.reduce((n, row) => n + row.n, 0);
+    if (process.env.BENCH_DEBUG && jobs) console.error(JSON.stringify(pending));
+    const notifications = notificationRuntime(emulator.app.emulator).stats.totals.pending;
+    quiet = jobs === 0 && notifications === 0 ? quiet + 1 : 0;
+    await sleep(quiet ? 30 : 100);
+  }
+  return true;
+}
+
+await perBackend(fileURLToPath(import.meta.url), measure, (results) => ({
+  name: "idle-cost",
+  ...results,
+  postgresOverPglite: ratios(results, ["rssPerMailboxKb", "requestsPerMailboxPerDay"]),
+  target: "<= 10 KB RSS per mailbox, <= 120 Graph requests per mailbox per day",
+  met: allMet(results),
+}));
