@@ -72,15 +72,21 @@ export class ChaosActor {
   private serial = 0;
   private readonly tokens = new Map<string, string>();
 
+  private readonly weights: Weighted<ChaosAction>;
+
   constructor(
     private readonly emulator: Emulator,
     private readonly mailboxes: ConnectedMailbox[],
     private readonly random: Random,
-  ) {}
+    /** Actions left out (to narrow a failure down to one kind of fault). */
+    without: readonly string[] = [],
+  ) {
+    this.weights = ACTION_WEIGHTS.filter(([action]) => !without.includes(action));
+  }
 
   /** One random action; answers what it did (or that it found nothing to do it to). */
   async step(): Promise<string> {
-    const action = pickWeighted(this.random, ACTION_WEIGHTS);
+    const action = pickWeighted(this.random, this.weights);
     const mailbox = this.random.pick(this.mailboxes)!;
     const done = await this.run(action, mailbox);
     const key = done ? action : `${action} (nothing to do)`;
