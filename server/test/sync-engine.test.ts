@@ -241,6 +241,39 @@ describe("the sync engine against the emulator", () => {
     }
   });
 
+  it("stores the attachment list that comes with each message (contents stay at Graph)", async () => {
+    const mail = await deliver("With attachments", {
+      attachments: [
+        {
+          name: "invoice.pdf",
+          contentType: "application/pdf",
+          contentBase64: Buffer.from("%PDF-1.4 test").toString("base64"),
+        },
+        {
+          name: "logo.png",
+          contentType: "image/png",
+          contentBase64: Buffer.from("not really a png").toString("base64"),
+          inline: true,
+          contentId: "logo@acme",
+        },
+      ],
+    });
+    await quiet();
+    await syncOnce();
+    const row = await stored(mail.id);
+    expect(row!.attachments).toEqual([
+      expect.objectContaining({
+        name: "invoice.pdf",
+        contentType: "application/pdf",
+        size: Buffer.byteLength("%PDF-1.4 test"),
+        isInline: false,
+        contentId: null,
+      }),
+      expect.objectContaining({ name: "logo.png", contentType: "image/png", isInline: true }),
+    ]);
+    expect(row!.attachments!.every((a) => typeof a.id === "string" && a.id.length > 0)).toBe(true);
+  });
+
   it("records the notification time from the job, and still takes the old { channelId } job", async () => {
     await quiet();
     const notifiedAt = new Date(Date.now() - 5_000).toISOString();
