@@ -450,3 +450,61 @@ describe("subscriptions with WEBHOOKS=auto and a PUBLIC_URL that isn't public", 
     expect(await h.graphCalls("POST", "/subscriptions")).toBe(0);
   });
 });
+
+describe("subscriptions for a channel connected with the organisation's own app (BYOC)", () => {
+  let setup: Setup;
+  let appId: string;
+  const h = helpers(() => setup);
+
+  beforeAll(async () => {
+    const emulator = await startTestEmulator();
+    const server = await startTestServer(emulatorEnv(emulator));
+    const app = await registerApp(emulator, {
+      redirectUris: [`${server.url}/api/outlook/oauth2/callback`],
+    });
+    const admin = await signUp(server, "admin@byoc.test");
+    await createOrg(admin, "BYOC Co");
+    const saved = await admin.put("/api/outlook/credentials", {
+      clientId: app.clientId,
+      clientSecret: app.secret,
+      redirectUriConfirmed: true,
+    });
+    expect(saved.status).toBe(200);
+    const channelId = await connect(admin, emulator);
+    const { mailroom } = server;
+    const deps = {
+      config: mailroom.config,
+      db: server.database.db,
+      box: mailroom.secretBox,
+      events: mailroom.events,
+      logger: mailroom.logger,
+    };
+    setup = { emulator, server, admin, channelId, deps };
+    appId = app.clientId;
+  });
+  afterAll(async () => {
+    await setup?.server.close();
+    await setup?.emulator.close();
+  });
+
+  it("subscribes both folders with the organisation's app and stores the seeded mail", async () => {
+    const rows = await waitFor(
+      async () => {
+        const all = await h.stored();
+        return all.length === 2 ? all : undefined;
+      },
+      { what: "two subscriptions" },
+    );
+    expect(rows.map((r) => r.folder).sort()).toEqual(["inbox", "sentitems"]);
+    const remote = await h.atEmulator();
+    expect(remote.map((s) => s.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(remote.every((s) => s.applicationId === appId)).toBe(true);
+    await waitFor(async () => (await h.state())?.mode === "webhook", { what: "webhook mode" });
+    const seeded = await h.emulatorMail();
+    await waitFor(async () => (await h.storedMail()).length === seeded.length, {
+      what: "the first sync",
+      timeoutMs: 20_000,
+    });
+    expect(await h.storedMail()).toEqual(seeded);
+  });
+});
