@@ -57,7 +57,7 @@ describe("sync health in Chromium", () => {
     try {
       await page.goto(`/settings/channels/${channelId}`);
       await logIn(page, account.email, account.password);
-      const sync = page.getByRole("region", { name: "Sync" });
+      const sync = page.getByRole("region", { name: "Sync", exact: true });
       await sync.getByText("Healthy", { exact: true }).waitFor();
       await sync.getByText("Real-time (webhooks)").waitFor();
       await sync.getByText(/^Renews automatically; expires /).waitFor();
