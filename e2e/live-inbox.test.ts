@@ -108,6 +108,15 @@ describe("Live inbox in Chromium", () => {
       expect(await item.textContent()).toContain("has attachments");
       await page.screenshot({ path: "/tmp/e2e-live-inbox.png", fullPage: true });
 
+      // The list is keyboard-first: ↓ moves to the next conversation, Enter would open it.
+      const focused = () =>
+        page.evaluate<number>(
+          "[...document.querySelectorAll('a.conversation-item')].indexOf(document.activeElement)",
+        );
+      await item.focus();
+      const from = await focused();
+      await page.keyboard.press("ArrowDown");
+      expect(await focused()).toBe(from + 1);
       await item.click();
       const pane = page.getByRole("article", { name: subject });
       await pane.getByText("The lamp arrived broken. Invoice attached.").waitFor();

@@ -55,10 +55,11 @@ export async function graphGetBinary(options: GraphBinaryOptions): Promise<Graph
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     );
   }
+  // fetch undoes a Content-Encoding, after which Content-Length (the encoded size) no longer
+  // describes the body: only an unencoded answer's length is passed on.
+  const encoding = res.headers.get("content-encoding");
   const length = Number(res.headers.get("content-length"));
-  return {
-    body: res.body,
-    contentType: res.headers.get("content-type"),
-    length: res.headers.has("content-length") && Number.isFinite(length) ? length : null,
-  };
+  const known =
+    res.headers.has("content-length") && Number.isFinite(length) && (!encoding || encoding === "identity");
+  return { body: res.body, contentType: res.headers.get("content-type"), length: known ? length : null };
 }

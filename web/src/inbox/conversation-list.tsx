@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from "react";
 import { Link } from "react-router";
 import { Time } from "../ui/time.tsx";
 import { AttachmentIcon } from "./attachment-icon.tsx";
@@ -16,13 +17,24 @@ export function participantsLine(item: ConversationItem): string {
   return item.participants.map(personLabel).join(", ");
 }
 
+/** ↑/↓ move focus between conversations (Tab still works); Enter opens, as on any link. */
+function moveWithArrows(event: KeyboardEvent<HTMLUListElement>) {
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  const links = [...event.currentTarget.querySelectorAll<HTMLAnchorElement>("a.conversation-item")];
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  if (at === -1) return;
+  const next = links[event.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0)];
+  event.preventDefault();
+  next?.focus();
+}
+
 /**
  * The conversations, newest activity first: a list of links (keyboard and screen readers get
- * them for free), unread ones in bold with "Unread" spelled out, the open one marked current.
+ * them for free, plus ↑/↓), unread ones in bold with "Unread" spelled out, the open one marked current.
  */
 export function ConversationList({ items, selectedId, hrefFor }: ConversationListProps) {
   return (
-    <ul className="conversation-list" aria-label="Conversations">
+    <ul className="conversation-list" aria-label="Conversations" onKeyDown={moveWithArrows}>
       {items.map((item) => {
         const unread = item.unreadCount > 0;
         const current = item.id === selectedId;
