@@ -148,9 +148,9 @@ export type SubscribeOutcome =
 
 /**
  * After connect, and when it is time to retry webhooks: subscribes every followed folder that has
- * no live subscription (live ones are kept — reauthorized after a reconnect — expired ones replaced). When webhooks can't work here
- * Graph is not called at all; when Graph refuses, the channel polls and retries later. Never
- * throws for Graph's refusal.
+ * no live subscription (live ones are kept — reauthorized after a reconnect — and expired ones
+ * replaced). When webhooks can't work here Graph is not called at all; when Graph refuses, the
+ * channel polls and retries later. Never throws for Graph's refusal.
  */
 export async function subscribeChannel(
   deps: SyncDeps,
