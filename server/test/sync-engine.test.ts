@@ -427,6 +427,23 @@ describe("the sync engine against the emulator", () => {
     expect(await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId))).toEqual([]);
   });
 
+  it("costs an idle mailbox one Graph HTTP request per routine round (both folders in one $batch)", async () => {
+    await quiet();
+    await emulatorFetch(emulator, "/_emulator/counters/reset", jsonInit("POST", {}));
+    const result = await syncOnce({ reason: "sweep" });
+    expect(result).toMatchObject({ rounds: 1, upserted: 0, removed: 0 });
+    const counted = z
+      .object({ endpoints: z.record(z.string(), z.object({ count: z.number() })) })
+      .parse(await (await emulatorFetch(emulator, "/_emulator/counters")).json()).endpoints;
+    // The envelope is the one request; its two items are counted under their own route too.
+    expect(counted["POST /v1.0/$batch"]?.count).toBe(1);
+    // (Subscription upkeep may run meanwhile; only mail requests are the sync's.)
+    const items = Object.entries(counted).filter(([endpoint]) => endpoint.includes("/v1.0/me/"));
+    expect(items.map(([endpoint, c]) => [endpoint, c.count])).toEqual([
+      ["GET /v1.0/me/mailFolders/:folderId/messages/delta", 2],
+    ]);
+  });
+
   it("the sweep syncs a channel whose notification was lost", async () => {
     await quiet();
     await dropNextNotifications(1);
