@@ -1,4 +1,4 @@
-import { fromPglite, PgBoss } from "pg-boss";
+import { fromPglite, PgBoss, type QueuePolicy } from "pg-boss";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
@@ -14,6 +14,11 @@ export interface JobDefinition<T extends object = object> {
   retryLimit?: number;
   /** Cron expression (UTC) for recurring jobs; pg-boss runs each occurrence once across the cluster. */
   schedule?: string;
+  /**
+   * pg-boss queue policy. `stately` + a singletonKey = at most one waiting and one running job per
+   * key (one pending sync per channel); the default `standard` ignores singletonKey.
+   */
+  policy?: QueuePolicy;
   /** `signal` aborts when the job is taken away (shutdown past its grace, expiry): stop at the next step. */
   handler(data: T, meta: { jobId: string; signal?: AbortSignal }): Promise<void>;
 }
@@ -48,12 +53,7 @@ export async function createJobQueue(
   boss.on("error", (err: unknown) => logger.error({ err }, "job queue error"));
   await boss.start();
   for (const def of definitions) {
-    await boss
-      .createQueue(def.name, { retryLimit: def.retryLimit ?? 5, retryBackoff: true })
-      .catch((err: unknown) => {
-        // createQueue is idempotent in practice; a race between two starting processes is harmless.
-        logger.debug({ err, queue: def.name }, "createQueue");
-      });
+    await ensureQueue(boss, def, logger);
     if (def.schedule) await boss.schedule(def.name, def.schedule, {});
   }
 
@@ -89,4 +89,26 @@ export async function createJobQueue(
       await boss.stop({ graceful: true, timeout: graceSeconds * 1000, close: true });
     },
   };
+}
+
+/**
+ * Creates the queue, or brings an existing one to the definition's policy. pg-boss can't change a
+ * queue's policy in place, so a queue created with another policy (by an older release) is dropped
+ * and created again — only for definitions that name a policy, whose jobs are hints (a sync the
+ * sweep repeats anyway), never for queues whose jobs carry work that exists nowhere else.
+ */
+async function ensureQueue(boss: PgBoss, def: JobDefinition, logger: Logger): Promise<void> {
+  const options = { retryLimit: def.retryLimit ?? 5, retryBackoff: true, policy: def.policy ?? "standard" };
+  const existing = await boss.getQueue(def.name);
+  if (existing && def.policy && existing.policy !== def.policy) {
+    logger.warn(
+      { queue: def.name, from: existing.policy, to: def.policy },
+      "recreating queue with its policy",
+    );
+    await boss.deleteQueue(def.name);
+  } else if (existing) return;
+  await boss.createQueue(def.name, options).catch((err: unknown) => {
+    // Two processes starting together both try to create it; the loser's error is harmless.
+    logger.debug({ err, queue: def.name }, "createQueue");
+  });
 }
