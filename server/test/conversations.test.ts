@@ -184,7 +184,9 @@ describe("conversations API", () => {
     expect(all.conversations.map((c) => c.id)).toContain(threadId);
     const times = all.conversations.map((c) => Date.parse(c.lastMessageAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(all.channels).toEqual([expect.objectContaining({ id: channelId, status: "connected" })]);
+    expect(all.channels).toEqual([
+      expect.objectContaining({ id: channelId, status: "connected", importing: false }),
+    ]);
   });
 
   it("groups a reply into the same conversation and shows messages oldest first, as text", async () => {

@@ -5,8 +5,15 @@ import type { Role } from "../accounts/roles.ts";
 import { channels } from "../channels/schema.ts";
 import type { Db } from "../db/client.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { type AttachmentInfo, conversations, type MailAddress, messages } from "../mail/schema.ts";
+import {
+  type AttachmentInfo,
+  conversations,
+  type MailAddress,
+  messages,
+  syncCursors,
+} from "../mail/schema.ts";
 import { channelSyncState } from "../sync/schema.ts";
+import { FOLLOWED_FOLDERS } from "../sync/sync-channel.ts";
 import { htmlToText } from "./html-text.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 
@@ -313,7 +320,8 @@ export async function channelsInScope(
       name: channels.displayName,
       status: channels.status,
       initialSyncedAt: channelSyncState.initialSyncedAt,
-      syncStateChannel: channelSyncState.channelId,
+      // Before the sync state row exists, the cursors say whether every folder finished its first round.
+      foldersDone: sql<number>`(select count(*)::int from ${syncCursors} sc where sc.channel_id = ${channels.id} and sc.initial_completed_at is not null)`,
     })
     .from(channels)
     .leftJoin(channelSyncState, eq(channelSyncState.channelId, channels.id))
@@ -324,7 +332,10 @@ export async function channelsInScope(
     email: r.email,
     name: r.name,
     status: r.status,
-    importing: r.status === "connected" && r.initialSyncedAt === null,
+    importing:
+      r.status === "connected" &&
+      r.initialSyncedAt === null &&
+      Number(r.foldersDone) < FOLLOWED_FOLDERS.length,
   }));
 }
 
