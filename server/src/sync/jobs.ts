@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { DrizzleQueryError, eq } from "drizzle-orm";
 import { z } from "zod";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import { channels } from "../channels/schema.ts";
@@ -91,12 +91,26 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
         .send("sync-channel", { ...job }, { singletonKey: job.channelId, startAfterSeconds: waitSeconds });
       return;
     }
-    if (ref) {
-      const code = err instanceof GraphError ? err.code : err instanceof Error ? err.name : "error";
-      await recordSyncError(deps.db, ref, "delta", code, err instanceof Error ? err.message : String(err));
-    }
-    throw err;
+    const safe = withoutSecrets(err);
+    if (ref) await recordSyncError(deps.db, ref, "delta", safe.code, safe.message);
+    throw safe.error;
   }
+}
+
+/**
+ * What may be shown and kept of a failed run. A failed query's message lists its parameters —
+ * delta links among them, which carry Graph's state tokens — so only its cause's text is kept,
+ * in sync health and in the job's stored error alike.
+ */
+function withoutSecrets(err: unknown): { code: string; message: string; error: unknown } {
+  if (err instanceof GraphError) return { code: err.code, message: err.message, error: err };
+  if (err instanceof DrizzleQueryError) {
+    const cause = err.cause instanceof Error ? err.cause.message : "unknown";
+    const message = `Database error: ${cause}`;
+    return { code: "database", message, error: new Error(message) };
+  }
+  if (err instanceof Error) return { code: err.name, message: err.message, error: err };
+  return { code: "error", message: String(err), error: err };
 }
 
 async function channelRef(deps: SyncDeps, channelId: string) {
