@@ -121,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.kill();
+  await postgres?.close();
   await testDb?.drop();
   await emulator?.close();
 });
@@ -251,8 +252,13 @@ async function converge(): Promise<Verdict> {
   }
 }
 
+/** Postgres: one pool for the whole run. PGlite: opened per reading, while the app is stopped. */
+let postgres: Database | undefined;
+
 async function compareStore(): Promise<Verdict> {
-  const database: Database = await testDb.open();
+  const onPostgres = testDb.env.DATABASE_URL !== undefined;
+  if (onPostgres) postgres ??= await testDb.open();
+  const database = postgres ?? (await testDb.open());
   try {
     const diffs = [];
     for (const mailbox of mailboxes) {
@@ -267,7 +273,7 @@ async function compareStore(): Promise<Verdict> {
     const leases = await heldLeases(database.db);
     return { ok: report === "" && doubled.length === 0, report, doubled, behind: [], leases };
   } finally {
-    await database.close();
+    if (!onPostgres) await database.close();
   }
 }
 
