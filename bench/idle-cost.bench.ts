@@ -1,9 +1,10 @@
 /**
  * Idle cost at ≥ 1,000 connected mailboxes (issue 5, "Benchmarks"):
- * - memory: RSS of the Mailroom process with N connected channels (subscribed, first sync done,
- *   then a simulated day of upkeep) minus its RSS with none, after full GCs, divided by N. The
- *   server runs alone in a child process (bench/lib/idle-server.ts, `--expose-gc`); the emulator
- *   stays here.
+ * - memory: RSS of a Mailroom process with N connected channels (subscribed, first sync done,
+ *   then a simulated day of upkeep) minus the RSS of another Mailroom process on an empty
+ *   database after a few rounds of the same periodic work, both after full GCs, divided by N.
+ *   Each server runs alone in a child process (bench/lib/idle-server.ts, `--expose-gc`); the
+ *   emulator stays here. On PGlite the database lives in the server process, so it counts too.
  * - Graph requests per mailbox per day, from the emulator's counters over a simulated day: the
  *   emulator's clock moves in 15-minute steps and each step runs the app's periodic work at that
  *   time — the safety sweep (`runSyncSweep`, every 15 min) and the renewal job
@@ -41,8 +42,8 @@ import { allMet, type Backend, load1, perBackend, ratios, round } from "./lib/ru
 const MAILBOXES = Number(process.env.BENCH_IDLE_MAILBOXES ?? 1_000);
 const HOURS = Number(process.env.BENCH_IDLE_HOURS ?? 24);
 const STEP_MS = 15 * 60_000;
-/** Real time a step may take to go quiet before the next one starts. */
-const STEP_DRAIN_CAP_MS = Number(process.env.BENCH_IDLE_STEP_CAP_MS ?? 15_000);
+/** Real time upkeep may keep regenerating itself after the syncs of a step are done. */
+const UPKEEP_CAP_MS = Number(process.env.BENCH_IDLE_UPKEEP_CAP_MS ?? 3_000);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Figures {
@@ -54,10 +55,12 @@ interface Figures {
   heapUsedPerMailboxKb: number;
   graphRequests: number;
   requestsPerMailboxPerDay: number;
+  /** Batch items counted one by one, as Graph's throttling counts them. */
+  operationsPerMailboxPerDay: number;
   identityRequestsPerMailboxPerDay: number;
   byEndpoint: Record<string, number>;
-  /** Steps whose work did not go quiet within STEP_DRAIN_CAP_MS (self-regenerating work). */
-  undrainedSteps: number;
+  /** Steps whose subscription upkeep kept regenerating itself (see `drained`). */
+  churningSteps: number;
   setupSeconds: number;
   simulationSeconds: number;
   load1: number;
@@ -78,20 +81,26 @@ async function startIdleServer(env: Record<string, string>) {
   });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let next = 0;
-  const ready = new Promise<string>((resolve, reject) => {
+  const ready = new Promise<{ url: string; kind: string }>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`idle server exited ${code}`)));
     child.on("message", (raw) => {
-      const message = raw as { ready?: boolean; url?: string; id?: number; result?: unknown; error?: string };
-      if (message.ready) return resolve(message.url!);
+      const message = raw as {
+        ready?: { url: string; kind: string };
+        id?: number;
+        result?: unknown;
+        error?: string;
+      };
+      if (message.ready) return resolve(message.ready);
       const pending = waiting.get(message.id!);
       waiting.delete(message.id!);
       if (message.error) pending?.reject(new Error(message.error));
       else pending?.resolve(message.result);
     });
   });
-  const url = await ready;
+  const { url, kind } = await ready;
   return {
     url,
+    kind,
     call<T>(op: string, args: unknown = {}): Promise<T> {
       const id = next++;
       return new Promise<T>((resolve, reject) => {
@@ -109,9 +118,13 @@ async function startIdleServer(env: Record<string, string>) {
 
 const meBody = z.object({ user: z.object({ id: z.string() }), org: z.object({ id: z.string() }) });
 
-async function measure(backend: Backend): Promise<Figures> {
-  const setupStarted = performance.now();
-  const emulator = await startBenchEmulator();
+type IdleServer = Awaited<ReturnType<typeof startIdleServer>>;
+
+/**
+ * A Mailroom process on a fresh database with a signed-up owner and an organisation, as the
+ * emulator's platform app. `close()` stops it and drops the database.
+ */
+async function bootServer(backend: Backend, emulator: Emulator) {
   const database = await createBenchDatabase(backend);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -132,25 +145,54 @@ async function measure(backend: Backend): Promise<Figures> {
     // The bench runs the sweep itself at the emulator's time; the wall-clock cron stays out of the way.
     SYNC_SWEEP_MINUTES: "1440",
   });
+  if (server.kind !== backend) throw new Error(`asked for ${backend}, the server runs on ${server.kind}`);
+  const owner = new TestClient(server.url);
+  await owner.post("/api/auth/sign-up/email", {
+    name: "Owner",
+    email: "owner@bench.test",
+    password: BENCH_PASSWORD,
+  });
+  await owner.post("/api/orgs", { name: "Bench" });
+  const me = meBody.parse((await owner.get("/api/me")).body);
+  return {
+    server,
+    app,
+    orgId: me.org.id,
+    userId: me.user.id,
+    async close() {
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** A few steps of periodic work with nothing connected, then memory after GC. */
+async function baselineMemory(backend: Backend, emulator: Emulator): Promise<Memory> {
+  const empty = await bootServer(backend, emulator);
   try {
-    const owner = new TestClient(server.url);
-    await owner.post("/api/auth/sign-up/email", {
-      name: "Owner",
-      email: "owner@bench.test",
-      password: BENCH_PASSWORD,
-    });
-    await owner.post("/api/orgs", { name: "Bench" });
-    const me = meBody.parse((await owner.get("/api/me")).body);
+    for (let i = 0; i < 4; i++) await runStep(empty.server, emulator);
+    return await empty.server.call<Memory>("memory");
+  } finally {
+    await empty.close();
+  }
+}
 
-    const drain = async (capMs = 300_000) => {
-      if (await drained(server, emulator, capMs)) return true;
-      if (capMs >= 300_000) throw new Error(`the queue did not drain in ${capMs / 1000} s`);
-      return false;
-    };
-    await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
-    await drain();
-    const baseline = await server.call<Memory>("memory");
+/** One 15-minute slice: the clock moves, the periodic work runs at the new time, the queue drains. */
+async function runStep(server: IdleServer, emulator: Emulator) {
+  emulator.clock.advance(STEP_MS);
+  await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
+  return drained(server, emulator, 600_000);
+}
 
+async function measure(backend: Backend): Promise<Figures> {
+  const setupStarted = performance.now();
+  const emulator = await startBenchEmulator();
+  // The empty server first, alone: its memory after the same kind of work, with nothing connected.
+  const baseline = await baselineMemory(backend, emulator);
+  const booted = await bootServer(backend, emulator);
+  const { server, app } = booted;
+  try {
+    const drain = () => drained(server, emulator, 600_000);
     const consent = await emulatorFetch(
       emulator,
       `/_emulator/apps/${app.clientId}/admin-consent`,
@@ -161,8 +203,8 @@ async function measure(backend: Backend): Promise<Figures> {
     const seedMailboxes = upns.map((upn) => mint(emulator, app.clientId, upn));
     for (let i = 0; i < seedMailboxes.length; i += 100) {
       await server.call("seed", {
-        orgId: me.org.id,
-        userId: me.user.id,
+        orgId: booted.orgId,
+        userId: booted.userId,
         mailboxes: seedMailboxes.slice(i, i + 100),
       });
     }
@@ -177,12 +219,10 @@ async function measure(backend: Backend): Promise<Figures> {
     const counters = await graphCounters(emulator);
     await counters.reset();
     const simulationStarted = performance.now();
-    let undrainedSteps = 0;
+    let churningSteps = 0;
     const steps = Math.round((HOURS * 3_600_000) / STEP_MS);
     for (let step = 0; step < steps; step++) {
-      emulator.clock.advance(STEP_MS);
-      await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
-      if (!(await drain(STEP_DRAIN_CAP_MS))) undrainedSteps++;
+      if ((await runStep(server, emulator)) === "churning") churningSteps++;
       if (step % 8 === 7) console.error(`#     ${((step + 1) * STEP_MS) / 3_600_000} h simulated`);
     }
     const simulationSeconds = (performance.now() - simulationStarted) / 1000;
@@ -201,23 +241,23 @@ async function measure(backend: Backend): Promise<Figures> {
       heapUsedPerMailboxKb: round((after.heapUsed - baseline.heapUsed) / MAILBOXES / 1024),
       graphRequests: reading.graphRequests,
       requestsPerMailboxPerDay,
+      operationsPerMailboxPerDay: round(reading.graphOperations / MAILBOXES / days),
       identityRequestsPerMailboxPerDay: round(reading.identityRequests / MAILBOXES / days),
       byEndpoint: reading.byEndpoint,
-      undrainedSteps,
+      churningSteps,
       setupSeconds: round(setupSeconds),
       simulationSeconds: round(simulationSeconds),
       load1: load1(),
       met:
         MAILBOXES >= 1_000 &&
         HOURS >= 24 &&
-        undrainedSteps === 0 &&
+        churningSteps === 0 &&
         rssPerMailboxKb <= 10 &&
         requestsPerMailboxPerDay <= 120,
     };
   } finally {
-    await server.stop();
+    await booted.close();
     await emulator.close();
-    await database.drop();
   }
 }
 
@@ -249,32 +289,44 @@ function mint(emulator: Emulator, clientId: string, upn: string): SeedMailbox {
 
 /**
  * Quiet: no job waiting or running and no notification the emulator still has to deliver, three
- * checks in a row (a lifecycle POST in flight turns into a job a moment later). False when it is
- * not quiet within `capMs`: work that keeps regenerating itself (reported, not waited for ever).
+ * checks in a row (a lifecycle POST in flight turns into a job a moment later). Sync jobs are
+ * waited for (up to `capMs`); subscription upkeep that keeps regenerating itself — a
+ * reauthorizationRequired answered with a token that expires within Graph's lead time is
+ * challenged again at once — is given UPKEEP_CAP_MS and reported as `churning`.
  */
 async function drained(
   server: { call<T>(op: string): Promise<T> },
   emulator: Emulator,
   capMs: number,
-): Promise<boolean> {
-  const deadline = performance.now() + capMs;
+): Promise<"quiet" | "churning"> {
+  const started = performance.now();
   let quiet = 0;
+  let syncQuietSince: number | undefined;
   while (quiet < 3) {
-    if (performance.now() > deadline) return false;
+    const now = performance.now();
+    if (now - started > capMs) throw new Error(`the queue did not drain in ${capMs / 1000} s`);
     const pending = await server.call<{ name: string; state: string; n: number }[]>("pending");
-    const jobs = pending.reduce((n, row) => n + row.n, 0);
-    if (process.env.BENCH_DEBUG && jobs) console.error(JSON.stringify(pending));
+    const sync = pending.filter((r) => r.name !== "subscription-upkeep").reduce((n, r) => n + r.n, 0);
+    const upkeep = pending.filter((r) => r.name === "subscription-upkeep").reduce((n, r) => n + r.n, 0);
     const notifications = notificationRuntime(emulator.app.emulator).stats.totals.pending;
-    quiet = jobs === 0 && notifications === 0 ? quiet + 1 : 0;
+    if (process.env.BENCH_DEBUG && sync + upkeep) console.error(JSON.stringify(pending));
+    if (sync === 0 && notifications === 0) syncQuietSince ??= now;
+    else syncQuietSince = undefined;
+    if (syncQuietSince !== undefined && upkeep > 0 && now - syncQuietSince > UPKEEP_CAP_MS) return "churning";
+    quiet = sync + upkeep === 0 && notifications === 0 ? quiet + 1 : 0;
     await sleep(quiet ? 30 : 100);
   }
-  return true;
+  return "quiet";
 }
 
 await perBackend(fileURLToPath(import.meta.url), measure, (results) => ({
   name: "idle-cost",
   ...results,
-  postgresOverPglite: ratios(results, ["rssPerMailboxKb", "requestsPerMailboxPerDay"]),
-  target: "<= 10 KB RSS per mailbox, <= 120 Graph requests per mailbox per day",
+  postgresOverPglite: ratios(results, [
+    "rssPerMailboxKb",
+    "requestsPerMailboxPerDay",
+    "operationsPerMailboxPerDay",
+  ]),
+  target: "<= 10 KB RSS per mailbox, <= 120 Graph requests (HTTP, a $batch is one) per mailbox per day",
   met: allMet(results),
 }));

@@ -125,4 +125,4 @@ process.on("message", async (message: { id: number; op: string; args: never }) =
 process.on("disconnect", () => {
   void mailroom.close().then(() => process.exit(0));
 });
-process.send!({ ready: true, url: mailroom.url });
+process.send!({ ready: { url: mailroom.url, kind: database.kind } });

@@ -39,7 +39,8 @@ export async function createBenchDatabase(backend: Backend): Promise<BenchDataba
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mailroom-bench-"));
   if (backend === "pglite") {
     return {
-      env: { DATA_DIR: dataDir, MAILROOM_SECRET_KEY: BENCH_SECRET_KEY },
+      // Empty, not absent: a child process that inherits the bench's DATABASE_URL must not use it.
+      env: { DATA_DIR: dataDir, DATABASE_URL: "", MAILROOM_SECRET_KEY: BENCH_SECRET_KEY },
       open: () => openDatabase({ databaseUrl: undefined, dataDir }),
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
