@@ -235,6 +235,44 @@ describe("sync older mail", () => {
     expect(JSON.stringify(listed.body)).not.toMatch(/skip|https:|nextLink|cursor/i);
   });
 
+  it("cancels a running backfill: it stops where it was and another may start", async () => {
+    const fault = await emulatorFetch(
+      emulator,
+      "/_emulator/faults/latency",
+      jsonInit("POST", { ms: 2000, count: 1, pathPrefix: "/v1.0/me/mailFolders/sentitems/messages" }),
+    );
+    expect(fault.status).toBe(201);
+    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 7 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { backfill } = backfillBody.parse(res.body);
+    await waitFor(async () => (await backfillRow(backfill.id)).cursors.inbox?.done, {
+      what: "the inbox part",
+    });
+    expect((await member.post(`/api/channels/${channelId}/backfills/${backfill.id}/cancel`)).status).toBe(
+      403,
+    );
+    const cancelled = await admin.post(`/api/channels/${channelId}/backfills/${backfill.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(backfillBody.parse(cancelled.body).backfill.status).toBe("cancelled");
+    const atCancel = await backfillRow(backfill.id);
+    await waitFor(() => progressOf(backfill.id).some((p) => p.status === "cancelled"), {
+      what: "the cancelled event",
+    });
+    expect((await admin.post(`/api/channels/${channelId}/backfills/${backfill.id}/cancel`)).status).toBe(409);
+
+    const next = await admin.post(`/api/channels/${channelId}/backfill`, { days: 7 });
+    expect(next.status).toBe(202);
+    const { backfill: second } = backfillBody.parse(next.body);
+    expect(second.id).not.toBe(backfill.id);
+    await waitFor(async () => (await backfillRow(second.id)).status === "done", {
+      timeoutMs: 30_000,
+      what: "the next backfill",
+    });
+    const after = await backfillRow(backfill.id);
+    expect(after.status).toBe("cancelled");
+    expect(after.synced).toBe(atCancel.synced);
+  });
+
   it("resumes after the server stops mid-way, one at a time, while real-time mail keeps flowing", async () => {
     // Sent Items' first list request hangs: the Inbox pages get stored, then the job waits on it.
     const fault = await emulatorFetch(
