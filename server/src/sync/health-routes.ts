@@ -45,8 +45,8 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
 
   /**
    * "Check now": a delta round as soon as a worker is free. A sync already waiting for the channel
-   * is enough (one throttled by Graph keeps its Retry-After); otherwise one is queued by upsert on
-   * the channel's singleton key, which lets only one of two simultaneous clicks insert.
+   * is enough (one throttled by Graph keeps its Retry-After); the queue's policy lets only one of two
+   * simultaneous clicks queue one.
    */
   app.post("/api/channels/:id/sync", async (request, reply) => {
     const member = await requireMember(request, auth, database, { roles: ADMINS });
@@ -61,14 +61,11 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
   });
 };
 
-/** Queues a manual sync unless one is already waiting; true when this call queued it. */
+/**
+ * Queues a manual sync unless one is already waiting: `sync-channel` is a stately queue, so a
+ * second job for the same channel key is refused (null) while one waits.
+ */
 async function queueSyncOnce(queue: JobQueue, channelId: string): Promise<boolean> {
-  const waiting = await queue.boss.findJobs("sync-channel", { key: channelId, queued: true, limit: 1 });
-  if (waiting.length > 0) return false;
-  const result = await queue.boss.upsert(
-    "sync-channel",
-    { channelId, reason: "manual" },
-    { singletonKey: channelId },
-  );
-  return result.inserted > 0;
+  const id = await queue.send("sync-channel", { channelId, reason: "manual" }, { singletonKey: channelId });
+  return id !== null;
 }

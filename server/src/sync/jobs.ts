@@ -34,6 +34,9 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
     {
       name: "sync-channel",
       concurrency: 4,
+      // One waiting and one running job per channel (singletonKey): a burst of notifications or a
+      // sweep on top of them queues one sync, not hundreds.
+      policy: "stately",
       handler: async (data) => {
         await runSyncChannelJob(deps, syncChannelJob.parse(data));
       },

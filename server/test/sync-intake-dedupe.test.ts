@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { z } from "zod";
+import type { Emulator } from "../../emulator/src/index.ts";
+import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
+import { subscriptions } from "../src/sync/schema.ts";
+import { createOrg, signUp } from "./accounts-helpers.ts";
+import { emulatorEnv, startTestEmulator } from "./emulator.ts";
+import { freePort, startTestServer, type TestServer } from "./harness.ts";
+import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+
+/**
+ * "Valid notifications leave exactly one pending sync per channel": a web-only server (no worker
+ * takes the jobs) receives a burst of valid notifications for one channel, then for another.
+ */
+let emulator: Emulator;
+let server: TestServer;
+let channelId: string;
+let orgId: string;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const platform = await registerApp(emulator, {
+    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  });
+  server = await startTestServer({
+    ...emulatorEnv(emulator),
+    ROLE: "web",
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    MICROSOFT_CLIENT_ID: platform.clientId,
+    MICROSOFT_CLIENT_SECRET: platform.secret,
+  });
+  const admin = await signUp(server, "owner@acme.test");
+  orgId = (await createOrg(admin, "Acme")).id;
+  const { page } = await connectThroughMicrosoft(admin, emulator);
+  channelId = (await followCallback(admin, page)).split("/")[3]!;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+async function subscribe(id: string): Promise<string> {
+  const clientState = randomBytes(32).toString("base64url");
+  await server.database.db.insert(subscriptions).values({
+    id,
+    orgId,
+    channelId,
+    folder: "inbox",
+    clientStateSealed: server.mailroom.secretBox.seal(clientState, clientStateContext(id)),
+    expiresAt: new Date(Date.now() + 86_400_000),
+    maxMinutes: 10_080,
+  });
+  return clientState;
+}
+
+async function waitingSyncs(): Promise<number> {
+  const result = await server.database.db.execute(
+    sql`select count(*)::int as n from pgboss.job
+        where name = 'sync-channel' and singleton_key = ${channelId} and state in ('created', 'retry')`,
+  );
+  return z.object({ n: z.number() }).parse(result.rows[0]).n;
+}
+
+it("queues one sync for a burst of notifications, however many arrive", async () => {
+  const inbox = await subscribe("sub-inbox-burst");
+  const notification = (i: number) => ({
+    subscriptionId: "sub-inbox-burst",
+    clientState: inbox,
+    changeType: "created",
+    resource: `Users/u/Messages/m${i}`,
+    subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+    tenantId: "t",
+  });
+  const post = (body: unknown) =>
+    fetch(`${server.url}/api/outlook/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const answers = await Promise.all(
+    Array.from({ length: 25 }, (_, i) => post({ value: [notification(i), notification(i + 100)] })),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(25).fill(202));
+  // The connect queued one already; the burst adds none beside it.
+  expect(await waitingSyncs()).toBe(1);
+});
