@@ -106,11 +106,33 @@ describe("messages", () => {
       await graph(emulator, `me/messages/${sent.id}?${nested}`, { token }),
     );
     expect(one.attachments).toEqual(listed.attachments);
+    const cast = await json<{ attachments: Record<string, unknown>[] }>(
+      await graph(
+        emulator,
+        `me/messages/${sent.id}?$expand=attachments($select=name,microsoft.graph.fileAttachment/contentId)`,
+        { token },
+      ),
+    );
+    expect(cast.attachments).toEqual([
+      {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        id: expect.any(String),
+        name: "a.txt",
+        contentId: null,
+      },
+    ]);
     const full = await json<{ attachments: Record<string, unknown>[] }>(
       await graph(emulator, `me/messages/${sent.id}?$expand=attachments`, { token }),
     );
     expect(full.attachments[0]!.contentBytes).toBe("aGk=");
-    for (const wrong of ["attachments($select=nope)", "extensionz", "attachments($top=1)", "attachments(("])
+    for (const wrong of [
+      "attachments($select=nope)",
+      "attachments($select=contentId)",
+      "attachments($select=microsoft.graph.fileAttachment/nope)",
+      "extensionz",
+      "attachments($top=1)",
+      "attachments((",
+    ])
       expect((await graph(emulator, `me/messages/${sent.id}?$expand=${wrong}`, { token })).status).toBe(400);
   });
 

@@ -36,7 +36,7 @@ export interface AttachmentExpand {
   select: string[] | null;
 }
 
-/** Properties of a fileAttachment a nested `$select` may name. */
+/** Properties of the base attachment type a nested `$select` may name. */
 export const SELECTABLE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set([
   "id",
   "name",
@@ -44,9 +44,14 @@ export const SELECTABLE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set([
   "size",
   "isInline",
   "lastModifiedDateTime",
-  "contentId",
-  "contentBytes",
 ]);
+
+/**
+ * fileAttachment's own properties, selected with a type cast (`microsoft.graph.fileAttachment/contentId`)
+ * and returned under their plain names. https://learn.microsoft.com/graph/api/resources/fileattachment
+ */
+const FILE_ATTACHMENT_CAST = "microsoft.graph.fileAttachment/";
+const FILE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set(["contentId", "contentBytes"]);
 
 const DEFAULT_PAGE = 10;
 const MAX_TOP = 1000;
@@ -174,11 +179,29 @@ export function parseExpand(raw: string | undefined): AttachmentExpand | null {
           "BadRequest",
           `The query option '${key}' is not supported inside $expand=attachments.`,
         );
-      select = parseSelect(value, SELECTABLE_ATTACHMENT_FIELDS, "microsoft.graph.attachment");
+      select = parseAttachmentSelect(value);
     }
     expand = { select };
   }
   return expand;
+}
+
+function parseAttachmentSelect(raw: string | undefined): string[] | null {
+  const fields = (raw ?? "").split(",").map((field) => field.trim());
+  const plain = fields.map((field) => {
+    if (!field.startsWith(FILE_ATTACHMENT_CAST)) return field;
+    const name = field.slice(FILE_ATTACHMENT_CAST.length);
+    if (!FILE_ATTACHMENT_FIELDS.has(name))
+      throw new QueryError(
+        "RequestBroker--ParseUri",
+        `Could not find a property named '${name}' on type 'microsoft.graph.fileAttachment'.`,
+      );
+    return `${FILE_ATTACHMENT_CAST}${name}`;
+  });
+  const base = plain.filter((field) => !field.startsWith(FILE_ATTACHMENT_CAST)).join(",");
+  parseSelect(base || undefined, SELECTABLE_ATTACHMENT_FIELDS, "microsoft.graph.attachment");
+  const selected = plain.filter(Boolean).map((field) => field.replace(FILE_ATTACHMENT_CAST, ""));
+  return selected.length ? selected : null;
 }
 
 function parseCount(raw: string | undefined, name: string, fallback: number): number {
