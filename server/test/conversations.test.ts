@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
@@ -7,7 +7,7 @@ import { channelAccessToken } from "../src/channels/access-token.ts";
 import { channels } from "../src/channels/schema.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
-import { subscriptions } from "../src/sync/schema.ts";
+import { graphRequestSlots, subscriptions } from "../src/sync/schema.ts";
 import { createOrg, join, members, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
@@ -314,6 +314,19 @@ describe("conversations API", () => {
       `attachment; filename="_page.html"; filename*=UTF-8''_page.html`,
     );
     expect(Buffer.from(await risky.arrayBuffer())).toEqual(html);
+    // Each download held one of the mailbox's 4 Graph request slots, and gave it back at the end.
+    await waitFor(
+      async () =>
+        (
+          await server.database.db
+            .select()
+            .from(graphRequestSlots)
+            .where(
+              and(eq(graphRequestSlots.channelId, channelId), like(graphRequestSlots.holder, "download:%")),
+            )
+        ).length === 0,
+      { what: "download slots released" },
+    );
 
     const unknown = await download(owner, `/api/messages/${message!.id}/attachments/nope`);
     expect(unknown.status).toBe(404);

@@ -7,6 +7,7 @@ import { AppError, notFound } from "../errors.ts";
 import { graphGetBinary } from "../microsoft/graph-binary.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
 import { connectedChannelGraph } from "../sync/channel-graph.ts";
+import { acquireGraphSlots } from "../sync/graph-slots.ts";
 import { ensureAttachmentLists } from "./attachment-lists.ts";
 import type { InboxRoutesOptions } from "./conversation-routes.ts";
 import { attachmentKey, findVisibleMessage } from "./conversation-store.ts";
@@ -74,6 +75,8 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
 
     const connected = await connectedChannelGraph(deps, message!.channelId);
     if (!connected) throw reconnect();
+    // The download counts against the mailbox's 4 concurrent Graph requests until its last byte.
+    const release = await acquireGraphSlots(database.db, connected.channel.id, { holderPrefix: "download" });
     let file: Awaited<ReturnType<typeof graphGetBinary>>;
     try {
       file = await graphGetBinary({
@@ -82,6 +85,7 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
         path: `/me/messages/${encodeURIComponent(message!.graphId)}/attachments/${encodeURIComponent(attachment.id)}/$value`,
       });
     } catch (err) {
+      await release();
       if (!(err instanceof GraphError)) throw err;
       request.log.warn(
         { channelId: message!.channelId, messageId, status: err.status, code: err.code },
@@ -97,6 +101,7 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
     }
     if (file.length !== null && file.length > MAX_ATTACHMENT_BYTES) {
       await file.body.cancel();
+      await release();
       throw tooLarge();
     }
     reply
@@ -105,6 +110,11 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
       .header("x-content-type-options", "nosniff")
       .header("cache-control", "private, no-store");
     if (file.length !== null) reply.header("content-length", String(file.length));
-    return reply.send(Readable.fromWeb(file.body as import("node:stream/web").ReadableStream));
+    const stream = Readable.fromWeb(file.body as import("node:stream/web").ReadableStream);
+    // 'close' comes after the end, an error or the browser going away alike.
+    stream.once("close", () => {
+      release().catch((err: unknown) => request.log.warn({ err }, "could not release the Graph slot"));
+    });
+    return reply.send(stream);
   });
 };

@@ -58,26 +58,42 @@ export async function releaseGraphSlots(db: Db, channelId: string, holder: strin
 }
 
 /**
- * The limiter for one channel's Graph client. When every slot is taken it retries with a short
- * backoff and jitter (15–250 ms), so waiting requests neither hammer the database nor line up.
+ * Waits for `weight` of the channel's slots and returns their release. When every slot is taken it
+ * retries with a short backoff and jitter (15–250 ms), so waiting requests neither hammer the
+ * database nor line up. For work that outlives a call — a download streamed to the browser holds
+ * its slot until the last byte — use this directly; otherwise `graphSlots(...).run`.
  */
-export function graphSlots(db: Db, channelId: string, options: GraphSlotsOptions = {}): RequestLimiter {
+export async function acquireGraphSlots(
+  db: Db,
+  channelId: string,
+  options: GraphSlotsOptions & { weight?: number } = {},
+): Promise<() => Promise<void>> {
   const maxWaitMs = options.maxWaitMs ?? SLOT_LEASE_SECONDS * 1000;
-  const prefix = options.holderPrefix ?? "graph";
+  const holder = `${options.holderPrefix ?? "graph"}:${randomUUID()}`;
+  const deadline = Date.now() + maxWaitMs;
+  for (let attempt = 0; !(await takeGraphSlots(db, channelId, holder, options.weight ?? 1)); attempt++) {
+    if (Date.now() > deadline)
+      throw new GraphSlotTimeout(`No Graph request slot for the mailbox within ${maxWaitMs} ms`);
+    const ceiling = Math.min(250, 15 * 2 ** Math.min(attempt, 4));
+    await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await releaseGraphSlots(db, channelId, holder);
+  };
+}
+
+/** The limiter for one channel's Graph client: each request runs holding its slots. */
+export function graphSlots(db: Db, channelId: string, options: GraphSlotsOptions = {}): RequestLimiter {
   return {
     async run(fn, weight = 1) {
-      const holder = `${prefix}:${randomUUID()}`;
-      const deadline = Date.now() + maxWaitMs;
-      for (let attempt = 0; !(await takeGraphSlots(db, channelId, holder, weight)); attempt++) {
-        if (Date.now() > deadline)
-          throw new GraphSlotTimeout(`No Graph request slot for the mailbox within ${maxWaitMs} ms`);
-        const ceiling = Math.min(250, 15 * 2 ** Math.min(attempt, 4));
-        await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
-      }
+      const release = await acquireGraphSlots(db, channelId, { ...options, weight });
       try {
         return await fn();
       } finally {
-        await releaseGraphSlots(db, channelId, holder);
+        await release();
       }
     },
   };
