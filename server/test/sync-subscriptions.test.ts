@@ -7,7 +7,7 @@ import { channels } from "../src/channels/schema.ts";
 import { messages } from "../src/mail/schema.ts";
 import { reauthorizeChannelSubscription } from "../src/sync/channel-subscriptions.ts";
 import { renewDueSubscriptions, retryWebhooks } from "../src/sync/renewal.ts";
-import { type SubscriptionRow, subscriptions } from "../src/sync/schema.ts";
+import { backfills, type SubscriptionRow, subscriptions } from "../src/sync/schema.ts";
 import type { SyncDeps } from "../src/sync/sync-channel.ts";
 import { readSyncState, recentSyncErrors } from "../src/sync/sync-state.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
@@ -403,13 +403,26 @@ describe("subscriptions with webhooks on", () => {
     expect(await h.state()).toMatchObject({ mode: "webhook", pollingReason: null });
   });
 
-  it("deletes the subscriptions at Microsoft on disconnect", async () => {
+  it("deletes the subscriptions at Microsoft on disconnect, and cancels a running backfill", async () => {
     expect(await h.stored()).toHaveLength(2);
+    const [before] = await setup.deps.db.select().from(channels).where(eq(channels.id, setup.channelId));
+    const [backfill] = await setup.deps.db
+      .insert(backfills)
+      .values({
+        orgId: before!.orgId,
+        channelId: setup.channelId,
+        days: 90,
+        windowStart: new Date(Date.now() - 90 * 86_400_000),
+        windowEnd: new Date(),
+      })
+      .returning();
     expect((await setup.admin.delete(`/api/channels/${setup.channelId}`)).status).toBe(204);
     expect(await h.atEmulator()).toEqual([]);
     expect(await h.stored()).toEqual([]);
     const [channel] = await setup.deps.db.select().from(channels).where(eq(channels.id, setup.channelId));
     expect(channel?.status).toBe("disconnected");
+    const [after] = await setup.deps.db.select().from(backfills).where(eq(backfills.id, backfill!.id));
+    expect(after).toMatchObject({ status: "cancelled", error: "The channel was disconnected" });
   });
 });
 

@@ -44,11 +44,12 @@ export const MESSAGE_FIELDS = [
 /**
  * The attachment list comes with each message, so no per-message GET is needed for it. `contentId`
  * (the cid: of an inline image) is a property of fileAttachment, not of the base attachment type;
- * OData would select it with a type cast (`microsoft.graph.fileAttachment/contentId`), which the
- * emulator does not accept yet — so it is not asked for and stays null until the attachment itself
- * is fetched on demand. https://learn.microsoft.com/graph/api/resources/fileattachment
+ * OData selects it with a type cast (`microsoft.graph.fileAttachment/contentId`); item and
+ * reference attachments simply come without it.
+ * https://learn.microsoft.com/graph/api/resources/fileattachment · https://learn.microsoft.com/graph/query-parameters
  */
-export const ATTACHMENT_EXPAND = "attachments($select=id,name,contentType,size,isInline)";
+export const ATTACHMENT_EXPAND =
+  "attachments($select=id,name,contentType,size,isInline,microsoft.graph.fileAttachment/contentId)";
 
 /** Graph documents no maximum page size; 1,000 is the list API's cap and what we ask for. */
 export const MAX_PAGE_SIZE = 1000;

@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import type { ChannelHooks } from "../channels/routes.ts";
 import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
@@ -6,6 +7,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { unsubscribeChannel } from "./channel-subscriptions.ts";
+import { backfills } from "./schema.ts";
 import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 
 export interface ChannelSyncHookDeps {
@@ -22,7 +24,7 @@ export interface ChannelSyncHookDeps {
  * Sync's part of a channel's life. After (re)connect: subscribe (only what is missing or expired —
  * a reconnect keeps its subscriptions and its sync position) and run the first sync, both as jobs
  * so the OAuth redirect never waits on Graph. Before disconnect: delete its subscriptions at Graph
- * while the tokens still work.
+ * while the tokens still work, and cancel a running backfill.
  * https://learn.microsoft.com/graph/api/subscription-delete
  */
 export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
@@ -44,6 +46,16 @@ export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
     },
     async disconnecting(channelId) {
       await unsubscribeChannel(syncDeps, channelId);
+      // A running "Sync older mail" stops at its next page instead of failing on missing tokens.
+      await syncDeps.db
+        .update(backfills)
+        .set({
+          status: "cancelled",
+          error: "The channel was disconnected",
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(backfills.channelId, channelId), eq(backfills.status, "running")));
     },
   };
 }

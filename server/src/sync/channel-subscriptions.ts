@@ -196,7 +196,8 @@ export async function subscribeChannel(
       deps.db,
       ref,
       "subscription_refused",
-      `Microsoft refused the subscription: ${refusal.code}: ${refusal.message}`,
+      // Graph's own words; the health page puts them in its sentence.
+      `${refusal.code}: ${refusal.message}`,
       retryAt,
     );
     await recordSyncError(deps.db, ref, "subscription", refusal.code, refusal.message);

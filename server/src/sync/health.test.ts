@@ -127,6 +127,18 @@ describe("a channel's sync health", () => {
     });
   });
 
+  it("says precisely what is wrong with PUBLIC_URL when the sync recorded it", () => {
+    const state = stateRow({
+      mode: "polling",
+      pollingReason: "public_url_not_public",
+      pollingDetail:
+        "PUBLIC_URL is not https, so Microsoft can't deliver notifications to it. Set PUBLIC_URL to a public https URL.",
+    });
+    expect(describeHealth(input({ state, subscriptions: [] })).pollingDetail).toBe(
+      "PUBLIC_URL is not https, so Microsoft can't deliver notifications to it. Set PUBLIC_URL to a public https URL. Checking for new mail every 60 seconds instead.",
+    );
+  });
+
   it("explains polling because PUBLIC_URL isn't public", () => {
     const state = stateRow({ mode: "polling", pollingReason: "public_url_not_public" });
     expect(describeHealth(input({ state, subscriptions: [] }))).toMatchObject({

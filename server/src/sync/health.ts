@@ -154,7 +154,10 @@ export function pollingSentence(
   const retry = retryAt ? `; trying real-time updates again at ${utcTime(retryAt)}` : "";
   switch (reason) {
     case "public_url_not_public":
-      return `Mailroom's address (PUBLIC_URL) isn't a public https URL, so Microsoft can't send notifications. ${checking} instead.`;
+      // webhook-mode.ts says precisely what is wrong with PUBLIC_URL and what to set.
+      return graphMessage
+        ? `${graphMessage.replace(/[.\s]+$/, "")}. ${checking} instead.`
+        : `Mailroom's address (PUBLIC_URL) isn't a public https URL, so Microsoft can't send notifications. ${checking} instead.`;
     case "webhooks_off":
       return `Real-time updates are turned off on this server (WEBHOOKS=off). ${checking} instead.`;
     case "subscription_refused": {

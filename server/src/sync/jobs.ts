@@ -4,6 +4,7 @@ import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import { channels } from "../channels/schema.ts";
 import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
+import { publishHealthChanged } from "./health.ts";
 import { everyMinutesCron, runSyncPoll, runSyncSweep } from "./sweep.ts";
 import { type SyncDeps, syncChannel } from "./sync-channel.ts";
 import { recordSyncError } from "./sync-state.ts";
@@ -80,7 +81,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
     const ref = await channelRef(deps, job.channelId);
     if (err instanceof GraphError && [429, 503, 504].includes(err.status)) {
       const waitSeconds = Math.ceil(err.retryAfterSeconds ?? DEFAULT_THROTTLE_SECONDS);
-      if (ref)
+      if (ref) {
         await recordSyncError(
           deps.db,
           ref,
@@ -88,6 +89,8 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
           err.code,
           `${err.message} (retry in ${waitSeconds} s)`,
         );
+        await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
+      }
       deps.logger?.warn({ channelId: job.channelId, status: err.status, waitSeconds }, "sync throttled");
       await deps
         .queue()
@@ -95,7 +98,10 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
       return;
     }
     const safe = withoutSecrets(err);
-    if (ref) await recordSyncError(deps.db, ref, "delta", safe.code, safe.message);
+    if (ref) {
+      await recordSyncError(deps.db, ref, "delta", safe.code, safe.message);
+      await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
+    }
     throw safe.error;
   }
 }
