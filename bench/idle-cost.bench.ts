@@ -200,6 +200,7 @@ async function measure(backend: Backend): Promise<Figures> {
     );
     if (consent.status !== 201) throw new Error(`admin consent: ${consent.status} ${await consent.text()}`);
     const upns = await createMailboxes(emulator, MAILBOXES, "idle");
+    console.error(`#     ${MAILBOXES} mailboxes created; connecting`);
     const seedMailboxes = upns.map((upn) => mint(emulator, app.clientId, upn));
     for (let i = 0; i < seedMailboxes.length; i += 100) {
       await server.call("seed", {
@@ -211,6 +212,7 @@ async function measure(backend: Backend): Promise<Figures> {
     for (;;) {
       const r = await server.call<{ subscriptions: number; deltaLinks: number }>("readiness");
       if (r.subscriptions >= 2 * MAILBOXES && r.deltaLinks >= 2 * MAILBOXES) break;
+      if (process.env.BENCH_DEBUG) console.error(`#     ${JSON.stringify(r)}`);
       await sleep(500);
     }
     await drain();
@@ -223,7 +225,7 @@ async function measure(backend: Backend): Promise<Figures> {
     const steps = Math.round((HOURS * 3_600_000) / STEP_MS);
     for (let step = 0; step < steps; step++) {
       if ((await runStep(server, emulator)) === "churning") churningSteps++;
-      if (step % 8 === 7) console.error(`#     ${((step + 1) * STEP_MS) / 3_600_000} h simulated`);
+      if (step % 4 === 3) console.error(`#     ${((step + 1) * STEP_MS) / 3_600_000} h simulated`);
     }
     const simulationSeconds = (performance.now() - simulationStarted) / 1000;
     const reading = await counters.read();

@@ -32,7 +32,7 @@ const WARMUP_MS = 1_000;
 const IN_FLIGHT = Number(process.env.BENCH_WEBHOOK_IN_FLIGHT ?? 32);
 const CONNECTIONS = 16;
 /** One body in five names a subscription we do not have (stale, or someone probing). */
-const UNKNOWN_SHARE = 0.2;
+const UNKNOWN_SHARE = Number(process.env.BENCH_WEBHOOK_UNKNOWN_SHARE ?? 0.2);
 const BODIES = 500;
 
 interface Figures {
