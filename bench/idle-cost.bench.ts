@@ -17,34 +17,26 @@
  * Target: ≤ 10 KB RSS per mailbox, ≤ 120 Graph requests per mailbox per day.
  * Prints one JSON line: {"name":"idle-cost", per-backend figures, target, met}.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { userTokenResponse } from "../emulator/src/identity/token-response.ts";
 import type { Emulator } from "../emulator/src/index.ts";
 import { notificationRuntime } from "../emulator/src/notifications/index.ts";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
 import { OAUTH_SCOPES } from "../server/src/microsoft/scopes.ts";
-import { freePort, TestClient } from "../server/test/harness.ts";
 import { graphCounters } from "./lib/counters.ts";
-import type { SeedMailbox } from "./lib/idle-server.ts";
-import {
-  BENCH_PASSWORD,
-  createBenchDatabase,
-  createMailboxes,
-  registerPlatformApp,
-  startBenchEmulator,
-} from "./lib/mailroom.ts";
+import { createMailboxes, startBenchEmulator } from "./lib/mailroom.ts";
 import { allMet, type Backend, load1, perBackend, ratios, round } from "./lib/run.ts";
+import type { SeedMailbox } from "./lib/server-child.ts";
+import { awaitAllReady, bootServerProcess, type ServerProcess } from "./lib/server-process.ts";
 
 const MAILBOXES = Number(process.env.BENCH_IDLE_MAILBOXES ?? 1_000);
 const HOURS = Number(process.env.BENCH_IDLE_HOURS ?? 24);
 const STEP_MS = 15 * 60_000;
 /** Real time upkeep may keep regenerating itself after the syncs of a step are done. */
 const UPKEEP_CAP_MS = Number(process.env.BENCH_IDLE_UPKEEP_CAP_MS ?? 3_000);
-const here = path.dirname(fileURLToPath(import.meta.url));
+/** The bench runs the sweep itself at the emulator's time; the wall-clock cron stays out of the way. */
+const IDLE_ENV = { SYNC_SWEEP_MINUTES: "1440" };
 
 interface Figures {
   mailboxes: number;
@@ -72,103 +64,9 @@ interface Memory {
   heapUsed: number;
 }
 
-/** The server child over IPC: `call(op, args)`. */
-async function startIdleServer(env: Record<string, string>) {
-  const child: ChildProcess = fork(path.join(here, "lib/idle-server.ts"), [], {
-    env: { ...process.env, ...env },
-    execArgv: ["--expose-gc", "--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  let next = 0;
-  const ready = new Promise<{ url: string; kind: string }>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`idle server exited ${code}`)));
-    child.on("message", (raw) => {
-      const message = raw as {
-        ready?: { url: string; kind: string };
-        id?: number;
-        result?: unknown;
-        error?: string;
-      };
-      if (message.ready) return resolve(message.ready);
-      const pending = waiting.get(message.id!);
-      waiting.delete(message.id!);
-      if (message.error) pending?.reject(new Error(message.error));
-      else pending?.resolve(message.result);
-    });
-  });
-  const { url, kind } = await ready;
-  return {
-    url,
-    kind,
-    call<T>(op: string, args: unknown = {}): Promise<T> {
-      const id = next++;
-      return new Promise<T>((resolve, reject) => {
-        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        child.send({ id, op, args });
-      });
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.disconnect();
-      await exited;
-    },
-  };
-}
-
-const meBody = z.object({ user: z.object({ id: z.string() }), org: z.object({ id: z.string() }) });
-
-type IdleServer = Awaited<ReturnType<typeof startIdleServer>>;
-
-/**
- * A Mailroom process on a fresh database with a signed-up owner and an organisation, as the
- * emulator's platform app. `close()` stops it and drops the database.
- */
-async function bootServer(backend: Backend, emulator: Emulator) {
-  const database = await createBenchDatabase(backend);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const app = await registerPlatformApp(emulator, url);
-  const server = await startIdleServer({
-    ...database.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PUBLIC_URL: url,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
-    SHUTDOWN_GRACE_SECONDS: "2",
-    MICROSOFT_LOGIN_URL: emulator.url,
-    MICROSOFT_GRAPH_URL: emulator.url,
-    MICROSOFT_CLIENT_ID: app.clientId,
-    MICROSOFT_CLIENT_SECRET: app.secret,
-    WEBHOOKS: "on",
-    // The bench runs the sweep itself at the emulator's time; the wall-clock cron stays out of the way.
-    SYNC_SWEEP_MINUTES: "1440",
-  });
-  if (server.kind !== backend) throw new Error(`asked for ${backend}, the server runs on ${server.kind}`);
-  const owner = new TestClient(server.url);
-  await owner.post("/api/auth/sign-up/email", {
-    name: "Owner",
-    email: "owner@bench.test",
-    password: BENCH_PASSWORD,
-  });
-  await owner.post("/api/orgs", { name: "Bench" });
-  const me = meBody.parse((await owner.get("/api/me")).body);
-  return {
-    server,
-    app,
-    orgId: me.org.id,
-    userId: me.user.id,
-    async close() {
-      await server.stop();
-      await database.drop();
-    },
-  };
-}
-
 /** A few steps of periodic work with nothing connected, then memory after GC. */
 async function baselineMemory(backend: Backend, emulator: Emulator): Promise<Memory> {
-  const empty = await bootServer(backend, emulator);
+  const empty = await bootServerProcess(backend, emulator, IDLE_ENV);
   try {
     for (let i = 0; i < 4; i++) await runStep(empty.server, emulator);
     return await empty.server.call<Memory>("memory");
@@ -178,7 +76,7 @@ async function baselineMemory(backend: Backend, emulator: Emulator): Promise<Mem
 }
 
 /** One 15-minute slice: the clock moves, the periodic work runs at the new time, the queue drains. */
-async function runStep(server: IdleServer, emulator: Emulator) {
+async function runStep(server: ServerProcess, emulator: Emulator) {
   emulator.clock.advance(STEP_MS);
   await server.call("step", { nowMs: emulator.clock.now(), stepMs: STEP_MS });
   return drained(server, emulator, 600_000);
@@ -189,7 +87,7 @@ async function measure(backend: Backend): Promise<Figures> {
   const emulator = await startBenchEmulator();
   // The empty server first, alone: its memory after the same kind of work, with nothing connected.
   const baseline = await baselineMemory(backend, emulator);
-  const booted = await bootServer(backend, emulator);
+  const booted = await bootServerProcess(backend, emulator, IDLE_ENV);
   const { server, app } = booted;
   try {
     const drain = () => drained(server, emulator, 600_000);
@@ -209,12 +107,7 @@ async function measure(backend: Backend): Promise<Figures> {
         mailboxes: seedMailboxes.slice(i, i + 100),
       });
     }
-    for (;;) {
-      const r = await server.call<{ subscriptions: number; deltaLinks: number }>("readiness");
-      if (r.subscriptions >= 2 * MAILBOXES && r.deltaLinks >= 2 * MAILBOXES) break;
-      if (process.env.BENCH_DEBUG) console.error(`#     ${JSON.stringify(r)}`);
-      await sleep(500);
-    }
+    await awaitAllReady(server, MAILBOXES);
     await drain();
     const setupSeconds = (performance.now() - setupStarted) / 1000;
 

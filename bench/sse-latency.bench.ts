@@ -4,25 +4,18 @@
  * injection (just before `POST /_emulator/mailboxes/{upn}/inbound`, which stores the message and
  * posts the change notification at once, without added delay) to the first `conversations.updated`
  * event on `GET /api/events` naming its conversation. The path measured is the whole product path:
- * Graph notification → webhook → sync job → delta → store → event bus → SSE.
+ * Graph notification → webhook → sync job → delta → store → event bus → SSE. The server runs in
+ * its own process (bench/lib/server-process.ts); the emulator, the injection and the SSE client here.
  * Target: p50 < 250 ms, p99 < 1 s.
  * Prints one JSON line: {"name":"sse-latency", per-backend figures, target, met}.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
-import { conversations } from "../server/src/mail/schema.ts";
-import {
-  awaitChannelReady,
-  connectMailbox,
-  createMailboxes,
-  ownerWithOrg,
-  startBenchEmulator,
-  startBenchServer,
-} from "./lib/mailroom.ts";
+import { connectMailbox, createMailboxes, startBenchEmulator } from "./lib/mailroom.ts";
 import { allMet, type Backend, load1, perBackend, quantile, ratios, round } from "./lib/run.ts";
+import { awaitAllReady, bootServerProcess } from "./lib/server-process.ts";
 import { openEventStream } from "./lib/sse.ts";
 
 const MAILBOXES = Number(process.env.BENCH_SSE_MAILBOXES ?? 20);
@@ -60,13 +53,13 @@ interface Sent {
 
 async function measure(backend: Backend): Promise<Figures> {
   const emulator = await startBenchEmulator();
-  const server = await startBenchServer(backend, emulator);
+  const booted = await bootServerProcess(backend, emulator);
+  const { server, owner } = booted;
   try {
-    const owner = await ownerWithOrg(server.url);
     const logins = await createMailboxes(emulator, MAILBOXES, "sse");
     const channels: string[] = [];
     for (const login of logins) channels.push(await connectMailbox(owner, emulator, login));
-    await Promise.all(channels.map((channelId) => awaitChannelReady(server, channelId)));
+    await awaitAllReady(server, MAILBOXES);
 
     const events: { channelId: string; ids: string[] | null; at: number }[] = [];
     const stream = await openEventStream(owner, (event) => {
@@ -107,10 +100,7 @@ async function measure(backend: Backend): Promise<Figures> {
     // Our conversation ids for the Graph ones (events may name either).
     const ourId = new Map<string, string>();
     const known = async () => {
-      const rows = await server.database.db
-        .select({ id: conversations.id, graph: conversations.graphConversationId })
-        .from(conversations)
-        .where(inArray(conversations.channelId, channels));
+      const rows = await server.call<{ id: string; graph: string }[]>("conversations");
       for (const row of rows) ourId.set(row.graph, row.id);
     };
     const deadline = performance.now() + EVENT_WAIT_MS;
@@ -146,7 +136,7 @@ async function measure(backend: Backend): Promise<Figures> {
         p99Ms < 1_000,
     };
   } finally {
-    await server.close();
+    await booted.close();
     await emulator.close();
   }
 }

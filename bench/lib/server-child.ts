@@ -1,18 +1,19 @@
 /**
- * The Mailroom process of the idle-cost benchmark (bench/idle-cost.bench.ts): the real server
- * (web + worker, config from its env) alone in a process started with `--expose-gc`, so its memory
- * is its own, driven over IPC by the bench, which holds the emulator and its clock.
+ * A benchmark's Mailroom process (see server-process.ts): the real server (web + worker, config
+ * from its env) alone in a process started with `--expose-gc`, so its CPU and memory are its own,
+ * driven over IPC by the bench, which holds the emulator (and its clock) and the measuring.
  *
  * Operations: `memory` (after full GCs), `seed` (channels connected the way the OAuth callback
  * connects them: the channel store, the default inbox link, then the sync module's connect hook),
- * `readiness`, `step` (one slice of the app's periodic work at the emulator's time), `pending`.
+ * `readiness`, `conversations` (our ids for Graph's), `step` (one slice of the app's periodic work
+ * at the emulator's time), `pending`.
  */
 import { count, isNotNull, sql } from "drizzle-orm";
 import { upsertConnectedChannel } from "../../server/src/channels/channel-store.ts";
 import { channels } from "../../server/src/channels/schema.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { linkToDefaultInbox } from "../../server/src/inbox/default-inbox.ts";
-import { syncCursors } from "../../server/src/mail/schema.ts";
+import { conversations, syncCursors } from "../../server/src/mail/schema.ts";
 import type { TokenSet } from "../../server/src/microsoft/identity-client.ts";
 import { startMailroom } from "../../server/src/start.ts";
 import { channelSyncHooks } from "../../server/src/sync/channel-hooks.ts";
@@ -76,6 +77,10 @@ const ops: Record<string, (args: never) => Promise<unknown>> = {
     const [s] = await db.select({ n: count() }).from(subscriptions);
     const [d] = await db.select({ n: count() }).from(syncCursors).where(isNotNull(syncCursors.deltaLink));
     return { channels: c!.n, subscriptions: s!.n, deltaLinks: d!.n };
+  },
+
+  async conversations() {
+    return db.select({ id: conversations.id, graph: conversations.graphConversationId }).from(conversations);
   },
 
   /**
