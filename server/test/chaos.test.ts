@@ -11,6 +11,7 @@ import { PASSWORD } from "./accounts-helpers.ts";
 import { AppProcess } from "./chaos/app-process.ts";
 import { ChaosActor, type Random, seededRandom } from "./chaos/chaos-actions.ts";
 import {
+  activeSyncJobs,
   type ConnectedMailbox,
   deltaCaughtUp,
   describeDiffs,
@@ -161,6 +162,7 @@ describe("chaos", () => {
     if (!verdict.ok) {
       console.log(`chaos: behind at the deadline: ${verdict.behind.join(", ") || "none"}`);
       console.log(`chaos: sync leases held: ${verdict.leases.join("; ") || "none"}`);
+      console.log(`chaos: active sync-channel jobs: ${verdict.activeJobs.join("; ") || "none"}`);
       console.log(`chaos: channels: ${mailboxes.map((m) => `${m.upn}=${m.channelId}`).join(", ")}`);
       console.log(`chaos: app log tail (${logFile}):\n${app.logTail(40)}`);
     }
@@ -205,6 +207,8 @@ interface Verdict {
   behind: string[];
   /** Sync leases held when the store was read. */
   leases: string[];
+  /** `sync-channel` jobs pg-boss held as active then. */
+  activeJobs: string[];
 }
 
 /**
@@ -217,7 +221,14 @@ async function converge(): Promise<Verdict> {
   const deadline = Date.now() + CONVERGE_MS;
   const ids = mailboxes.map((m) => m.mailboxId);
   let since = 0;
-  let last: Verdict = { ok: false, report: "never compared", doubled: [], behind: [], leases: [] };
+  let last: Verdict = {
+    ok: false,
+    report: "never compared",
+    doubled: [],
+    behind: [],
+    leases: [],
+    activeJobs: [],
+  };
   for (;;) {
     const remaining = deadline - Date.now();
     try {
@@ -271,7 +282,8 @@ async function compareStore(): Promise<Verdict> {
       emulatorLocation(emulator, mailbox.mailboxId, graphId),
     );
     const leases = await heldLeases(database.db);
-    return { ok: report === "" && doubled.length === 0, report, doubled, behind: [], leases };
+    const activeJobs = await activeSyncJobs(database.db);
+    return { ok: report === "" && doubled.length === 0, report, doubled, behind: [], leases, activeJobs };
   } finally {
     if (!onPostgres) await database.close();
   }

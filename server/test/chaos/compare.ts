@@ -143,6 +143,24 @@ export async function heldLeases(db: Db): Promise<string[]> {
   });
 }
 
+const ActiveJob = z.object({ channel_id: z.string().nullable(), running_for: z.coerce.number() });
+
+/**
+ * `sync-channel` jobs pg-boss holds as active. Read after a graceful stop (PGlite) or at the
+ * deadline (Postgres), one belonging to no live run is an orphan of a killed process: on a
+ * `stately` queue it keeps that channel's next job from being fetched until pg-boss expires it.
+ */
+export async function activeSyncJobs(db: Db): Promise<string[]> {
+  const rows = await db.execute(
+    sql`select singleton_key as channel_id, extract(epoch from now() - started_on) as running_for
+        from pgboss.job where name = 'sync-channel' and state = 'active'`,
+  );
+  return rows.rows.map((row) => {
+    const job = ActiveJob.parse(row);
+    return `channel ${job.channel_id} active for ${Math.round(job.running_for)} s`;
+  });
+}
+
 /** A readable account of what differs, per mailbox, for the failure message. */
 export function describeDiffs(
   diffs: { mailbox: ConnectedMailbox; diff: FactsDiff }[],
