@@ -120,6 +120,12 @@ export const syncCursors = pgTable(
     deltaLink: text("delta_link"),
     nextLink: text("next_link"),
     initialCompletedAt: at("initial_completed_at"),
+    /**
+     * While an initial round (first sync, or the restart after Graph dropped the delta state) is in
+     * progress: when it began. At its end, live rows of the folder's window that the round didn't
+     * return are gone from the mailbox and get marked removed.
+     */
+    roundStartedAt: at("round_started_at"),
     lastRoundAt: at("last_round_at"),
     messagesSeen: integer("messages_seen").notNull().default(0),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_cursors" ADD COLUMN "round_started_at" timestamp with time zone;
