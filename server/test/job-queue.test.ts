@@ -29,9 +29,11 @@ describe("job queue policies", () => {
     expect(await before.send("hint", { n: 2 }, { singletonKey: "a" })).toBeTruthy();
     await before.stop(0);
 
-    const queue = await createJobQueue(database, logger, [{ name: "hint", policy: "stately", handler }]);
+    const queue = await createJobQueue(database, logger, [
+      { name: "hint", policy: "stately", heartbeatSeconds: 10, handler },
+    ]);
     try {
-      expect((await queue.boss.getQueue("hint"))?.policy).toBe("stately");
+      expect(await queue.boss.getQueue("hint")).toMatchObject({ policy: "stately", heartbeatSeconds: 10 });
       expect(await queue.send("hint", { n: 3 }, { singletonKey: "a" })).toBeTruthy();
       expect(await queue.send("hint", { n: 4 }, { singletonKey: "a" })).toBeNull();
       expect(await queue.send("hint", { n: 5 }, { singletonKey: "b" })).toBeTruthy();

@@ -19,6 +19,11 @@ export interface JobDefinition<T extends object = object> {
    * key (one pending sync per channel); the default `standard` ignores singletonKey.
    */
   policy?: QueuePolicy;
+  /**
+   * Workers send a heartbeat this often (pg-boss does it); a job whose worker died is failed and
+   * retried once it misses one, instead of staying active until it expires.
+   */
+  heartbeatSeconds?: number;
   /** `signal` aborts when the job is taken away (shutdown past its grace, expiry): stop at the next step. */
   handler(data: T, meta: { jobId: string; signal?: AbortSignal }): Promise<void>;
 }
@@ -36,6 +41,17 @@ export interface JobQueue {
   stop(graceSeconds: number): Promise<void>;
 }
 
+/**
+ * The supervisor passes (job expiry, missed heartbeats) every 15 s instead of pg-boss's 60 s, so a
+ * job whose worker died is retried promptly.
+ */
+const COMMON = {
+  schema: "pgboss",
+  useListenNotify: true,
+  superviseIntervalSeconds: 15,
+  monitorIntervalSeconds: 15,
+} as const;
+
 export async function createJobQueue(
   database: Database,
   logger: Logger,
@@ -46,10 +62,9 @@ export async function createJobQueue(
       ? new PgBoss({
           db: fromPglite(database.pglite!),
           backend: "pglite",
-          schema: "pgboss",
-          useListenNotify: true,
+          ...COMMON,
         })
-      : new PgBoss({ connectionString: database.url!, max: 4, schema: "pgboss", useListenNotify: true });
+      : new PgBoss({ connectionString: database.url!, max: 4, ...COMMON });
   boss.on("error", (err: unknown) => logger.error({ err }, "job queue error"));
   await boss.start();
   for (const def of definitions) {
@@ -92,19 +107,26 @@ export async function createJobQueue(
 }
 
 /**
- * Creates the queue, or brings an existing one to the definition's policy. pg-boss can't change a
- * queue's policy in place, so a queue created with another policy (by an older release) is dropped
+ * Creates the queue, or brings an existing one to the definition's policy and heartbeat. pg-boss
+ * can't change either in place, so a queue created with another policy (by an older release) is dropped
  * and created again — only for definitions that name a policy, whose jobs are hints (a sync the
  * sweep repeats anyway), never for queues whose jobs carry work that exists nowhere else.
  */
 async function ensureQueue(boss: PgBoss, def: JobDefinition, logger: Logger): Promise<void> {
-  const options = { retryLimit: def.retryLimit ?? 5, retryBackoff: true, policy: def.policy ?? "standard" };
+  const options = {
+    retryLimit: def.retryLimit ?? 5,
+    retryBackoff: true,
+    policy: def.policy ?? "standard",
+    ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
+  };
   const existing = await boss.getQueue(def.name);
-  if (existing && def.policy && existing.policy !== def.policy) {
-    logger.warn(
-      { queue: def.name, from: existing.policy, to: def.policy },
-      "recreating queue with its policy",
-    );
+  const differs =
+    existing !== null &&
+    def.policy !== undefined &&
+    (existing.policy !== def.policy ||
+      (existing.heartbeatSeconds ?? null) !== (def.heartbeatSeconds ?? null));
+  if (differs) {
+    logger.warn({ queue: def.name, policy: def.policy }, "recreating queue with its policy and heartbeat");
     await boss.deleteQueue(def.name);
   } else if (existing) return;
   await boss.createQueue(def.name, options).catch((err: unknown) => {

@@ -5,7 +5,7 @@ import { channels } from "../channels/schema.ts";
 import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
 import { publishHealthChanged } from "./health.ts";
-import { everyMinutesCron, runSyncPoll, runSyncSweep } from "./sweep.ts";
+import { everyMinutesCron, reapExpiredLeases, runSyncPoll, runSyncSweep } from "./sweep.ts";
 import { type SyncDeps, syncChannel } from "./sync-channel.ts";
 import { recordSyncError } from "./sync-state.ts";
 
@@ -38,6 +38,9 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
       // One waiting and one running job per channel (singletonKey): a burst of notifications or a
       // sweep on top of them queues one sync, not hundreds.
       policy: "stately",
+      // A worker that dies mid-run stops sending heartbeats, so its job is failed and retried within
+      // seconds — under the stately policy it would otherwise hold the channel's slot until expiry.
+      heartbeatSeconds: 10,
       handler: async (data) => {
         await runSyncChannelJob(deps, syncChannelJob.parse(data));
       },
@@ -56,6 +59,7 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
       retryLimit: 1,
       handler: async () => {
         await runSyncPoll(sweepDeps());
+        await reapExpiredLeases(sweepDeps());
       },
     },
   ];

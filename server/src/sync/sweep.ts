@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
+import { syncLeases } from "../mail/schema.ts";
 import type { SyncChannelJob } from "./jobs.ts";
 import { channelSyncState } from "./schema.ts";
 
@@ -91,12 +92,41 @@ export async function runSyncPoll(deps: SweepDeps): Promise<{ enqueued: number }
   return { enqueued: rows.length };
 }
 
+/**
+ * Sync leases whose holder stopped renewing them (its process died mid-run): a sync asked for
+ * meanwhile only left a note on the dead lease, so the round is queued again here and the lease
+ * cleared. Runs with the poll, every minute; a live holder renews its lease every few seconds.
+ */
+export async function reapExpiredLeases(deps: SweepDeps): Promise<{ enqueued: number }> {
+  const rows = await deps.db
+    .delete(syncLeases)
+    .where(lt(syncLeases.expiresAt, sql`now()`))
+    .returning({ channelId: syncLeases.channelId });
+  await Promise.all(
+    rows.map((r) =>
+      deps.queue.send(
+        "sync-channel",
+        { channelId: r.channelId, reason: "poll" },
+        { singletonKey: r.channelId },
+      ),
+    ),
+  );
+  if (rows.length > 0)
+    deps.logger?.warn({ channels: rows.length }, "expired sync leases: syncs queued again");
+  return { enqueued: rows.length };
+}
+
+/**
+ * Sweep and poll jobs wait under their own singleton keys (`sweep:<channel>`, `poll:<channel>`):
+ * `sync-channel` is stately (one waiting job per key), and a sweep job waiting out its spread must
+ * not stand in the way of a notification's sync under the channel's own key.
+ */
 async function sendAll(deps: SweepDeps, sends: { job: SyncChannelJob; startAfterSeconds: number }[]) {
   for (let i = 0; i < sends.length; i += SEND_CONCURRENCY) {
     await Promise.all(
       sends.slice(i, i + SEND_CONCURRENCY).map(({ job, startAfterSeconds }) =>
         deps.queue.send("sync-channel", job, {
-          singletonKey: job.channelId,
+          singletonKey: `${job.reason}:${job.channelId}`,
           ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}),
         }),
       ),
