@@ -5,14 +5,21 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channels } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
-import { messages, syncLeases } from "../src/mail/schema.ts";
+import { conversations, messages, syncCursors, syncLeases } from "../src/mail/schema.ts";
+import { storeDeltaPage } from "../src/mail/store-page.ts";
+import { fetchDeltaPage } from "../src/microsoft/delta.ts";
 import type { GraphClient } from "../src/microsoft/graph-client.ts";
 import { channelGraphClient } from "../src/sync/channel-graph.ts";
 import { graphSlots, SLOTS_PER_MAILBOX } from "../src/sync/graph-slots.ts";
 import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/jobs.ts";
 import { graphRequestSlots, subscriptions, syncErrors } from "../src/sync/schema.ts";
 import { runSyncPoll, runSyncSweep } from "../src/sync/sweep.ts";
-import { type SyncRequest, type SyncResult, syncChannel } from "../src/sync/sync-channel.ts";
+import {
+  type SyncRequest,
+  type SyncResult,
+  startInitialRound,
+  syncChannel,
+} from "../src/sync/sync-channel.ts";
 import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
@@ -159,6 +166,19 @@ async function deliver(subject: string, extra: Record<string, unknown> = {}) {
   return z.object({ id: z.string(), conversationId: z.string() }).parse(await res.json());
 }
 
+async function evictDeltaState() {
+  const res = await emulatorFetch(emulator, "/_emulator/delta/evict", jsonInit("POST", { mailbox: MAILBOX }));
+  expect(res.status).toBeLessThan(300);
+}
+
+async function liveIds(folder: "inbox" | "sentitems") {
+  const rows = await deps.db
+    .select({ graphId: messages.graphId })
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), eq(messages.folder, folder), isNull(messages.removedAt)));
+  return rows.map((r) => r.graphId).sort();
+}
+
 async function stored(graphId: string) {
   const [row] = await deps.db
     .select()
@@ -290,7 +310,10 @@ describe("the sync engine against the emulator", () => {
 
   it("starts over without duplicates when Graph has evicted the delta state (410)", async () => {
     await quiet();
-    await deliver("Before the eviction");
+    // Its notification's job must be done before the eviction, or that job is the one that resets.
+    const before = await deliver("Before the eviction");
+    await waitFor(() => stored(before.id), { what: "the mail stored before the eviction" });
+    await quiet();
     const evict = await emulatorFetch(
       emulator,
       "/_emulator/delta/evict",
@@ -303,6 +326,83 @@ describe("the sync engine against the emulator", () => {
     await expectStoreMatchesMailbox();
     await syncOnce();
     await expectStoreMatchesMailbox();
+  });
+
+  it("marks mail deleted or moved out while the delta state was gone removed (reconcile after a reset)", async () => {
+    await quiet();
+    await dropNextNotifications(10); // the reset round is ours alone
+    const kept = await deliver("Still in the Inbox after the eviction");
+    const deleted = await deliver("Deleted while the delta state was gone");
+    const archived = await deliver("Archived while the delta state was gone");
+    await syncOnce();
+    await evictDeltaState();
+    await graph.send({ method: "DELETE", path: `/me/messages/${deleted.id}` });
+    await graph.send({
+      method: "POST",
+      path: `/me/messages/${archived.id}/move`,
+      body: { destinationId: "archive" },
+    });
+    const sentBefore = await liveIds("sentitems");
+    const seen = busEvents.length;
+
+    const result = await syncOnce();
+    expect(result.folders.inbox.reset).toBe(true);
+    expect(result.folders.inbox.removed).toBeGreaterThanOrEqual(2);
+    expect((await stored(deleted.id))!.removedAt).toBeInstanceOf(Date);
+    expect((await stored(archived.id))!.removedAt).toBeInstanceOf(Date);
+    expect(await stored(kept.id)).toMatchObject({ folder: "inbox", removedAt: null });
+    expect(await liveIds("sentitems")).toEqual(sentBefore);
+    await expectStoreMatchesMailbox();
+
+    // The emptied conversation was recomputed and the live inbox told about it.
+    const thread = (await stored(deleted.id))!.conversationId;
+    const [row] = await deps.db.select().from(conversations).where(eq(conversations.id, thread));
+    expect(row!.messageCount).toBe(0);
+    const told = busEvents
+      .slice(seen)
+      .filter((e) => e.type === "conversations.updated")
+      .flatMap((e) => (e.data as { conversationIds: string[] | null }).conversationIds ?? []);
+    expect(told).toContain(thread);
+    // The round is over: nothing left to reconcile, and the next round changes nothing.
+    const cursors = await deps.db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
+    expect(cursors.map((c) => c.roundStartedAt)).toEqual([null, null]);
+    const next = await syncOnce();
+    expect(next.removed).toBe(0);
+    await expectStoreMatchesMailbox();
+  });
+
+  it("reconciles a reset round that another run resumed from its stored next page after a crash", async () => {
+    await quiet();
+    await dropNextNotifications(10);
+    const gone = await deliver("Deleted before the interrupted round");
+    await syncOnce();
+    await evictDeltaState();
+    await graph.send({ method: "DELETE", path: `/me/messages/${gone.id}` });
+
+    // A worker starts the Inbox's fresh round, commits its first (small) page and dies.
+    const inbox = { orgId, channelId, folder: "inbox" as const };
+    const first = await fetchDeltaPage(graph, await startInitialRound(deps, inbox), 2);
+    expect(first.next).toBeDefined();
+    await storeDeltaPage(deps.db, inbox, first, { backfillDays: deps.config.sync.backfillDays });
+    const [crashed] = await deps.db
+      .select()
+      .from(syncCursors)
+      .where(and(eq(syncCursors.channelId, channelId), eq(syncCursors.folder, "inbox")));
+    expect(crashed!.nextLink).toBeTruthy();
+    expect(crashed!.roundStartedAt).toBeInstanceOf(Date);
+
+    const result = await syncOnce();
+    expect(result.folders.inbox.reset).toBe(false); // resumed, not restarted
+    expect((await stored(gone.id))!.removedAt).toBeInstanceOf(Date);
+    // What the dead worker stored belongs to the same round: still live.
+    for (const m of first.messages) expect(await stored(m.id)).toMatchObject({ removedAt: null });
+    await expectStoreMatchesMailbox();
+    const [done] = await deps.db
+      .select()
+      .from(syncCursors)
+      .where(and(eq(syncCursors.channelId, channelId), eq(syncCursors.folder, "inbox")));
+    expect(done).toMatchObject({ nextLink: null, roundStartedAt: null });
+    expect(done!.deltaLink).toBeTruthy();
   });
 
   it("rides out a 429 storm: Retry-After honoured, the sync completes, nothing doubled", async () => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { DeltaPage, FollowedFolder } from "../microsoft/delta.ts";
 import { type MappedMessage, mapGraphMessage } from "./map-graph-message.ts";
@@ -21,6 +21,25 @@ export interface StoredPage {
   conversationIds: string[];
 }
 
+export interface StoreOptions {
+  /** BACKFILL_DAYS: how far back an initial round's `$filter` reached (see `initialWindowStart`). */
+  backfillDays: number;
+}
+
+/** Graph's cap on a filtered initial delta round, per folder (see microsoft/delta.ts). */
+export const FILTERED_DELTA_CAP = 5000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Where an initial round's window begins: BACKFILL_DAYS before the round's `round_started_at`.
+ * sync-channel builds the round's `$filter` from it and the reconcile at the round's end uses it
+ * again, so both agree to the millisecond even when another worker finishes the round.
+ */
+export function initialWindowStart(roundStartedAt: Date, backfillDays: number): Date {
+  return new Date(roundStartedAt.getTime() - backfillDays * DAY_MS);
+}
+
 /**
  * Stores one delta page and moves the folder's cursor past it, in one transaction: the delta link
  * is stored only once its page is committed, so a crash replays the page instead of losing it.
@@ -28,12 +47,18 @@ export interface StoredPage {
  * recomputed, so replays and duplicates — which Graph documents — change nothing.
  * https://learn.microsoft.com/graph/delta-query-messages
  */
-export async function storeDeltaPage(db: Db, target: PageTarget, page: DeltaPage): Promise<StoredPage> {
+export async function storeDeltaPage(
+  db: Db,
+  target: PageTarget,
+  page: DeltaPage,
+  options: StoreOptions,
+): Promise<StoredPage> {
   const mapped = latestById(page.messages.map((m) => mapGraphMessage(m, target.folder)));
   return db.transaction(async (tx) => {
     const touched = new Set<string>();
     const upserted = await upsertMessages(tx, target, mapped, touched);
-    const removed = await markRemoved(tx, target, page.removed, touched);
+    let removed = await markRemoved(tx, target, page.removed, touched);
+    if (page.deltaLink !== undefined) removed += await reconcileRound(tx, target, options, touched);
     await recomputeConversations(tx, [...touched]);
     await advanceCursor(tx, target, page, mapped.length);
     return { upserted, removed, conversationIds: [...touched] };
@@ -47,7 +72,8 @@ function latestById(rows: MappedMessage[]): MappedMessage[] {
 
 async function upsertMessages(tx: Tx, target: PageTarget, rows: MappedMessage[], touched: Set<string>) {
   if (rows.length === 0) return 0;
-  const now = new Date();
+  // The database's clock, like `round_started_at` and the insert default: the reconcile compares them.
+  const now = sql`now()`;
   // Threads a message leaves (Graph may regroup it) need their counters recomputed too.
   const before = await tx
     .select({ conversationId: messages.conversationId })
@@ -86,6 +112,7 @@ async function upsertMessages(tx: Tx, target: PageTarget, rows: MappedMessage[],
     .values(
       rows.map(({ graphConversationId, ...row }) => ({
         ...row,
+        updatedAt: now,
         orgId: target.orgId,
         channelId: target.channelId,
         conversationId: threadId.get(graphConversationId)!,
@@ -142,7 +169,7 @@ async function markRemoved(tx: Tx, target: PageTarget, ids: string[], touched: S
   if (ids.length === 0) return 0;
   const rows = await tx
     .update(messages)
-    .set({ removedAt: new Date(), updatedAt: new Date() })
+    .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
     .where(
       and(
         eq(messages.channelId, target.channelId),
@@ -151,6 +178,53 @@ async function markRemoved(tx: Tx, target: PageTarget, ids: string[], touched: S
         isNull(messages.removedAt),
       ),
     )
+    .returning({ conversationId: messages.conversationId });
+  for (const r of rows) touched.add(r.conversationId);
+  return rows.length;
+}
+
+/**
+ * The end of an initial round (first sync, or the restart after Graph dropped the delta state):
+ * a fresh round lists only what exists, so whatever was deleted or moved out while the state was
+ * gone never arrives as `@removed`. Every live row of the folder's window that the round didn't
+ * write — `updated_at` before `round_started_at`, since every upsert stamps `updated_at = now()`
+ * on the database clock — is gone from the mailbox: mark it removed.
+ * - The window is the round's `$filter` (`initialWindowStart`); rows older than it (the "Sync older
+ *   mail" backfill's) and rows without `received_at` are left alone.
+ * - A filtered round holds at most the newest 5,000 messages: when it wrote that many, only rows
+ *   at least as new as the oldest it wrote are judged, so older mail still present stays live.
+ * - Rows a backfill inserted into the window during the round are newer than `round_started_at`
+ *   and stay live even if the round didn't return them; the next routine round settles them.
+ * - On a first sync this finds nothing (the store held nothing older), which is fine.
+ * https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset
+ */
+async function reconcileRound(tx: Tx, target: PageTarget, options: StoreOptions, touched: Set<string>) {
+  const [cursor] = await tx
+    .select({ roundStartedAt: syncCursors.roundStartedAt })
+    .from(syncCursors)
+    .where(and(eq(syncCursors.channelId, target.channelId), eq(syncCursors.folder, target.folder)));
+  const startedAt = cursor?.roundStartedAt;
+  if (!startedAt) return 0;
+  const folderRows = and(
+    eq(messages.channelId, target.channelId),
+    eq(messages.folder, target.folder),
+    isNull(messages.removedAt),
+    isNotNull(messages.receivedAt),
+  );
+  let since = initialWindowStart(startedAt, options.backfillDays);
+  const [written] = await tx
+    .select({
+      count: sql<number>`count(*)::int`,
+      oldest: sql<Date | null>`min(${messages.receivedAt})`.mapWith(messages.receivedAt),
+    })
+    .from(messages)
+    .where(and(folderRows, gte(messages.receivedAt, since), gte(messages.updatedAt, startedAt)));
+  if (written?.oldest && written.count >= FILTERED_DELTA_CAP && written.oldest > since)
+    since = written.oldest;
+  const rows = await tx
+    .update(messages)
+    .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(folderRows, gte(messages.receivedAt, since), lt(messages.updatedAt, startedAt)))
     .returning({ conversationId: messages.conversationId });
   for (const r of rows) touched.add(r.conversationId);
   return rows.length;
@@ -173,11 +247,16 @@ async function recomputeConversations(tx: Tx, ids: string[]) {
     .where(inArray(conversations.id, ids));
 }
 
-/** Mid-round: remember the next page. Round done: keep the delta link for the next round. */
+/**
+ * Mid-round: remember the next page (a resumed round keeps its `round_started_at`). Round done:
+ * keep the delta link for the next round; the reconcile is done, so `round_started_at` is cleared.
+ */
 async function advanceCursor(tx: Tx, target: PageTarget, page: DeltaPage, seen: number) {
   const now = new Date();
   const done = page.deltaLink !== undefined;
-  const position = done ? { deltaLink: page.deltaLink, nextLink: null } : { nextLink: page.next ?? null };
+  const position = done
+    ? { deltaLink: page.deltaLink, nextLink: null, roundStartedAt: null }
+    : { nextLink: page.next ?? null };
   await tx
     .insert(syncCursors)
     .values({

@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
 import type { Logger } from "../log.ts";
 import { syncCursors } from "../mail/schema.ts";
-import { type StoredPage, storeDeltaPage } from "../mail/store-page.ts";
+import {
+  FILTERED_DELTA_CAP,
+  initialWindowStart,
+  type StoredPage,
+  storeDeltaPage,
+} from "../mail/store-page.ts";
 import { extendSyncLease, finishSyncRound, releaseSyncLease, takeSyncLease } from "../mail/sync-lease.ts";
 import { batchItemError, sendBatch } from "../microsoft/batch.ts";
 import {
@@ -26,8 +31,7 @@ import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts"
 export const FOLLOWED_FOLDERS: readonly FollowedFolder[] = ["inbox", "sentitems"];
 /** A worker that dies mid-run blocks its channel for at most this long. */
 export const SYNC_LEASE_MS = 5 * 60 * 1000;
-/** Graph's cap on a filtered initial delta round, per folder (see microsoft/delta.ts). */
-export const FILTERED_DELTA_CAP = 5000;
+export { FILTERED_DELTA_CAP };
 /** Rounds one run may chain for rerun requests before handing over to a fresh job. */
 export const MAX_ROUNDS_PER_RUN = 10;
 /** Above this many changed conversations an event says "refetch the list" (null) instead. */
@@ -135,7 +139,7 @@ function notifiedAt(value: string | undefined): Date {
   return Number.isNaN(date.getTime()) || date.getTime() > Date.now() ? new Date() : date;
 }
 
-interface FolderTarget extends ChannelRef {
+export interface FolderTarget extends ChannelRef {
   folder: FollowedFolder;
 }
 
@@ -179,7 +183,8 @@ async function syncRound(deps: SyncDeps, graph: GraphClient, ref: ChannelRef, ho
   const round = {} as Record<FollowedFolder, FolderResult>;
   for (const folder of FOLLOWED_FOLDERS) {
     const cursor = cursors.get(folder);
-    const start = cursor?.nextLink ?? cursor?.deltaLink ?? initialPath(deps, folder);
+    const start =
+      cursor?.nextLink ?? cursor?.deltaLink ?? (await startInitialRound(deps, { ...ref, folder }));
     round[folder] = await syncFolder(deps, graph, { ...ref, folder }, holder, start, {
       prefetched: prefetched.get(folder),
       progress,
@@ -224,13 +229,14 @@ async function syncFolder(
         "delta state gone: resyncing",
       );
       result.reset = true;
-      await clearCursor(deps, target);
-      path = initialPath(deps, target.folder);
+      path = await startInitialRound(deps, target);
       continue;
     } finally {
       ahead = undefined;
     }
-    const stored = await storeDeltaPage(deps.db, target, page);
+    const stored = await storeDeltaPage(deps.db, target, page, {
+      backfillDays: deps.config.sync.backfillDays,
+    });
     result.pages++;
     result.upserted += stored.upserted;
     result.removed += stored.removed;
@@ -367,14 +373,27 @@ function windowStart(deps: SyncDeps): Date {
   return new Date(Date.now() - deps.config.sync.backfillDays * 24 * 60 * 60 * 1000);
 }
 
-/** The first BACKFILL_DAYS of mail, newest first (microsoft/delta.ts). */
-function initialPath(deps: SyncDeps, folder: FollowedFolder): string {
-  return initialDeltaPath(folder, { receivedSince: windowStart(deps) });
-}
-
-async function clearCursor(deps: SyncDeps, target: FolderTarget): Promise<void> {
-  await deps.db
-    .update(syncCursors)
-    .set({ deltaLink: null, nextLink: null })
-    .where(and(eq(syncCursors.channelId, target.channelId), eq(syncCursors.folder, target.folder)));
+/**
+ * A folder's initial round (first sync, or Graph dropped the delta state): forget the position,
+ * note when the round began (database clock, like the messages' `updated_at`) and return its first
+ * request — the last BACKFILL_DAYS of mail, newest first (microsoft/delta.ts). The window is
+ * derived from `round_started_at`, so the reconcile at the round's end (mail/store-page.ts) judges
+ * exactly the rows the `$filter` covered, whichever worker finishes the round.
+ */
+export async function startInitialRound(deps: SyncDeps, target: FolderTarget): Promise<string> {
+  const [cursor] = await deps.db
+    .insert(syncCursors)
+    .values({
+      channelId: target.channelId,
+      orgId: target.orgId,
+      folder: target.folder,
+      roundStartedAt: sql`now()`,
+    })
+    .onConflictDoUpdate({
+      target: [syncCursors.channelId, syncCursors.folder],
+      set: { deltaLink: null, nextLink: null, roundStartedAt: sql`now()` },
+    })
+    .returning({ roundStartedAt: syncCursors.roundStartedAt });
+  const since = initialWindowStart(cursor!.roundStartedAt!, deps.config.sync.backfillDays);
+  return initialDeltaPath(target.folder, { receivedSince: since });
 }
