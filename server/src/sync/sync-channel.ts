@@ -30,7 +30,9 @@ import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts"
 /** The folders ADR 009 follows. */
 export const FOLLOWED_FOLDERS: readonly FollowedFolder[] = ["inbox", "sentitems"];
 /** A worker that dies mid-run blocks its channel for at most this long. */
-export const SYNC_LEASE_MS = 5 * 60 * 1000;
+export const SYNC_LEASE_MS = 30_000;
+/** A run renews its lease this often while it works, so only a dead worker's lease lapses. */
+export const SYNC_LEASE_RENEW_MS = 10_000;
 export { FILTERED_DELTA_CAP };
 /** Rounds one run may chain for rerun requests before handing over to a fresh job. */
 export const MAX_ROUNDS_PER_RUN = 10;
@@ -93,6 +95,12 @@ export async function syncChannel(
   if (!(await takeSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS)))
     return { skipped: true, reason: "busy" };
   deps.logger?.debug({ channelId, holder, reason: request.reason }, "sync lease taken");
+  const renewal = setInterval(() => {
+    extendSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS).catch((err: unknown) =>
+      deps.logger?.warn({ err, channelId }, "could not renew the sync lease"),
+    );
+  }, SYNC_LEASE_RENEW_MS);
+  renewal.unref();
 
   const folders = Object.fromEntries(
     FOLLOWED_FOLDERS.map((f) => [f, { upserted: 0, removed: 0, pages: 0, reset: false }]),
@@ -122,6 +130,8 @@ export async function syncChannel(
     deps.logger?.debug({ channelId, holder, rounds }, "sync round ends");
     await releaseSyncLease(deps.db, channelId, holder).catch(() => undefined);
     throw err;
+  } finally {
+    clearInterval(renewal);
   }
   const results = Object.values(folders);
   const upserted = results.reduce((n, r) => n + r.upserted, 0);
