@@ -9,8 +9,12 @@ import { type ChannelRow, saveTokens } from "./channel-store.ts";
 import { byocApp, findOrgCredentials, platformApp } from "./credentials.ts";
 import { channels } from "./schema.ts";
 
-/** Refresh this long before the access token expires. */
-const EARLY_MS = 5 * 60 * 1000;
+/**
+ * Refresh this long before the access token expires. Graph challenges a subscription with
+ * reauthorizationRequired ahead of the expiry of the token behind it (the emulator: 15 minutes);
+ * answering with a token inside that window would only bring the challenge straight back.
+ */
+const EARLY_MS = 20 * 60 * 1000;
 
 export interface AccessTokenDeps {
   config: Config;

@@ -12,7 +12,7 @@ import {
   parseLifecycleNotifications,
   validationToken,
 } from "./parse-notifications.ts";
-import { type SubscriptionRow, subscriptions } from "./schema.ts";
+import { subscriptions } from "./schema.ts";
 import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 
 export interface WebhookOptions {
@@ -20,8 +20,6 @@ export interface WebhookOptions {
   box: SecretBox;
   queue: JobQueue;
 }
-
-type KnownSubscription = Pick<SubscriptionRow, "id" | "channelId" | "clientStateSealed">;
 
 interface Notified {
   subscriptionId: string;
@@ -47,6 +45,12 @@ export function sameSecret(expected: string, given: string): boolean {
  * https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
  * https://learn.microsoft.com/graph/change-notifications-lifecycle-events
  */
+/** How long intake trusts a subscription row it read (see `known` below). */
+const SUBSCRIPTION_CACHE_MS = 60_000;
+const MAX_CACHED_SUBSCRIPTIONS = 10_000;
+/** Notifications for one channel within this window share one queued sync. */
+const COALESCE_MS = 5;
+
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
   /** The validation handshake answers before the body is read: exactly the decoded token, as text. */
   const handshake = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -60,34 +64,46 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
       .send(token);
   };
 
-  /** One primary-key query per body, whatever the number of notifications in it. */
+  /**
+   * Known subscriptions, clientState opened, for a minute: Graph sends many notifications per
+   * subscription, and intake must not pay a query and a decryption for each. Unknown ids are never
+   * cached (a subscription's first notification may race its row's insert), and the cache is
+   * bounded so spoofed ids can't grow it. A deleted subscription's entry only lets a notification
+   * queue a sync that finds nothing to do, until it ages out.
+   */
+  const known = new Map<string, { channelId: string; clientState: string; until: number }>();
+
+  /** One primary-key query per body for the ids not in the cache, whatever the number of items. */
   async function verified<T extends Notified>(request: FastifyRequest, items: T[]) {
-    const ids = [...new Set(items.map((i) => i.subscriptionId))];
-    const rows = await db
-      .select({
-        id: subscriptions.id,
-        channelId: subscriptions.channelId,
-        clientStateSealed: subscriptions.clientStateSealed,
-      })
-      .from(subscriptions)
-      .where(inArray(subscriptions.id, ids));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const secrets = new Map<string, string>();
-    const secretOf = (row: KnownSubscription) => {
-      let secret = secrets.get(row.id);
-      if (secret === undefined) {
-        secret = box.open(row.clientStateSealed, clientStateContext(row.id));
-        secrets.set(row.id, secret);
-      }
-      return secret;
-    };
-    const valid: { item: T; row: KnownSubscription }[] = [];
+    const now = Date.now();
+    const missing = [...new Set(items.map((i) => i.subscriptionId))].filter(
+      (id) => (known.get(id)?.until ?? 0) <= now,
+    );
+    if (missing.length > 0) {
+      const rows = await db
+        .select({
+          id: subscriptions.id,
+          channelId: subscriptions.channelId,
+          clientStateSealed: subscriptions.clientStateSealed,
+        })
+        .from(subscriptions)
+        .where(inArray(subscriptions.id, missing));
+      if (known.size + rows.length > MAX_CACHED_SUBSCRIPTIONS) known.clear();
+      for (const row of rows)
+        known.set(row.id, {
+          channelId: row.channelId,
+          clientState: box.open(row.clientStateSealed, clientStateContext(row.id)),
+          until: now + SUBSCRIPTION_CACHE_MS,
+        });
+      for (const id of missing) if (!rows.some((r) => r.id === id)) known.delete(id);
+    }
+    const valid: { item: T; row: { channelId: string } }[] = [];
     for (const item of items) {
-      const row = byId.get(item.subscriptionId);
+      const row = known.get(item.subscriptionId);
       const ok =
         row !== undefined &&
         typeof item.clientState === "string" &&
-        sameSecret(secretOf(row), item.clientState);
+        sameSecret(row.clientState, item.clientState);
       if (ok) valid.push({ item, row });
       else
         request.log.warn(
@@ -98,8 +114,42 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     return valid;
   }
 
-  /** One pending sync per channel; the job records `notifiedAt` as the channel's last notification. */
-  const syncOnce = (channelIds: Iterable<string>, reason: "notification" | "lifecycle") => {
+  /**
+   * Change notifications for one channel that arrive together (Graph sends them in bursts, across
+   * concurrent requests) are coalesced into one `sync-channel` send, made a few milliseconds after
+   * the last of them — so the queued sync always starts after every change they announce. A process
+   * that dies inside that window loses the hint; the sweep covers it, as for any lost notification.
+   */
+  const coalesced = new Map<string, string>();
+  let flushing: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    flushing = undefined;
+    const batch = [...coalesced];
+    coalesced.clear();
+    await Promise.all(
+      batch.map(([channelId, notifiedAt]) =>
+        queue
+          .send(
+            "sync-channel",
+            { channelId, reason: "notification", notifiedAt },
+            { singletonKey: channelId },
+          )
+          .catch((err: unknown) => app.log.error({ err, channelId }, "could not queue a notified sync")),
+      ),
+    );
+  };
+  const syncSoon = (channelIds: Iterable<string>) => {
+    const notifiedAt = new Date().toISOString();
+    for (const channelId of channelIds) coalesced.set(channelId, notifiedAt);
+    if (coalesced.size > 0) flushing ??= setTimeout(() => void flush(), COALESCE_MS);
+  };
+  app.addHook("onClose", async () => {
+    if (flushing) clearTimeout(flushing);
+    await flush();
+  });
+
+  /** Lifecycle events (rare) queue their sync at once; the job records `notifiedAt`. */
+  const syncOnce = (channelIds: Iterable<string>, reason: "lifecycle") => {
     const notifiedAt = new Date().toISOString();
     return Promise.all(
       [...new Set(channelIds)].map((channelId) =>
@@ -125,10 +175,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     const parsed = parseChangeNotifications(request.body);
     if (!parsed.ok) return refuse(request, reply, parsed);
     const valid = await verified(request, parsed.items);
-    await syncOnce(
-      valid.map((v) => v.row.channelId),
-      "notification",
-    );
+    syncSoon(valid.map((v) => v.row.channelId));
     return reply.status(202).send();
   });
 
