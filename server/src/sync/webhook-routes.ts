@@ -48,6 +48,7 @@ export function sameSecret(expected: string, given: string): boolean {
 /** How long intake trusts a subscription row it read (see `known` below). */
 const SUBSCRIPTION_CACHE_MS = 60_000;
 const MAX_CACHED_SUBSCRIPTIONS = 10_000;
+const UNKNOWN_CACHE_MS = 5_000;
 /** Notifications for one channel within this window share one queued sync. */
 const COALESCE_MS = 5;
 
@@ -66,12 +67,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
 
   /**
    * Known subscriptions, clientState opened, for a minute: Graph sends many notifications per
-   * subscription, and intake must not pay a query and a decryption for each. Unknown ids are never
-   * cached (a subscription's first notification may race its row's insert), and the cache is
+   * subscription, and intake must not pay a query and a decryption for each. Unknown ids only for a
+   * few seconds (a subscription's first notification may race its row's insert), and the cache is
    * bounded so spoofed ids can't grow it. A deleted subscription's entry only lets a notification
    * queue a sync that finds nothing to do, until it ages out.
    */
-  const known = new Map<string, { channelId: string; clientState: string; until: number }>();
+  const known = new Map<string, { channelId: string; clientState: string | null; until: number }>();
 
   /** One primary-key query per body for the ids not in the cache, whatever the number of items. */
   async function verified<T extends Notified>(request: FastifyRequest, items: T[]) {
@@ -95,19 +96,25 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
           clientState: box.open(row.clientStateSealed, clientStateContext(row.id)),
           until: now + SUBSCRIPTION_CACHE_MS,
         });
-      for (const id of missing) if (!rows.some((r) => r.id === id)) known.delete(id);
+      // Unknown ids are remembered briefly too, so a flood of spoofed ids costs one query each per
+      // few seconds; briefly, because a new subscription's first notification can beat its insert.
+      for (const id of missing)
+        if (!rows.some((r) => r.id === id))
+          known.set(id, { channelId: "", clientState: null, until: now + UNKNOWN_CACHE_MS });
     }
     const valid: { item: T; row: { channelId: string } }[] = [];
     for (const item of items) {
       const row = known.get(item.subscriptionId);
+      const secret = row?.clientState;
       const ok =
         row !== undefined &&
+        typeof secret === "string" &&
         typeof item.clientState === "string" &&
-        sameSecret(row.clientState, item.clientState);
+        sameSecret(secret, item.clientState);
       if (ok) valid.push({ item, row });
       else
         request.log.warn(
-          { subscriptionId: item.subscriptionId, known: row !== undefined },
+          { subscriptionId: item.subscriptionId, known: row?.clientState != null },
           "notification ignored: unknown subscription or wrong clientState",
         );
     }
