@@ -69,6 +69,9 @@ async function measure(backend: Backend): Promise<Figures> {
       return notification(sub.id, sub.clientState);
     });
 
+    // Diagnostic: BENCH_WEBHOOK_NO_SYNC=1 stops the sync workers first, to see intake alone.
+    if (process.env.BENCH_WEBHOOK_NO_SYNC === "1") await server.mailroom.queue.boss.offWork("sync-channel");
+
     const bare = fastify({ logger: false });
     bare.post("/api/outlook/webhook", async (_request, reply) => reply.status(202).send());
     const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });

@@ -49,8 +49,10 @@ export function sameSecret(expected: string, given: string): boolean {
 const SUBSCRIPTION_CACHE_MS = 60_000;
 const MAX_CACHED_SUBSCRIPTIONS = 10_000;
 const UNKNOWN_CACHE_MS = 5_000;
-/** Notifications for one channel within this window share one queued sync. */
+/** A channel's first notification is sent on this soon (others arriving meanwhile ride along)… */
 const COALESCE_MS = 5;
+/** …and then at most one send per channel this often. */
+const SEND_INTERVAL_MS = 100;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
   /** The validation handshake answers before the body is read: exactly the decoded token, as text. */
@@ -122,37 +124,49 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
   }
 
   /**
-   * Change notifications for one channel that arrive together (Graph sends them in bursts, across
-   * concurrent requests) are coalesced into one `sync-channel` send, made a few milliseconds after
-   * the last of them — so the queued sync always starts after every change they announce. A process
-   * that dies inside that window loses the hint; the sweep covers it, as for any lost notification.
+   * Change notifications for one channel are coalesced into `sync-channel` sends: the first one a
+   * few milliseconds after it arrives, then at most one per SEND_INTERVAL_MS per channel, always
+   * after the last notification it covers — so the queued sync starts after every change they
+   * announce, and a storm costs the database a handful of inserts a second instead of one per
+   * request. A process that dies before a pending send loses that hint; the sweep covers it, as it
+   * does any lost notification.
    */
-  const coalesced = new Map<string, string>();
-  let flushing: NodeJS.Timeout | undefined;
-  const flush = async () => {
-    flushing = undefined;
-    const batch = [...coalesced];
-    coalesced.clear();
-    await Promise.all(
-      batch.map(([channelId, notifiedAt]) =>
-        queue
-          .send(
-            "sync-channel",
-            { channelId, reason: "notification", notifiedAt },
-            { singletonKey: channelId },
-          )
-          .catch((err: unknown) => app.log.error({ err, channelId }, "could not queue a notified sync")),
-      ),
-    );
+  const pending = new Map<string, { notifiedAt: string; timer: NodeJS.Timeout }>();
+  const lastSent = new Map<string, number>();
+  const send = async (channelId: string) => {
+    const entry = pending.get(channelId);
+    if (!entry) return;
+    pending.delete(channelId);
+    lastSent.set(channelId, Date.now());
+    await queue
+      .send(
+        "sync-channel",
+        { channelId, reason: "notification", notifiedAt: entry.notifiedAt },
+        { singletonKey: channelId },
+      )
+      .catch((err: unknown) => app.log.error({ err, channelId }, "could not queue a notified sync"));
   };
   const syncSoon = (channelIds: Iterable<string>) => {
-    const notifiedAt = new Date().toISOString();
-    for (const channelId of channelIds) coalesced.set(channelId, notifiedAt);
-    if (coalesced.size > 0) flushing ??= setTimeout(() => void flush(), COALESCE_MS);
+    const now = Date.now();
+    const notifiedAt = new Date(now).toISOString();
+    for (const channelId of new Set(channelIds)) {
+      const entry = pending.get(channelId);
+      if (entry) {
+        entry.notifiedAt = notifiedAt;
+        continue;
+      }
+      const wait = Math.max(COALESCE_MS, (lastSent.get(channelId) ?? 0) + SEND_INTERVAL_MS - now);
+      pending.set(channelId, { notifiedAt, timer: setTimeout(() => void send(channelId), wait) });
+    }
+    if (lastSent.size > MAX_CACHED_SUBSCRIPTIONS) lastSent.clear();
   };
   app.addHook("onClose", async () => {
-    if (flushing) clearTimeout(flushing);
-    await flush();
+    await Promise.all(
+      [...pending].map(([channelId, { timer }]) => {
+        clearTimeout(timer);
+        return send(channelId);
+      }),
+    );
   });
 
   /** Lifecycle events (rare) queue their sync at once; the job records `notifiedAt`. */
