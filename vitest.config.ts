@@ -1,4 +1,9 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
+
+// Integration tests mostly wait (HTTPS round trips, jobs, conditions with deadlines), so more forks
+// than CPUs pay: Vitest's default (CPUs − 1) runs everything one file at a time on a 2-CPU box.
+const workers = Number(process.env.MAILROOM_TEST_WORKERS) || Math.max(3, os.availableParallelism());
 
 // One runner for the whole repo. Integration tests start real servers (PGlite or Postgres, the
 // emulator over HTTPS), so files run in forked processes and time limits are generous.
@@ -7,6 +12,7 @@ export default defineConfig({
     include: ["{server,emulator,web,e2e}/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     pool: "forks",
+    maxWorkers: workers,
     globalSetup: ["server/test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
