@@ -164,7 +164,7 @@ describe("subscriptions with webhooks on", () => {
   const waitMessage = (graphId: string) =>
     waitFor(async () => (await h.storedMail()).includes(graphId), {
       what: `message ${graphId} stored`,
-      timeoutMs: 15_000,
+      timeoutMs: 30_000,
     });
 
   beforeAll(async () => {

@@ -12,6 +12,8 @@ import { recordSyncError } from "./sync-state.ts";
 /** `sync-channel` data. The first version was `{ channelId }` alone, which stays valid. */
 export const syncChannelJob = z.object({
   channelId: z.uuid(),
+  /** Set on a retry after a failed run: how many runs failed in a row. */
+  attempt: z.number().int().min(1).max(20).optional(),
   reason: z.enum(["notification", "lifecycle", "sweep", "poll", "connect", "manual"]).optional(),
   notifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
@@ -22,6 +24,8 @@ export interface SyncJobDeps extends SyncDeps {
   queue: () => Pick<JobQueue, "send">;
 }
 
+/** A failed run is retried this many times (15 s, 30 s, 60 s, …), then left to the sweep. */
+const MAX_ATTEMPTS = 5;
 /** A throttled run retries after Graph's Retry-After; without one, after this long. */
 const DEFAULT_THROTTLE_SECONDS = 30;
 
@@ -68,7 +72,7 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
 /**
  * One `sync-channel` job. Throttling (429/503 beyond the client's in-line retries) is not a
  * failure: it is recorded and the job comes back after Retry-After, resuming from the last
- * committed page. Other errors are recorded and rethrown for pg-boss's retries with backoff. A
+ * committed page. Other errors are recorded and the job re-sent with a backoff under its own key. A
  * channel whose grant is gone stops quietly: access-token.ts has marked it needs_reauth.
  * https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling
  */
@@ -106,7 +110,19 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
       await recordSyncError(deps.db, ref, "delta", safe.code, safe.message);
       await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
     }
-    throw safe.error;
+    // Retried under its own key, not by pg-boss: a retry waiting out its backoff under the channel's
+    // key would hold the stately queue's one waiting slot, and notifications meanwhile would be
+    // dropped. After MAX_ATTEMPTS the sweep takes over.
+    const attempt = (job.attempt ?? 0) + 1;
+    if (attempt > MAX_ATTEMPTS) throw safe.error;
+    deps.logger?.warn({ channelId: job.channelId, attempt, code: safe.code }, "sync failed; retrying later");
+    await deps
+      .queue()
+      .send(
+        "sync-channel",
+        { channelId: job.channelId, reason: job.reason, attempt },
+        { singletonKey: `retry:${job.channelId}`, startAfterSeconds: Math.min(900, 15 * 2 ** (attempt - 1)) },
+      );
   }
 }
 
