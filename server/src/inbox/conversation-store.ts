@@ -395,7 +395,12 @@ export async function getConversation(db: Db, viewer: Viewer, conversationId: st
         isNull(messages.removedAt),
       ),
     )
-    .orderBy(sql`coalesce(${messages.receivedAt}, ${messages.sentAt}) asc nulls last`, asc(messages.id));
+    // Graph's times are whole seconds: within one, the message we stored first comes first.
+    .orderBy(
+      sql`coalesce(${messages.receivedAt}, ${messages.sentAt}) asc nulls last`,
+      asc(messages.createdAt),
+      asc(messages.id),
+    );
   if (rows.length === 0) throw notFound("Conversation");
   return {
     conversation: {
