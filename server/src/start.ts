@@ -52,7 +52,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
     ...backfillJobs({ ...syncDeps, queue: () => queue }),
-    ...subscriptionJobs(syncDeps),
+    ...subscriptionJobs({ ...syncDeps, queue: () => queue }),
   ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);

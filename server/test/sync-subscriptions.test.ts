@@ -5,7 +5,10 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channels } from "../src/channels/schema.ts";
 import { messages } from "../src/mail/schema.ts";
-import { reauthorizeChannelSubscription } from "../src/sync/channel-subscriptions.ts";
+import {
+  reauthorizeChannelSubscription,
+  UNKNOWN_SUBSCRIPTION_MEMORY_MS,
+} from "../src/sync/channel-subscriptions.ts";
 import { renewDueSubscriptions, retryWebhooks } from "../src/sync/renewal.ts";
 import { backfills, type SubscriptionRow, subscriptions } from "../src/sync/schema.ts";
 import type { SyncDeps } from "../src/sync/sync-channel.ts";
@@ -75,6 +78,7 @@ async function setUp(env: Record<string, string>): Promise<Setup> {
     box: mailroom.secretBox,
     events: mailroom.events,
     logger: mailroom.logger,
+    queue: () => mailroom.queue,
   };
   return { emulator, server, admin, channelId, deps };
 }
@@ -183,6 +187,19 @@ describe("subscriptions with webhooks on", () => {
     await waitFor(async () => (await h.state())?.mode === "webhook", { what: "webhook mode" });
     const state = await h.state();
     expect(state).toMatchObject({ mode: "webhook", pollingReason: null, webhookRetryAt: null });
+
+    // Graph may notify before a new subscription's row is stored; intake drops those and keeps not
+    // knowing the id for a few seconds. A catch-up sync queued to start after that covers them.
+    const catchUps = await setup.server.mailroom.queue.boss.findJobs<{ reason: string }>("sync-channel", {
+      key: `subscribed:${setup.channelId}`,
+    });
+    expect(catchUps.length).toBeGreaterThanOrEqual(1);
+    for (const job of catchUps) {
+      expect(job.data.reason).toBe("subscribed");
+      expect(job.startAfter.getTime() - job.createdOn.getTime()).toBeGreaterThan(
+        UNKNOWN_SUBSCRIPTION_MEMORY_MS,
+      );
+    }
 
     // Renewal time: a point between 50 % and 75 % of each subscription's lifetime.
     for (const row of rows) {

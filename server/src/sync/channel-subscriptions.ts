@@ -34,6 +34,13 @@ export const clientStateContext = (id: string) => `subscription:${id}:client_sta
 export const RENEWAL_RETRY_MS = 4 * 60_000;
 
 /**
+ * Intake remembers a subscription id it could not find for this long (webhook-routes.ts). Graph may
+ * notify a new subscription before its row is stored, and such notifications are dropped; so after
+ * storing one, a catch-up sync is queued to start once that memory has run out (see `store`).
+ */
+export const UNKNOWN_SUBSCRIPTION_MEMORY_MS = 5_000;
+
+/**
  * When to renew a subscription that runs from `from` to `expiresAt`: a random point between 50 %
  * and 75 % of its lifetime. Channels connected together then renew at different times, and every
  * renewal has a quarter of the lifetime (days, for mail) to succeed before the subscription lapses.
@@ -122,7 +129,30 @@ async function store(
     );
     await deps.db.delete(subscriptions).where(eq(subscriptions.id, id));
   }
-  return !extra.includes(row.id);
+  const kept = !extra.includes(row.id);
+  if (kept) await catchUpAfterSubscribing(deps, row.channelId);
+  return kept;
+}
+
+/**
+ * Notifications for a new subscription that beat its row were dropped (intake did not know it yet),
+ * and intake keeps not knowing it for up to UNKNOWN_SUBSCRIPTION_MEMORY_MS after. A delta sync that
+ * starts after that covers every change they announced. Its own singleton key, so a sync already
+ * waiting (which may start sooner) does not swallow it.
+ */
+async function catchUpAfterSubscribing(deps: SyncDeps, channelId: string): Promise<void> {
+  const queue = deps.queue?.();
+  if (!queue) return;
+  await queue
+    .send(
+      "sync-channel",
+      { channelId, reason: "subscribed" },
+      {
+        singletonKey: `subscribed:${channelId}`,
+        startAfterSeconds: Math.ceil(UNKNOWN_SUBSCRIPTION_MEMORY_MS / 1000) + 1,
+      },
+    )
+    .catch((err: unknown) => deps.logger?.warn({ err, channelId }, "could not queue the catch-up sync"));
 }
 
 /** Tells the channel page that its sync health changed. */

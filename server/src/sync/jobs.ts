@@ -14,13 +14,14 @@ export const syncChannelJob = z.object({
   channelId: z.uuid(),
   /** Set on a retry after a failed run: how many runs failed in a row. */
   attempt: z.number().int().min(1).max(20).optional(),
-  reason: z.enum(["notification", "lifecycle", "sweep", "poll", "connect", "manual"]).optional(),
+  reason: z
+    .enum(["notification", "lifecycle", "sweep", "poll", "connect", "subscribed", "manual"])
+    .optional(),
   notifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type SyncChannelJob = z.infer<typeof syncChannelJob>;
 
 export interface SyncJobDeps extends SyncDeps {
-  /** The queue, once started (jobs re-send themselves and the sweep enqueues). */
   queue: () => Pick<JobQueue, "send">;
 }
 

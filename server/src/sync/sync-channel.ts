@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { syncCursors } from "../mail/schema.ts";
 import {
@@ -39,7 +40,14 @@ export const MAX_ROUNDS_PER_RUN = 10;
 /** Above this many changed conversations an event says "refetch the list" (null) instead. */
 export const MAX_EVENT_CONVERSATIONS = 200;
 
-export type SyncReason = "notification" | "lifecycle" | "sweep" | "poll" | "connect" | "manual";
+export type SyncReason =
+  | "notification"
+  | "lifecycle"
+  | "sweep"
+  | "poll"
+  | "connect"
+  | "subscribed"
+  | "manual";
 
 /** Why a sync was asked for; a notification's time becomes the channel's "last notification". */
 export interface SyncRequest {
@@ -51,6 +59,8 @@ export interface SyncDeps extends AccessTokenDeps {
   logger?: Logger;
   /** Who holds the lease (tests name two workers); a random id by default. */
   workerId?: string;
+  /** The job queue, once started: work that follows up later (catch-up syncs, retries) is sent there. */
+  queue?: () => Pick<JobQueue, "send">;
 }
 
 export interface FolderResult {

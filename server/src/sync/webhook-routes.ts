@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
-import { clientStateContext } from "./channel-subscriptions.ts";
+import { clientStateContext, UNKNOWN_SUBSCRIPTION_MEMORY_MS } from "./channel-subscriptions.ts";
 import {
   MAX_WEBHOOK_BODY_BYTES,
   type Parsed,
@@ -48,7 +48,6 @@ export function sameSecret(expected: string, given: string): boolean {
 /** How long intake trusts a subscription row it read (see `known` below). */
 const SUBSCRIPTION_CACHE_MS = 60_000;
 const MAX_CACHED_SUBSCRIPTIONS = 10_000;
-const UNKNOWN_CACHE_MS = 5_000;
 /** A channel's first notification is sent on this soon (others arriving meanwhile ride along)… */
 const COALESCE_MS = 5;
 /** …and then at most one send per channel this often. */
@@ -102,7 +101,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
       // few seconds; briefly, because a new subscription's first notification can beat its insert.
       for (const id of missing)
         if (!rows.some((r) => r.id === id))
-          known.set(id, { channelId: "", clientState: null, until: now + UNKNOWN_CACHE_MS });
+          known.set(id, { channelId: "", clientState: null, until: now + UNKNOWN_SUBSCRIPTION_MEMORY_MS });
     }
     const valid: { item: T; row: { channelId: string } }[] = [];
     for (const item of items) {
