@@ -16,6 +16,7 @@ import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { channelSyncHooks } from "../sync/channel-hooks.ts";
 import { syncRoutes } from "../sync/routes.ts";
+import { webhookRoutes } from "../sync/webhook-routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { registerProblemHandler } from "./problem.ts";
@@ -56,8 +57,20 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     if (closing) reply.header("connection", "close");
   });
 
-  const devOrigins = config.allowedOrigins.filter((o) => o !== new URL(config.publicUrl).origin);
   registerProblemHandler(app);
+  // Graph's webhook and lifecycle intake: machine to machine, no cookies, no HTML, so none of the
+  // browser stack below runs for it — a storm of notifications pays only for what intake does.
+  if (deps.queue) {
+    await app.register(webhookRoutes, { db: deps.database.db, box: deps.secretBox, queue: deps.queue });
+  }
+  await app.register(async (web) => browserApp(web, deps));
+  return app;
+}
+
+/** Everything the browser talks to: security headers, cookies and CSRF checks, then each module. */
+async function browserApp(app: FastifyInstance, deps: HttpDeps) {
+  const { config } = deps;
+  const devOrigins = config.allowedOrigins.filter((o) => o !== new URL(config.publicUrl).origin);
   await registerSecurityHeaders(app, { devOrigins });
   await app.register(cookie);
   registerCsrf(app, {
@@ -102,7 +115,6 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 
   await registerWeb(app);
-  return app;
 }
 
 /** The built SPA, with index.html for every client-side route. */

@@ -35,6 +35,8 @@ export interface JobQueue {
     data: T,
     options?: { singletonKey?: string; startAfterSeconds?: number },
   ): Promise<string | null>;
+  /** Many jobs of one kind in one insert; a job whose singleton is already waiting is skipped. */
+  sendMany<T extends object>(name: string, jobs: { data: T; singletonKey?: string }[]): Promise<void>;
   /** Starts working every registered job (worker role). */
   work(definitions: JobDefinition[]): Promise<void>;
   /** Stops taking new jobs and waits up to `graceSeconds` for running ones. */
@@ -79,6 +81,16 @@ export async function createJobQueue(
         ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
         ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       }),
+    async sendMany(name, jobs) {
+      if (jobs.length === 0) return;
+      await boss.insert(
+        name,
+        jobs.map((job) => ({
+          data: job.data,
+          ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}),
+        })),
+      );
+    },
     async work(defs) {
       for (const def of defs) {
         await boss.work<object>(

@@ -8,7 +8,6 @@ import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { backfillRoutes } from "./backfill-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
-import { webhookRoutes } from "./webhook-routes.ts";
 
 export interface SyncRoutesOptions {
   config: Config;
@@ -20,13 +19,8 @@ export interface SyncRoutesOptions {
   queue: JobQueue;
 }
 
-/** Sync over HTTP: Graph's webhook + lifecycle intake, and the sync pages' API. */
+/** The sync pages' API (Graph's webhook intake is mounted apart, outside the browser stack: app.ts). */
 export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, options) => {
-  await app.register(webhookRoutes, {
-    db: options.database.db,
-    box: options.secretBox,
-    queue: options.queue,
-  });
   await app.register(healthRoutes, options);
   await app.register(backfillRoutes, options);
 };

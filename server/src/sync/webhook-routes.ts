@@ -48,9 +48,9 @@ export function sameSecret(expected: string, given: string): boolean {
 /** How long intake trusts a subscription row it read (see `known` below). */
 const SUBSCRIPTION_CACHE_MS = 60_000;
 const MAX_CACHED_SUBSCRIPTIONS = 10_000;
-/** A channel's first notification is sent on this soon (others arriving meanwhile ride along)… */
+/** After a quiet spell, notified syncs are queued this soon (others arriving meanwhile ride along)… */
 const COALESCE_MS = 5;
-/** …and then at most one send per channel this often. */
+/** …and then at most once this often, for every channel notified meanwhile. */
 const SEND_INTERVAL_MS = 100;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
@@ -123,49 +123,41 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
   }
 
   /**
-   * Change notifications for one channel are coalesced into `sync-channel` sends: the first one a
-   * few milliseconds after it arrives, then at most one per SEND_INTERVAL_MS per channel, always
-   * after the last notification it covers — so the queued sync starts after every change they
-   * announce, and a storm costs the database a handful of inserts a second instead of one per
-   * request. A process that dies before a pending send loses that hint; the sweep covers it, as it
-   * does any lost notification.
+   * Change notifications are coalesced into `sync-channel` jobs: the first flush a few milliseconds
+   * after a quiet spell, then at most one flush per SEND_INTERVAL_MS, each inserting one job per
+   * notified channel in a single statement (a channel whose sync already waits is skipped by the
+   * stately queue). A queued sync starts after every change its notifications announce, and a storm
+   * costs the database a few inserts a second instead of one per request or per channel. A process
+   * that dies before a flush loses those hints; the sweep covers them, as it does any lost
+   * notification.
    */
-  const pending = new Map<string, { notifiedAt: string; timer: NodeJS.Timeout }>();
-  const lastSent = new Map<string, number>();
-  const send = async (channelId: string) => {
-    const entry = pending.get(channelId);
-    if (!entry) return;
-    pending.delete(channelId);
-    lastSent.set(channelId, Date.now());
+  const pending = new Map<string, string>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  let lastFlush = 0;
+  const flush = async () => {
+    flushTimer = undefined;
+    lastFlush = Date.now();
+    const jobs = [...pending].map(([channelId, notifiedAt]) => ({
+      data: { channelId, reason: "notification", notifiedAt },
+      singletonKey: channelId,
+    }));
+    pending.clear();
     await queue
-      .send(
-        "sync-channel",
-        { channelId, reason: "notification", notifiedAt: entry.notifiedAt },
-        { singletonKey: channelId },
-      )
-      .catch((err: unknown) => app.log.error({ err, channelId }, "could not queue a notified sync"));
+      .sendMany("sync-channel", jobs)
+      .catch((err: unknown) =>
+        app.log.error({ err, channels: jobs.length }, "could not queue notified syncs"),
+      );
   };
   const syncSoon = (channelIds: Iterable<string>) => {
     const now = Date.now();
     const notifiedAt = new Date(now).toISOString();
-    for (const channelId of new Set(channelIds)) {
-      const entry = pending.get(channelId);
-      if (entry) {
-        entry.notifiedAt = notifiedAt;
-        continue;
-      }
-      const wait = Math.max(COALESCE_MS, (lastSent.get(channelId) ?? 0) + SEND_INTERVAL_MS - now);
-      pending.set(channelId, { notifiedAt, timer: setTimeout(() => void send(channelId), wait) });
-    }
-    if (lastSent.size > MAX_CACHED_SUBSCRIPTIONS) lastSent.clear();
+    for (const channelId of channelIds) pending.set(channelId, notifiedAt);
+    if (pending.size > 0 && !flushTimer)
+      flushTimer = setTimeout(() => void flush(), Math.max(COALESCE_MS, lastFlush + SEND_INTERVAL_MS - now));
   };
   app.addHook("onClose", async () => {
-    await Promise.all(
-      [...pending].map(([channelId, { timer }]) => {
-        clearTimeout(timer);
-        return send(channelId);
-      }),
-    );
+    clearTimeout(flushTimer);
+    await flush();
   });
 
   /** Lifecycle events (rare) queue their sync at once; the job records `notifiedAt`. */
