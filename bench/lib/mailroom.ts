@@ -7,7 +7,7 @@ import pg from "pg";
 import { z } from "zod";
 import { signIn } from "../../emulator/src/identity/sign-in-driver.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/src/index.ts";
-import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { type EmulatorAddress, emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { type Database, openDatabase } from "../../server/src/db/client.ts";
 import { createLogger } from "../../server/src/log.ts";
@@ -84,7 +84,7 @@ export interface BenchServer {
  */
 export async function startBenchServer(
   backend: Backend,
-  emulator: Emulator,
+  emulator: EmulatorAddress,
   env: Record<string, string> = {},
 ): Promise<BenchServer> {
   const benchDb = await createBenchDatabase(backend);
@@ -123,7 +123,7 @@ export async function startBenchServer(
 const appBody = z.object({ clientId: z.string(), secret: z.object({ value: z.string() }) });
 
 /** Registers Mailroom's platform app in the emulator, redirecting to this server. */
-export async function registerPlatformApp(emulator: Emulator, publicUrl: string) {
+export async function registerPlatformApp(emulator: EmulatorAddress, publicUrl: string) {
   const res = await emulatorFetch(
     emulator,
     "/_emulator/apps",
@@ -154,7 +154,7 @@ export async function ownerWithOrg(url: string, email = "owner@bench.test"): Pro
 
 /** `count` new mailboxes in contoso.com through the emulator's control API; returns their UPNs. */
 export async function createMailboxes(
-  emulator: Emulator,
+  emulator: EmulatorAddress,
   count: number,
   prefix = "bench",
 ): Promise<string[]> {
@@ -173,7 +173,11 @@ export async function createMailboxes(
 }
 
 /** Connect Outlook as a person would: our connect endpoint, Microsoft's sign-in and consent, our callback. */
-export async function connectMailbox(client: TestClient, emulator: Emulator, login: string): Promise<string> {
+export async function connectMailbox(
+  client: TestClient,
+  emulator: EmulatorAddress,
+  login: string,
+): Promise<string> {
   const res = await client.post<{ authorizeUrl: string }>("/api/outlook/connect", { returnTo: "channels" });
   if (res.status !== 200) throw new Error(`connect: ${res.status} ${JSON.stringify(res.body)}`);
   const page = await signIn(emulator, res.body.authorizeUrl, {

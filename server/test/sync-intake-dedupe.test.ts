@@ -99,3 +99,43 @@ it("queues one sync for a burst of notifications, however many arrive", async ()
     expect(await waitingSyncs()).toBe(1);
   }
 });
+
+it("queues a channel's next notified sync half a second after its last one, not back to back", async () => {
+  const inbox = await subscribe("sub-inbox-storm");
+  const post = (i: number) =>
+    fetch(`${server.url}/api/outlook/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        value: [{ subscriptionId: "sub-inbox-storm", clientState: inbox, changeType: "created" }],
+      }),
+    }).then((res) => expect(res.status, `notification ${i}`).toBe(202));
+  const queued = async () => {
+    const result = await server.database.db.execute(
+      sql`select created_on from pgboss.job
+          where name = 'sync-channel' and singleton_key = ${channelId} order by created_on`,
+    );
+    return z
+      .array(z.object({ created_on: z.coerce.date() }))
+      .parse(result.rows)
+      .map((r) => r.created_on);
+  };
+  await server.database.db.execute(
+    sql`delete from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId}`,
+  );
+  await post(0);
+  const [first] = await waitFor(async () => ((await queued()).length === 1 ? queued() : undefined), {
+    what: "the first sync queued",
+  });
+  // As if a worker took it at once: the slot is free, and the storm goes on.
+  await server.database.db.execute(
+    sql`delete from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId}`,
+  );
+  await post(1);
+  await post(2);
+  const [next] = await waitFor(async () => ((await queued()).length === 1 ? queued() : undefined), {
+    what: "the storm's sync queued",
+  });
+  // One job for both, queued half a second after the first (the database's clock for both).
+  expect(next!.getTime() - first!.getTime()).toBeGreaterThanOrEqual(450);
+});

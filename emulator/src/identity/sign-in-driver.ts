@@ -4,8 +4,7 @@
  * role and label.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Emulator } from "../server.ts";
-import { emulatorFetch } from "../testing/emulator-fetch.ts";
+import { type EmulatorAddress, emulatorFetch } from "../testing/emulator-fetch.ts";
 
 /** A cookie jar: what makes "accounts signed in before in this browser" work. */
 export class Browser {
@@ -55,7 +54,11 @@ async function toPage(
   return { status: response.status, location: response.headers.get("location"), html: await response.text() };
 }
 
-export async function openAuthorize(emulator: Emulator, url: string, browser = new Browser()): Promise<Page> {
+export async function openAuthorize(
+  emulator: EmulatorAddress,
+  url: string,
+  browser = new Browser(),
+): Promise<Page> {
   const response = await emulatorFetch(emulator, url, {
     redirect: "manual",
     headers: { cookie: browser.header() },
@@ -65,7 +68,7 @@ export async function openAuthorize(emulator: Emulator, url: string, browser = n
 
 /** Submits the page's form with its hidden fields plus `fields` (e.g. `{login}`, `{decision: "accept"}`). */
 export async function submit(
-  emulator: Emulator,
+  emulator: EmulatorAddress,
   page: Page,
   fields: Record<string, string>,
   browser: Browser,
@@ -97,7 +100,7 @@ export const isConsentPage = (page: Page) => page.html.includes('value="accept"'
  * when asked. Returns the last page (a redirect to the app, or an error page).
  */
 export async function signIn(
-  emulator: Emulator,
+  emulator: EmulatorAddress,
   authorizeUrl: string,
   options: { login: string; password: string; consent?: "accept" | "cancel"; browser?: Browser },
 ): Promise<Page> {
@@ -125,7 +128,7 @@ export function authorizeUrl(tenant: string, params: Record<string, string | und
 
 /** POSTs a form to the token endpoint; returns status and parsed JSON. */
 export async function tokenRequest(
-  emulator: Emulator,
+  emulator: EmulatorAddress,
   tenant: string,
   fields: Record<string, string>,
   headers: Record<string, string> = {},

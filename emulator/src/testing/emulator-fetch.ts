@@ -5,9 +5,16 @@
 import { Agent, fetch, type RequestInit, type Response } from "undici";
 import type { Emulator } from "../server.ts";
 
-const agents = new WeakMap<Emulator, Agent>();
+/** Where an emulator answers and the CA it serves with: an in-process `Emulator`, or one in another process. */
+export type EmulatorAddress = Pick<Emulator, "url" | "caPem">;
 
-export function emulatorFetch(emulator: Emulator, path: string, init: RequestInit = {}): Promise<Response> {
+const agents = new WeakMap<EmulatorAddress, Agent>();
+
+export function emulatorFetch(
+  emulator: EmulatorAddress,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   let agent = agents.get(emulator);
   if (!agent) {
     agent = new Agent({ connect: { ca: emulator.caPem } });

@@ -5,6 +5,7 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { clientStateContext, UNKNOWN_SUBSCRIPTION_MEMORY_MS } from "./channel-subscriptions.ts";
+import type { SyncChannelJob } from "./jobs.ts";
 import {
   MAX_WEBHOOK_BODY_BYTES,
   type Parsed,
@@ -50,8 +51,10 @@ const SUBSCRIPTION_CACHE_MS = 60_000;
 const MAX_CACHED_SUBSCRIPTIONS = 10_000;
 /** After a quiet spell, notified syncs are queued this soon (others arriving meanwhile ride along)… */
 const COALESCE_MS = 5;
-/** …and then at most once this often, for every channel notified meanwhile. */
-const SEND_INTERVAL_MS = 100;
+/** …and then at most once this often, for every channel that is due… */
+const FLUSH_INTERVAL_MS = 100;
+/** …a channel being due again this long after its last send. */
+const CHANNEL_INTERVAL_MS = 500;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
   /** The validation handshake answers before the body is read: exactly the decoded token, as text. */
@@ -123,25 +126,40 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
   }
 
   /**
-   * Change notifications are coalesced into `sync-channel` jobs: the first flush a few milliseconds
-   * after a quiet spell, then at most one flush per SEND_INTERVAL_MS, each inserting one job per
-   * notified channel in a single statement (a channel whose sync already waits is skipped by the
-   * stately queue). A queued sync starts after every change its notifications announce, and a storm
-   * costs the database a few inserts a second instead of one per request or per channel. A process
-   * that dies before a flush loses those hints; the sweep covers them, as it does any lost
-   * notification.
+   * Change notifications are coalesced into `sync-channel` jobs, flushed a few milliseconds after a
+   * quiet spell and then at most once per FLUSH_INTERVAL_MS, each flush inserting one job per due
+   * channel in a single statement (a channel whose sync already waits is skipped by the stately
+   * queue). A channel is due again CHANNEL_INTERVAL_MS after its last send: during a storm one
+   * delta run covers many notifications instead of running back to back, while the first
+   * notification after a quiet spell goes out at once. A queued sync starts after every change its
+   * notifications announce. A process that dies before a flush loses those hints; the sweep covers
+   * them, as it does any lost notification.
    */
   const pending = new Map<string, string>();
+  const lastSent = new Map<string, number>();
   let flushTimer: NodeJS.Timeout | undefined;
   let lastFlush = 0;
-  const flush = async () => {
+  const arm = (now: number) => {
+    if (flushTimer || pending.size === 0) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const channelId of pending.keys())
+      due = Math.min(due, (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS);
+    const at = Math.max(due, lastFlush + FLUSH_INTERVAL_MS, now + COALESCE_MS);
+    flushTimer = setTimeout(() => void flush(), at - now);
+  };
+  const flush = async (all = false) => {
     flushTimer = undefined;
-    lastFlush = Date.now();
-    const jobs = [...pending].map(([channelId, notifiedAt]) => ({
-      data: { channelId, reason: "notification", notifiedAt },
-      singletonKey: channelId,
-    }));
-    pending.clear();
+    const now = Date.now();
+    lastFlush = now;
+    const jobs: { data: SyncChannelJob; singletonKey: string }[] = [];
+    for (const [channelId, notifiedAt] of pending) {
+      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS > now) continue;
+      pending.delete(channelId);
+      lastSent.set(channelId, now);
+      jobs.push({ data: { channelId, reason: "notification", notifiedAt }, singletonKey: channelId });
+    }
+    if (lastSent.size > MAX_CACHED_SUBSCRIPTIONS) lastSent.clear();
+    arm(now);
     await queue
       .sendMany("sync-channel", jobs)
       .catch((err: unknown) =>
@@ -152,12 +170,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     const now = Date.now();
     const notifiedAt = new Date(now).toISOString();
     for (const channelId of channelIds) pending.set(channelId, notifiedAt);
-    if (pending.size > 0 && !flushTimer)
-      flushTimer = setTimeout(() => void flush(), Math.max(COALESCE_MS, lastFlush + SEND_INTERVAL_MS - now));
+    arm(now);
   };
   app.addHook("onClose", async () => {
     clearTimeout(flushTimer);
-    await flush();
+    await flush(true);
+    clearTimeout(flushTimer);
   });
 
   /** Lifecycle events (rare) queue their sync at once; the job records `notifiedAt`. */
