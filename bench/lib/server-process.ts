@@ -24,7 +24,8 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(path.join(here, "server-child.ts"), [], {
     env: { ...process.env, ...env },
-    execArgv: ["--expose-gc", "--import", "tsx"],
+    // BENCH_SERVER_NODE_ARGS (diagnostics), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: ["--expose-gc", "--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();

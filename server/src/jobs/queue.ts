@@ -98,7 +98,8 @@ export async function createJobQueue(
           {
             localConcurrency: def.concurrency ?? 1,
             pollingIntervalSeconds: 1,
-            notifyPollingIntervalSeconds: 10,
+            // Polling remains for jobs that become due later (startAfter: retries, catch-ups).
+            notifyPollingIntervalSeconds: 2,
           },
           async (jobs) => {
             for (const job of jobs) {
@@ -129,9 +130,13 @@ async function ensureQueue(boss: PgBoss, def: JobDefinition, logger: Logger): Pr
     retryLimit: def.retryLimit ?? 5,
     retryBackoff: true,
     policy: def.policy ?? "standard",
+    // A new job wakes an idle worker at once (LISTEN/NOTIFY) instead of at its next poll: with
+    // polling alone each worker slot takes about one job a second, a backlog's pace.
+    notify: true,
     ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
   };
   const existing = await boss.getQueue(def.name);
+  if (existing && !existing.notify) await boss.updateQueue(def.name, { notify: true });
   const differs =
     existing !== null &&
     def.policy !== undefined &&

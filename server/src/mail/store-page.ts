@@ -24,6 +24,11 @@ export interface StoredPage {
 export interface StoreOptions {
   /** BACKFILL_DAYS: how far back an initial round's `$filter` reached (see `initialWindowStart`). */
   backfillDays: number;
+  /**
+   * The round began at a stored delta link: a routine round, never an initial one, so its last
+   * page has nothing to reconcile and need not look (one query per folder per sync saved).
+   */
+  routine?: boolean;
 }
 
 /** Graph's cap on a filtered initial delta round, per folder (see microsoft/delta.ts). */
@@ -58,7 +63,8 @@ export async function storeDeltaPage(
     const touched = new Set<string>();
     const upserted = await upsertMessages(tx, target, mapped, touched);
     let removed = await markRemoved(tx, target, page.removed, touched);
-    if (page.deltaLink !== undefined) removed += await reconcileRound(tx, target, options, touched);
+    if (page.deltaLink !== undefined && !options.routine)
+      removed += await reconcileRound(tx, target, options, touched);
     await recomputeConversations(tx, [...touched]);
     await advanceCursor(tx, target, page, mapped.length);
     return { upserted, removed, conversationIds: [...touched] };

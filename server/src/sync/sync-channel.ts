@@ -100,10 +100,16 @@ export async function syncChannel(
   const found = await connectedChannelGraph(deps, channelId);
   if (!found) return { skipped: true, reason: "not_connected" };
   const ref: ChannelRef = { orgId: found.channel.orgId, channelId };
-  if (request.reason === "notification" || request.reason === "lifecycle")
-    await patchSyncState(deps.db, ref, { lastNotificationAt: notifiedAt(request.notifiedAt) });
-  if (!(await takeSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS)))
+  // "Last notification" is written with the round's own state update, or at once when another
+  // worker holds the channel (its rerun covers this notification).
+  const notified =
+    request.reason === "notification" || request.reason === "lifecycle"
+      ? { lastNotificationAt: notifiedAt(request.notifiedAt) }
+      : {};
+  if (!(await takeSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS))) {
+    if (notified.lastNotificationAt) await patchSyncState(deps.db, ref, notified);
     return { skipped: true, reason: "busy" };
+  }
   deps.logger?.debug({ channelId, holder, reason: request.reason }, "sync lease taken");
   const renewal = setInterval(() => {
     extendSyncLease(deps.db, channelId, holder, SYNC_LEASE_MS).catch((err: unknown) =>
@@ -119,7 +125,7 @@ export async function syncChannel(
   let rerunPending = false;
   try {
     for (;;) {
-      const round = await syncRound(deps, found.graph, ref, holder);
+      const round = await syncRound(deps, found.graph, ref, holder, rounds === 0 ? notified : {});
       rounds++;
       for (const folder of FOLLOWED_FOLDERS) {
         const r = round[folder];
@@ -139,6 +145,8 @@ export async function syncChannel(
   } catch (err) {
     deps.logger?.debug({ channelId, holder, rounds }, "sync round ends");
     await releaseSyncLease(deps.db, channelId, holder).catch(() => undefined);
+    if (rounds === 0 && notified.lastNotificationAt)
+      await patchSyncState(deps.db, ref, notified).catch(() => undefined);
     throw err;
   } finally {
     clearInterval(renewal);
@@ -182,7 +190,13 @@ interface InitialProgress {
  * all first pages in one `$batch`, so an idle mailbox costs one Graph request per sweep. The
  * channel's first round (before `initial_synced_at`) reports progress after every page.
  */
-async function syncRound(deps: SyncDeps, graph: GraphClient, ref: ChannelRef, holder: string) {
+async function syncRound(
+  deps: SyncDeps,
+  graph: GraphClient,
+  ref: ChannelRef,
+  holder: string,
+  notified: { lastNotificationAt?: Date },
+) {
   const cursors = await readCursors(deps, ref.channelId);
   const state = await readSyncState(deps.db, ref.channelId);
   let progress: InitialProgress | undefined;
@@ -208,11 +222,13 @@ async function syncRound(deps: SyncDeps, graph: GraphClient, ref: ChannelRef, ho
     round[folder] = await syncFolder(deps, graph, { ...ref, folder }, holder, start, {
       prefetched: prefetched.get(folder),
       progress,
+      routine: !cursor?.nextLink && start === cursor?.deltaLink,
     });
   }
 
   const now = new Date();
   await patchSyncState(deps.db, ref, {
+    ...notified,
     lastDeltaAt: now,
     ...(progress ? { initialSyncedAt: now } : {}),
   });
@@ -232,7 +248,11 @@ async function syncFolder(
   target: FolderTarget,
   holder: string,
   start: string,
-  { prefetched, progress }: { prefetched: Prefetched | undefined; progress: InitialProgress | undefined },
+  {
+    prefetched,
+    progress,
+    routine: fromDeltaLink,
+  }: { prefetched: Prefetched | undefined; progress: InitialProgress | undefined; routine: boolean },
 ): Promise<FolderResult> {
   const result: FolderResult = { upserted: 0, removed: 0, pages: 0, reset: false };
   let path = start;
@@ -256,6 +276,8 @@ async function syncFolder(
     }
     const stored = await storeDeltaPage(deps.db, target, page, {
       backfillDays: deps.config.sync.backfillDays,
+      // A reset starts an initial round: its end is reconciled.
+      routine: fromDeltaLink && !result.reset,
     });
     result.pages++;
     result.upserted += stored.upserted;
