@@ -1,9 +1,9 @@
 /**
  * Idle cost at ≥ 1,000 connected mailboxes (issue 5, "Benchmarks"):
- * - memory: RSS of a Mailroom process with N connected channels (subscribed, first sync done,
- *   then a simulated day of upkeep) minus the RSS of another Mailroom process on an empty
- *   database after a few rounds of the same periodic work, both after full GCs, divided by N.
- *   Each server runs alone in a child process (bench/lib/idle-server.ts, `--expose-gc`); the
+ * - memory: RSS of the Mailroom process with N connected channels (subscribed, first sync done,
+ *   then a simulated day of upkeep) minus its own RSS before they were connected, after a few
+ *   steps of the same periodic work with nothing connected; both after full GCs, divided by N.
+ *   The server runs alone in a child process (bench/lib/server-child.ts, `--expose-gc`); the
  *   emulator stays here. On PGlite the database lives in the server process, so it counts too.
  * - Graph requests per mailbox per day, from the emulator's counters over a simulated day: the
  *   emulator's clock moves in 15-minute steps and each step runs the app's periodic work at that
@@ -37,6 +37,7 @@ const STEP_MS = 15 * 60_000;
 const UPKEEP_CAP_MS = Number(process.env.BENCH_IDLE_UPKEEP_CAP_MS ?? 3_000);
 /** The bench runs the sweep itself at the emulator's time; the wall-clock cron stays out of the way. */
 const IDLE_ENV = { SYNC_SWEEP_MINUTES: "1440" };
+const BASELINE_STEPS = 4;
 
 interface Figures {
   mailboxes: number;
@@ -64,17 +65,6 @@ interface Memory {
   heapUsed: number;
 }
 
-/** A few steps of periodic work with nothing connected, then memory after GC. */
-async function baselineMemory(backend: Backend, emulator: Emulator): Promise<Memory> {
-  const empty = await bootServerProcess(backend, emulator, IDLE_ENV);
-  try {
-    for (let i = 0; i < 4; i++) await runStep(empty.server, emulator);
-    return await empty.server.call<Memory>("memory");
-  } finally {
-    await empty.close();
-  }
-}
-
 /** One 15-minute slice: the clock moves, the periodic work runs at the new time, the queue drains. */
 async function runStep(server: ServerProcess, emulator: Emulator) {
   emulator.clock.advance(STEP_MS);
@@ -85,12 +75,14 @@ async function runStep(server: ServerProcess, emulator: Emulator) {
 async function measure(backend: Backend): Promise<Figures> {
   const setupStarted = performance.now();
   const emulator = await startBenchEmulator();
-  // The empty server first, alone: its memory after the same kind of work, with nothing connected.
-  const baseline = await baselineMemory(backend, emulator);
   const booted = await bootServerProcess(backend, emulator, IDLE_ENV);
   const { server, app } = booted;
   try {
     const drain = () => drained(server, emulator, 600_000);
+    // The baseline: this same process after a few steps of periodic work with nothing connected
+    // (one process before and after, so both figures come from the same heap and allocator).
+    for (let i = 0; i < BASELINE_STEPS; i++) await runStep(server, emulator);
+    const baseline = await server.call<Memory>("memory");
     const consent = await emulatorFetch(
       emulator,
       `/_emulator/apps/${app.clientId}/admin-consent`,

@@ -11,7 +11,7 @@ import {
 } from "../src/sync/channel-subscriptions.ts";
 import { renewDueSubscriptions, retryWebhooks } from "../src/sync/renewal.ts";
 import { backfills, type SubscriptionRow, subscriptions } from "../src/sync/schema.ts";
-import type { SyncDeps } from "../src/sync/sync-channel.ts";
+import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
 import { readSyncState, recentSyncErrors } from "../src/sync/sync-state.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
@@ -105,6 +105,14 @@ function helpers(s: () => Setup) {
       const { endpoints } = Counters.parse(await res.json());
       return Object.entries(endpoints)
         .filter(([key]) => key.startsWith(`${method} `) && key.endsWith(routeEnd))
+        .reduce((n, [, c]) => n + c.count, 0);
+    },
+    /** Calls to the token endpoint so far (refreshes and code redemptions). */
+    async identityCalls() {
+      const res = await emulatorFetch(s().emulator, "/_emulator/counters");
+      const { endpoints } = Counters.parse(await res.json());
+      return Object.entries(endpoints)
+        .filter(([key]) => key.startsWith("POST ") && key.endsWith("/oauth2/v2.0/token"))
         .reduce((n, [, c]) => n + c.count, 0);
     },
     async emulatorMail() {
@@ -282,6 +290,71 @@ describe("subscriptions with webhooks on", () => {
     });
     expect((await h.stored()).find((r) => r.id === inbox!.id)).toBeDefined();
     await waitMessage(await h.deliver("After reauthorization"));
+  });
+
+  it("a challenge is answered with a token newer than the one Graph challenged", async () => {
+    const [inbox] = (await h.stored()).filter((r) => r.folder === "inbox");
+    // As if the subscription had been authorized with the token the server holds now.
+    const [channel] = await setup.deps.db.select().from(channels).where(eq(channels.id, setup.channelId));
+    const held = channel!.accessTokenExpiresAt!;
+    await setup.deps.db
+      .update(subscriptions)
+      .set({ authorizedUntil: held })
+      .where(eq(subscriptions.id, inbox!.id));
+    const refreshes = await h.identityCalls();
+    await h.lifecycle(inbox!.id, "reauthorizationRequired");
+    // A refresh first, then the reauthorization with the new token (recorded as the new limit).
+    const fresh = await waitFor(
+      async () => {
+        const [now] = await setup.deps.db.select().from(channels).where(eq(channels.id, setup.channelId));
+        const until = (await h.stored()).find((r) => r.id === inbox!.id)?.authorizedUntil;
+        return now!.accessTokenExpiresAt!.getTime() !== held.getTime() &&
+          until?.getTime() === now!.accessTokenExpiresAt!.getTime()
+          ? now
+          : undefined;
+      },
+      { what: "reauthorized with a refreshed token" },
+    );
+    expect(fresh.accessTokenExpiresAt!.getTime() - Date.now()).toBeGreaterThan(45 * MINUTE);
+    expect(await h.identityCalls()).toBeGreaterThan(refreshes);
+    expect((await h.atEmulator()).find((s) => s.id === inbox!.id)?.paused).toBe(false);
+  });
+
+  it("the sweep reauthorizes subscriptions coming due in the batch it sends anyway", async () => {
+    const rows = await h.stored();
+    const soon = new Date(Date.now() + 20 * MINUTE);
+    const later = new Date(Date.now() + 3 * 60 * MINUTE);
+    const [inbox, sent] = [
+      rows.find((r) => r.folder === "inbox")!,
+      rows.find((r) => r.folder === "sentitems")!,
+    ];
+    // Inbox's authorization ends within the sweep's horizon; Sent Items' is hours away.
+    await setup.deps.db
+      .update(subscriptions)
+      .set({ authorizedUntil: soon })
+      .where(eq(subscriptions.id, inbox.id));
+    await setup.deps.db
+      .update(subscriptions)
+      .set({ authorizedUntil: later })
+      .where(eq(subscriptions.id, sent.id));
+    const before = await h.atEmulator();
+    const batches = await h.graphCalls("POST", "/$batch");
+    const direct = await h.graphCalls("POST", "/reauthorize");
+
+    const result = await syncChannel(setup.deps, setup.channelId, { reason: "sweep" });
+    expect(result).toMatchObject({ skipped: false });
+
+    const after = await h.stored();
+    const [channel] = await setup.deps.db.select().from(channels).where(eq(channels.id, setup.channelId));
+    expect(after.find((r) => r.id === inbox.id)!.authorizedUntil).toEqual(channel!.accessTokenExpiresAt);
+    expect(after.find((r) => r.id === sent.id)!.authorizedUntil).toEqual(later);
+    const remote = await h.atEmulator();
+    const remoteUntil = (id: string, list: typeof remote) => list.find((s) => s.id === id)!.authorizedUntil;
+    expect(remoteUntil(sent.id, remote)).toBe(remoteUntil(sent.id, before));
+    // One $batch (the emulator counts its items under their own routes): the deltas and Inbox's
+    // reauthorization, nothing for Sent Items.
+    expect(await h.graphCalls("POST", "/$batch")).toBe(batches + 1);
+    expect(await h.graphCalls("POST", "/reauthorize")).toBe(direct + 1);
   });
 
   it("reauthorizing a subscription Graph no longer has recreates it", async () => {

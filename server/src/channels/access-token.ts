@@ -35,9 +35,17 @@ export class ChannelNeedsReauth extends AppError {
  * else a refresh grant (the rotated refresh token is saved at once). A refusal that only a person
  * can fix marks the channel `needs_reauth` with the reason, and tells the org.
  */
-export function channelAccessToken(deps: AccessTokenDeps, channel: ChannelRow) {
+export interface ChannelTokenSource {
+  (forceRefresh: boolean): Promise<string>;
+  /** When the access token last handed out (or the stored one) expires; null when unknown. */
+  expiresAt(): Date | null;
+  /** Refreshes now unless the access token stays valid `ms` longer; returns its expiry. */
+  validFor(ms: number): Promise<Date | null>;
+}
+
+export function channelAccessToken(deps: AccessTokenDeps, channel: ChannelRow): ChannelTokenSource {
   let current = channel;
-  return async (forceRefresh: boolean): Promise<string> => {
+  const token = async (forceRefresh: boolean): Promise<string> => {
     const now = Date.now();
     if (
       !forceRefresh &&
@@ -73,6 +81,15 @@ export function channelAccessToken(deps: AccessTokenDeps, channel: ChannelRow) {
       throw err;
     }
   };
+  const expiresAt = () => current.accessTokenExpiresAt ?? null;
+  return Object.assign(token, {
+    expiresAt,
+    async validFor(ms: number) {
+      const until = expiresAt();
+      if (!until || until.getTime() - ms <= Date.now()) await token(true);
+      return expiresAt();
+    },
+  });
 }
 
 async function byocFor(deps: AccessTokenDeps, channel: ChannelRow) {

@@ -44,6 +44,8 @@ export interface BatchOptions {
   /** Longest Retry-After waited in-line; longer ones are returned to the caller as they are. */
   maxInlineWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Every request is safe to repeat (default: when every one is a GET). */
+  repeatable?: boolean;
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
@@ -62,7 +64,7 @@ export async function sendBatch(
   const maxRetries = options.maxRetries ?? 2;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 30_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const repeatable = requests.every((r) => r.method === "GET");
+  const repeatable = options.repeatable ?? requests.every((r) => r.method === "GET");
   const answers = new Map<string, BatchResponseItem>();
   let pending = requests;
   for (let attempt = 0; pending.length > 0; attempt++) {

@@ -1,5 +1,9 @@
 import { eq } from "drizzle-orm";
-import { type AccessTokenDeps, channelAccessToken } from "../channels/access-token.ts";
+import {
+  type AccessTokenDeps,
+  type ChannelTokenSource,
+  channelAccessToken,
+} from "../channels/access-token.ts";
 import type { ChannelRow } from "../channels/channel-store.ts";
 import { channels } from "../channels/schema.ts";
 import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
@@ -10,19 +14,26 @@ import { graphSlots } from "./graph-slots.ts";
  * (refreshed on demand), and the cluster-wide limit of 4 concurrent requests per mailbox
  * (graph-slots.ts) around every request — sync, subscriptions, backfill and attachments alike.
  */
-export function channelGraphClient(deps: AccessTokenDeps, channel: ChannelRow): GraphClient {
-  return createGraphClient({
+export type ChannelGraph = GraphClient & {
+  /** The channel's tokens behind this client: subscriptions record until when they're authorized. */
+  tokens: ChannelTokenSource;
+};
+
+export function channelGraphClient(deps: AccessTokenDeps, channel: ChannelRow): ChannelGraph {
+  const tokens = channelAccessToken(deps, channel);
+  const graph = createGraphClient({
     graphUrl: deps.config.microsoft.graphUrl,
-    accessToken: channelAccessToken(deps, channel),
+    accessToken: tokens,
     limiter: graphSlots(deps.db, channel.id),
   });
+  return Object.assign(graph, { tokens });
 }
 
 /** The channel and its Graph client, or undefined when the channel is not connected. */
 export async function connectedChannelGraph(
   deps: AccessTokenDeps,
   channelId: string,
-): Promise<{ channel: ChannelRow; graph: GraphClient } | undefined> {
+): Promise<{ channel: ChannelRow; graph: ChannelGraph } | undefined> {
   const [channel] = await deps.db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
   if (channel?.status !== "connected") return undefined;
   return { channel, graph: channelGraphClient(deps, channel) };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import type { FollowedFolder } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
@@ -8,8 +8,9 @@ import {
   deleteSubscription,
   reauthorizeSubscription,
 } from "../microsoft/subscriptions.ts";
-import { connectedChannelGraph } from "./channel-graph.ts";
+import { type ChannelGraph, connectedChannelGraph } from "./channel-graph.ts";
 import { type SubscriptionRow, subscriptions } from "./schema.ts";
+import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 import { FOLLOWED_FOLDERS, type SyncDeps } from "./sync-channel.ts";
 import {
   type ChannelRef,
@@ -61,7 +62,7 @@ type Target = ChannelRef & { folder: FollowedFolder };
 /** Creates the folder's subscription at Graph; the row to store (not yet stored). */
 async function createAtGraph(
   deps: SyncDeps,
-  graph: GraphClient,
+  graph: ChannelGraph,
   target: Target,
   now: Date,
   maxMinutes?: number,
@@ -90,6 +91,7 @@ async function createAtGraph(
     maxMinutes: created.maxMinutes,
     createdAt: now,
     renewAt: renewAtFor(now, created.expiresAt),
+    authorizedUntil: graph.tokens.expiresAt(),
   };
 }
 
@@ -244,9 +246,10 @@ export async function subscribeChannel(
  * behind it expires, until it is reauthorized. False when Graph no longer has it (404).
  * https://learn.microsoft.com/graph/change-notifications-lifecycle-events#responding-to-reauthorizationrequired-notifications
  */
-async function resumed(deps: SyncDeps, graph: GraphClient, row: SubscriptionRow): Promise<boolean> {
+async function resumed(deps: SyncDeps, graph: ChannelGraph, row: SubscriptionRow): Promise<boolean> {
   try {
     await reauthorizeSubscription(graph, row.id);
+    await markAuthorized(deps, [row.id], graph.tokens.expiresAt());
     return true;
   } catch (err) {
     if (err instanceof GraphError && err.status === 404) return false;
@@ -283,7 +286,7 @@ export async function recreateSubscription(
 
 export async function recreateRow(
   deps: SyncDeps,
-  graph: GraphClient,
+  graph: ChannelGraph,
   row: SubscriptionRow,
   options: { now?: Date; kind?: SyncErrorKind } = {},
 ): Promise<RecreateOutcome> {
@@ -334,7 +337,14 @@ export async function reauthorizeChannelSubscription(
   const found = await connectedChannelGraph(deps, row.channelId);
   if (!found) return "not_connected";
   try {
+    // Graph challenges ahead of the expiry of the token behind the subscription: answering with
+    // that same token would only be challenged again, so answer with one that outlives it.
+    const { tokens } = found.graph;
+    const held = tokens.expiresAt();
+    if (row.authorizedUntil && held && held <= row.authorizedUntil) await tokens(true);
+    else await tokens.validFor(REAUTHORIZE_AHEAD_MS + 5 * 60_000);
     await reauthorizeSubscription(found.graph, subscriptionId);
+    await markAuthorized(deps, [subscriptionId], tokens.expiresAt());
     return "reauthorized";
   } catch (err) {
     if (err instanceof GraphError && err.status === 404) {
@@ -352,6 +362,72 @@ export async function reauthorizeChannelSubscription(
     );
     throw err;
   }
+}
+
+/**
+ * How far ahead of the end of a subscription's authorization the sweep reauthorizes it: Graph's
+ * challenge lead (15 minutes in the emulator; "before the access token expires" in Microsoft's
+ * words) plus one sweep interval and a margin, so one sweep falls in between.
+ */
+export const REAUTHORIZE_AHEAD_MS = 35 * 60_000;
+
+/**
+ * The channel's subscriptions whose authorization ends within REAUTHORIZE_AHEAD_MS, with the access
+ * token made fresh enough to outlive that horizon (refreshed now if need be) — so a reauthorize
+ * carried in the sweep's batch moves their authorization forward before Graph challenges it,
+ * which would cost a request of its own per subscription per token lifetime. Only those the token
+ * actually outlives are returned.
+ * https://learn.microsoft.com/graph/change-notifications-lifecycle-events#responding-to-reauthorizationrequired-notifications
+ */
+export async function dueReauthorizations(
+  deps: SyncDeps,
+  graph: ChannelGraph,
+  channelId: string,
+  now = new Date(),
+): Promise<{ ids: string[]; until: Date | null }> {
+  const rows = await deps.db
+    .select({ id: subscriptions.id, authorizedUntil: subscriptions.authorizedUntil })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.channelId, channelId), gt(subscriptions.expiresAt, now)));
+  const horizon = now.getTime() + REAUTHORIZE_AHEAD_MS;
+  const due = rows.filter((r) => !r.authorizedUntil || r.authorizedUntil.getTime() < horizon);
+  if (due.length === 0) return { ids: [], until: null };
+  const until = await graph.tokens.validFor(REAUTHORIZE_AHEAD_MS + 5 * 60_000);
+  if (!until) return { ids: [], until: null };
+  const ids = due.filter((r) => !r.authorizedUntil || until > r.authorizedUntil).map((r) => r.id);
+  return { ids, until };
+}
+
+/**
+ * Graph's answers to reauthorizations sent ahead of time: done ones are recorded; one Graph no
+ * longer has (404) is recreated by the upkeep job; anything else is left to Graph's own challenge.
+ */
+export async function settleReauthorizations(
+  deps: SyncDeps,
+  answers: { id: string; status: number }[],
+  until: Date | null,
+): Promise<void> {
+  await markAuthorized(
+    deps,
+    answers.filter((a) => a.status >= 200 && a.status < 300).map((a) => a.id),
+    until,
+  );
+  for (const gone of answers.filter((a) => a.status === 404)) {
+    const job: SubscriptionUpkeepJob = { action: "recreate", subscriptionId: gone.id };
+    await deps.queue?.().send("subscription-upkeep", job, { singletonKey: `recreate:${gone.id}` });
+  }
+  const failed = answers.filter((a) => a.status >= 300 && a.status !== 404);
+  if (failed.length > 0)
+    deps.logger?.warn(
+      { subscriptions: failed.map((a) => [a.id, a.status]) },
+      "reauthorizing ahead failed; Graph's challenge will ask again",
+    );
+}
+
+/** Graph holds these subscriptions authorized until `until` (the token behind the last call). */
+export async function markAuthorized(deps: SyncDeps, ids: string[], until: Date | null): Promise<void> {
+  if (ids.length === 0) return;
+  await deps.db.update(subscriptions).set({ authorizedUntil: until }).where(inArray(subscriptions.id, ids));
 }
 
 /** On disconnect: delete at Graph (best effort, while the tokens still exist), then the rows. */

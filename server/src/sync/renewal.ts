@@ -104,6 +104,8 @@ async function renewOrRecreate(
         maxMinutes: renewed.maxMinutes,
         renewedAt: now,
         renewAt: renewAtFor(now, renewed.expiresAt),
+        // Renewing also reauthorizes: Graph now holds it until the expiry of the token we renewed with.
+        authorizedUntil: graph.tokens.expiresAt(),
       })
       .where(eq(subscriptions.id, row.id));
     deps.logger?.debug({ subscriptionId: row.id, expiresAt: renewed.expiresAt }, "subscription renewed");

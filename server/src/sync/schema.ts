@@ -27,6 +27,12 @@ export const subscriptions = pgTable(
      * a thousand channels connected in one hour don't all renew in the same minute.
      */
     renewAt: at("renew_at"),
+    /**
+     * Until when Graph holds it authorized: the expiry of the access token behind its last create,
+     * renewal or reauthorization. Graph challenges (reauthorizationRequired) ahead of that time;
+     * the sweep reauthorizes ahead of the challenge, in the batch it sends anyway. Null: unknown.
+     */
+    authorizedUntil: at("authorized_until"),
   },
   (t) => [
     index("subscriptions_channel_idx").on(t.channelId),

@@ -25,7 +25,8 @@ import {
   windowCountPath,
 } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
-import { connectedChannelGraph } from "./channel-graph.ts";
+import { type ChannelGraph, connectedChannelGraph } from "./channel-graph.ts";
+import { dueReauthorizations, settleReauthorizations } from "./channel-subscriptions.ts";
 import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts";
 
 /** The folders ADR 009 follows. */
@@ -125,7 +126,11 @@ export async function syncChannel(
   let rerunPending = false;
   try {
     for (;;) {
-      const round = await syncRound(deps, found.graph, ref, holder, rounds === 0 ? notified : {});
+      const round = await syncRound(deps, found.graph, ref, holder, {
+        notified: rounds === 0 ? notified : {},
+        // The sweep visits every channel every 15 minutes: it keeps their subscriptions authorized.
+        reauthorizeAhead: rounds === 0 && request.reason === "sweep",
+      });
       rounds++;
       for (const folder of FOLLOWED_FOLDERS) {
         const r = round[folder];
@@ -192,10 +197,10 @@ interface InitialProgress {
  */
 async function syncRound(
   deps: SyncDeps,
-  graph: GraphClient,
+  graph: ChannelGraph,
   ref: ChannelRef,
   holder: string,
-  notified: { lastNotificationAt?: Date },
+  { notified, reauthorizeAhead }: { notified: { lastNotificationAt?: Date }; reauthorizeAhead: boolean },
 ) {
   const cursors = await readCursors(deps, ref.channelId);
   const state = await readSyncState(deps.db, ref.channelId);
@@ -212,7 +217,12 @@ async function syncRound(
   }
 
   const routine = FOLLOWED_FOLDERS.every((f) => cursors.get(f)?.deltaLink && !cursors.get(f)?.nextLink);
-  const prefetched = routine ? await firstPagesInOneBatch(deps, graph, cursors) : new Map();
+  // The sweep's batch also carries the reauthorizations that are coming due (channel-subscriptions.ts).
+  const reauthorize =
+    routine && reauthorizeAhead
+      ? await dueReauthorizations(deps, graph, ref.channelId)
+      : { ids: [], until: null };
+  const prefetched = routine ? await firstPagesInOneBatch(deps, graph, cursors, reauthorize) : new Map();
 
   const round = {} as Record<FollowedFolder, FolderResult>;
   for (const folder of FOLLOWED_FOLDERS) {
@@ -306,19 +316,34 @@ async function firstPagesInOneBatch(
   deps: SyncDeps,
   graph: GraphClient,
   cursors: Map<string, Cursor>,
+  reauthorize: { ids: string[]; until: Date | null },
 ): Promise<Map<FollowedFolder, Prefetched>> {
   const pages = new Map<FollowedFolder, Prefetched>();
   try {
     const answers = await sendBatch(
       graph,
-      FOLLOWED_FOLDERS.map((folder) => ({
-        id: folder,
-        method: "GET" as const,
-        url: cursors.get(folder)!.deltaLink!,
-        headers: { Prefer: deltaPrefer() },
-      })),
+      [
+        ...FOLLOWED_FOLDERS.map((folder) => ({
+          id: folder,
+          method: "GET" as const,
+          url: cursors.get(folder)!.deltaLink!,
+          headers: { Prefer: deltaPrefer() },
+        })),
+        ...reauthorize.ids.map((id, i) => ({
+          id: `reauthorize-${i}`,
+          method: "POST" as const,
+          url: `/subscriptions/${encodeURIComponent(id)}/reauthorize`,
+        })),
+      ],
+      // Reading a delta page and reauthorizing can both be asked again.
+      { repeatable: true },
     );
-    for (const [i, answer] of answers.entries()) {
+    await settleReauthorizations(
+      deps,
+      reauthorize.ids.map((id, i) => ({ id, status: answers[FOLLOWED_FOLDERS.length + i]!.status })),
+      reauthorize.until,
+    );
+    for (const [i, answer] of answers.slice(0, FOLLOWED_FOLDERS.length).entries()) {
       const folder = FOLLOWED_FOLDERS[i]!;
       if (answer.status === 200) pages.set(folder, { page: readDeltaPage(graph, answer.body) });
       else if (THROTTLED.has(answer.status)) throw new Throttled(batchItemError(answer));
