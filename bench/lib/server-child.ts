@@ -85,7 +85,7 @@ const ops: Record<string, (args: never) => Promise<unknown>> = {
 
   /**
    * One slice of periodic work ending at the emulator's `nowMs`: the server's view of access-token
-   * expiry moves with the emulator's clock (so tokens are refreshed when Entra would expire them,
+   * expiry (and of how long subscriptions stay authorized) moves with the emulator's clock (so tokens are refreshed when Entra would expire them,
    * not answered 401), then the sweep (starts not spread: the bench waits for the queue instead),
    * then the renewal job for each of its 5-minute runs in the slice.
    */
@@ -96,6 +96,13 @@ const ops: Record<string, (args: never) => Promise<unknown>> = {
         accessTokenExpiresAt: sql`${channels.accessTokenExpiresAt} - make_interval(secs => ${stepMs / 1000})`,
       })
       .where(isNotNull(channels.accessTokenExpiresAt));
+    // Until when subscriptions are authorized is a token expiry in the server's view too.
+    await db
+      .update(subscriptions)
+      .set({
+        authorizedUntil: sql`${subscriptions.authorizedUntil} - make_interval(secs => ${stepMs / 1000})`,
+      })
+      .where(isNotNull(subscriptions.authorizedUntil));
     const sweep = await runSyncSweep({ config, db, queue, logger, random: () => 0 });
     const renewal = { renewed: 0, recreated: 0, failed: 0, webhooksRetried: 0 };
     for (let at = nowMs - stepMs + 5 * 60_000; at <= nowMs; at += 5 * 60_000) {
