@@ -24,6 +24,11 @@ export interface JobDefinition<T extends object = object> {
    * retried once it misses one, instead of staying active until it expires.
    */
   heartbeatSeconds?: number;
+  /**
+   * How long finished jobs stay in the table (pg-boss: 7 days). Jobs that are hints, sent by the
+   * thousand (a sweep is one per channel every 15 minutes), keep an hour for debugging.
+   */
+  keepDoneSeconds?: number;
   /** `signal` aborts when the job is taken away (shutdown past its grace, expiry): stop at the next step. */
   handler(data: T, meta: { jobId: string; signal?: AbortSignal }): Promise<void>;
 }
@@ -134,9 +139,17 @@ async function ensureQueue(boss: PgBoss, def: JobDefinition, logger: Logger): Pr
     // polling alone each worker slot takes about one job a second, a backlog's pace.
     notify: true,
     ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
+    ...(def.keepDoneSeconds ? { deleteAfterSeconds: def.keepDoneSeconds } : {}),
   };
   const existing = await boss.getQueue(def.name);
-  if (existing && !existing.notify) await boss.updateQueue(def.name, { notify: true });
+  if (
+    existing &&
+    (!existing.notify || (def.keepDoneSeconds && existing.deleteAfterSeconds !== def.keepDoneSeconds))
+  )
+    await boss.updateQueue(def.name, {
+      notify: true,
+      ...(def.keepDoneSeconds ? { deleteAfterSeconds: def.keepDoneSeconds } : {}),
+    });
   const differs =
     existing !== null &&
     def.policy !== undefined &&

@@ -46,6 +46,7 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
       // A worker that dies mid-run stops sending heartbeats, so its job is failed and retried within
       // seconds — under the stately policy it would otherwise hold the channel's slot until expiry.
       heartbeatSeconds: 10,
+      keepDoneSeconds: 3600,
       handler: async (data) => {
         await runSyncChannelJob(deps, syncChannelJob.parse(data));
       },
