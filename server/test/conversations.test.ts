@@ -9,9 +9,8 @@ import { messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
 import { graphRequestSlots, subscriptions } from "../src/sync/schema.ts";
 import { createOrg, join, members, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 interface Person {
@@ -66,26 +65,15 @@ let channelId: string;
 let defaultInboxId: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  const connected = await startConnectedMailbox({
+    // Teammate and stranger exist before the mailbox is connected, as they always have here.
+    beforeConnect: async (admin, started) => {
+      member = await join(started, admin, "agent@acme.test");
+      stranger = await signUp(started, "owner@other.test");
+      await createOrg(stranger, "Other");
+    },
   });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  owner = await signUp(server, "owner@acme.test");
-  await createOrg(owner, "Acme");
-  member = await join(server, owner, "agent@acme.test");
-  stranger = await signUp(server, "owner@other.test");
-  await createOrg(stranger, "Other");
-  const { page } = await connectThroughMicrosoft(owner, emulator);
-  channelId = (await followCallback(owner, page)).split("/")[3]!;
+  ({ emulator, server, admin: owner, channelId } = connected);
   const inboxes = await owner.get<{ inboxes: { id: string; isDefault: boolean }[] }>("/api/inboxes");
   defaultInboxId = inboxes.body.inboxes.find((i) => i.isDefault)!.id;
   // Mail sent before the connect jobs finish would wait for the sweep: wait for both folders'

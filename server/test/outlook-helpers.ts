@@ -2,7 +2,9 @@ import { expect } from "vitest";
 import { type Page, signIn } from "../../emulator/src/identity/sign-in-driver.ts";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
-import type { TestClient } from "./harness.ts";
+import { createOrg, signUp } from "./accounts-helpers.ts";
+import { emulatorEnv, startTestEmulator } from "./emulator.ts";
+import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
 
 export const SUPPORT = { login: "support@contoso.com", password: "Passw0rd!" };
 export const CUSTOMER = { login: "customer@fabrikam.com", password: "Passw0rd!" };
@@ -64,4 +66,57 @@ export async function followCallback(client: TestClient, page: Page): Promise<st
   const res = await client.get(`${url.pathname}${url.search}`);
   expect(res.status).toBe(302);
   return res.headers.get("location")!;
+}
+
+export interface ConnectedMailbox {
+  emulator: Emulator;
+  server: TestServer;
+  /** owner@acme.test, signed in, owner of "Acme": the one who connected the mailbox. */
+  admin: TestClient;
+  orgId: string;
+  channelId: string;
+}
+
+/**
+ * The setup the sync tests share, in one place: an emulator, a server registered with it as the
+ * platform app, an org, and SUPPORT's mailbox connected through Microsoft's sign-in and consent.
+ * If a step fails, what it started is closed; otherwise the caller closes the server, then the emulator.
+ */
+export async function startConnectedMailbox(
+  options: {
+    /** The caller's emulator (seeded first, or shared by several servers); else a new one. */
+    emulator?: Emulator;
+    /** Server env on top of the emulator's and the platform app's. */
+    env?: Record<string, string>;
+    /** Runs once the org exists, before connecting (people who must be there before the mailbox). */
+    beforeConnect?: (admin: TestClient, server: TestServer) => Promise<void>;
+  } = {},
+): Promise<ConnectedMailbox> {
+  const emulator = options.emulator ?? (await startTestEmulator());
+  let server: TestServer | undefined;
+  try {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const platform = await registerApp(emulator, {
+      redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+    });
+    server = await startTestServer({
+      ...emulatorEnv(emulator),
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      MICROSOFT_CLIENT_ID: platform.clientId,
+      MICROSOFT_CLIENT_SECRET: platform.secret,
+      ...options.env,
+    });
+    const admin = await signUp(server, "owner@acme.test");
+    const orgId = (await createOrg(admin, "Acme")).id;
+    await options.beforeConnect?.(admin, server);
+    const { page } = await connectThroughMicrosoft(admin, emulator);
+    const channelId = (await followCallback(admin, page)).split("/")[3]!;
+    return { emulator, server, admin, orgId, channelId };
+  } catch (error) {
+    await server?.close();
+    if (!options.emulator) await emulator.close();
+    throw error;
+  }
 }

@@ -4,16 +4,15 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { deliverMessage } from "../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
-import { channels } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
 import { createLogger } from "../src/log.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
 import { backfills } from "../src/sync/schema.ts";
-import { createOrg, join, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { join } from "./accounts-helpers.ts";
+import { startTestEmulator } from "./emulator.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -125,26 +124,13 @@ beforeAll(async () => {
   seed("sentitems", 15, 8, 29);
   seed("sentitems", 5, 31, 60);
 
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-    BACKFILL_DAYS: "7",
-  });
-  admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  member = await join(server, admin, "member@acme.test", "member");
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
-  const [row] = await server.database.db.select().from(channels).where(eq(channels.id, channelId));
-  orgId = row!.orgId;
+  ({ server, admin, orgId, channelId } = await startConnectedMailbox({
+    emulator,
+    env: { BACKFILL_DAYS: "7" },
+    beforeConnect: async (owner, started) => {
+      member = await join(started, owner, "member@acme.test", "member");
+    },
+  }));
   server.mailroom.events.subscribe(orgId, (e) => events.push(e));
   // The live sync's initial round (the last 7 days) is done for both folders.
   await waitFor(

@@ -9,10 +9,8 @@ import { conversations, messages, syncCursors, syncLeases } from "../src/mail/sc
 import { takeSyncLease } from "../src/mail/sync-lease.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
 import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -25,23 +23,7 @@ const emulatorMessages = z.object({
 });
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  const admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  ({ emulator, server, channelId } = await startConnectedMailbox());
   const { mailroom } = server;
   deps = {
     config: mailroom.config,

@@ -21,10 +21,8 @@ import {
   syncChannel,
 } from "../src/sync/sync-channel.ts";
 import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 const MAILBOX = "support@contoso.com";
@@ -39,23 +37,7 @@ let graph: GraphClient;
 const busEvents: LiveEvent[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  ({ emulator, server, admin, channelId } = await startConnectedMailbox());
   const { mailroom } = server;
   deps = {
     config: mailroom.config,

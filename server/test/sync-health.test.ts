@@ -9,9 +9,9 @@ import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
 import { subscriptions } from "../src/sync/schema.ts";
 import { recordSyncError } from "../src/sync/sync-state.ts";
 import { createOrg, join, MANY_USERS_ENV, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { startTestEmulator } from "./emulator.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 interface SyncHealth {
@@ -33,25 +33,11 @@ let emulator: Emulator;
 
 /** A server connected to the emulator's support@contoso.com, with its owner signed in. */
 async function connectedServer(env: Record<string, string> = {}) {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+  const { server, admin, channelId } = await startConnectedMailbox({
+    emulator,
+    env: { ...MANY_USERS_ENV, ...env },
   });
-  const server = await startTestServer({
-    ...emulatorEnv(emulator),
-    ...MANY_USERS_ENV,
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-    ...env,
-  });
-  const owner = await signUp(server, "owner@acme.test");
-  await createOrg(owner, "Acme");
-  const { page } = await connectThroughMicrosoft(owner, emulator);
-  const channelId = (await followCallback(owner, page)).split("/")[3]!;
-  return { server, owner, channelId };
+  return { server, owner: admin, channelId };
 }
 
 async function health(client: TestClient, channelId: string) {

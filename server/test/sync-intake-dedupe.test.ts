@@ -5,10 +5,8 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
 import { subscriptions } from "../src/sync/schema.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -21,24 +19,7 @@ let channelId: string;
 let orgId: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    ROLE: "web",
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  const admin = await signUp(server, "owner@acme.test");
-  orgId = (await createOrg(admin, "Acme")).id;
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  ({ emulator, server, orgId, channelId } = await startConnectedMailbox({ env: { ROLE: "web" } }));
 });
 
 afterAll(async () => {

@@ -5,10 +5,8 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { messages, syncLeases } from "../src/mail/schema.ts";
 import { reapExpiredLeases, runSyncSweep } from "../src/sync/sweep.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -21,23 +19,7 @@ let server: TestServer;
 let channelId: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  const admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  ({ emulator, server, channelId } = await startConnectedMailbox());
   await waitFor(async () => (await server.database.db.select().from(messages)).length > 0, {
     what: "the first sync",
     timeoutMs: 30_000,

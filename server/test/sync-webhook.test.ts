@@ -6,10 +6,8 @@ import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fet
 import { messages } from "../src/mail/schema.ts";
 import { clientStateContext } from "../src/sync/channel-subscriptions.ts";
 import { subscriptions } from "../src/sync/schema.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -22,23 +20,7 @@ const emulatorSubscriptions = z.object({
 });
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
-  admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  const { page } = await connectThroughMicrosoft(admin, emulator);
-  channelId = (await followCallback(admin, page)).split("/")[3]!;
+  ({ emulator, server, admin, channelId } = await startConnectedMailbox());
 });
 
 afterAll(async () => {
