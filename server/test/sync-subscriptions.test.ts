@@ -15,8 +15,13 @@ import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
 import { readSyncState, recentSyncErrors } from "../src/sync/sync-state.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
-import { connectThroughMicrosoft, followCallback, registerApp } from "./outlook-helpers.ts";
+import { startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import {
+  connectThroughMicrosoft,
+  followCallback,
+  registerApp,
+  startConnectedMailbox,
+} from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -54,23 +59,7 @@ interface Setup {
 }
 
 async function setUp(env: Record<string, string>): Promise<Setup> {
-  const emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-  });
-  const server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-    ...env,
-  });
-  const admin = await signUp(server, "owner@acme.test");
-  await createOrg(admin, "Acme");
-  const channelId = await connect(admin, emulator);
+  const { emulator, server, admin, channelId } = await startConnectedMailbox({ env });
   const { mailroom } = server;
   const deps = {
     config: mailroom.config,
