@@ -102,9 +102,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
         await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
       }
       deps.logger?.warn({ channelId: job.channelId, status: err.status, waitSeconds }, "sync throttled");
-      await deps
-        .queue()
-        .send("sync-channel", { ...job }, { singletonKey: job.channelId, startAfterSeconds: waitSeconds });
+      await sendLater(deps, { ...job }, job.channelId, waitSeconds);
       return;
     }
     const safe = withoutSecrets(err);
@@ -118,14 +116,14 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
     const attempt = (job.attempt ?? 0) + 1;
     if (attempt > MAX_ATTEMPTS) throw safe.error;
     deps.logger?.warn({ channelId: job.channelId, attempt, code: safe.code }, "sync failed; retrying later");
-    await deps
-      .queue()
-      .send(
-        "sync-channel",
-        { channelId: job.channelId, reason: job.reason, attempt },
-        { singletonKey: `retry:${job.channelId}`, startAfterSeconds: Math.min(900, 15 * 2 ** (attempt - 1)) },
-      );
+    const data = { channelId: job.channelId, reason: job.reason, attempt };
+    await sendLater(deps, data, `retry:${job.channelId}`, Math.min(900, 15 * 2 ** (attempt - 1)));
   }
+}
+
+/** The same sync again, `seconds` from now, waiting under `key`. */
+function sendLater(deps: SyncJobDeps, job: SyncChannelJob, key: string, seconds: number) {
+  return deps.queue().send("sync-channel", job, { singletonKey: key, startAfterSeconds: seconds });
 }
 
 /**

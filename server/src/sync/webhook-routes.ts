@@ -135,7 +135,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
    * notifications announce. A process that dies before a flush loses those hints; the sweep covers
    * them, as it does any lost notification.
    */
-  const pending = new Map<string, string>();
+  const pending = new Map<string, { notifiedAt: string; reason: "notification" | "lifecycle" }>();
   const lastSent = new Map<string, number>();
   let flushTimer: NodeJS.Timeout | undefined;
   let lastFlush = 0;
@@ -152,11 +152,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     const now = Date.now();
     lastFlush = now;
     const jobs: { data: SyncChannelJob; singletonKey: string }[] = [];
-    for (const [channelId, notifiedAt] of pending) {
+    for (const [channelId, { notifiedAt, reason }] of pending) {
       if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS > now) continue;
       pending.delete(channelId);
       lastSent.set(channelId, now);
-      jobs.push({ data: { channelId, reason: "notification", notifiedAt }, singletonKey: channelId });
+      jobs.push({ data: { channelId, reason, notifiedAt }, singletonKey: channelId });
     }
     if (lastSent.size > MAX_CACHED_SUBSCRIPTIONS) lastSent.clear();
     arm(now);
@@ -166,10 +166,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
         app.log.error({ err, channels: jobs.length }, "could not queue notified syncs"),
       );
   };
-  const syncSoon = (channelIds: Iterable<string>) => {
+  const syncSoon = (channelIds: Iterable<string>, reason: "notification" | "lifecycle" = "notification") => {
     const now = Date.now();
     const notifiedAt = new Date(now).toISOString();
-    for (const channelId of channelIds) pending.set(channelId, notifiedAt);
+    for (const channelId of channelIds) pending.set(channelId, { notifiedAt, reason });
     arm(now);
   };
   app.addHook("onClose", async () => {
@@ -177,16 +177,6 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     await flush(true);
     clearTimeout(flushTimer);
   });
-
-  /** Lifecycle events (rare) queue their sync at once; the job records `notifiedAt`. */
-  const syncOnce = (channelIds: Iterable<string>, reason: "lifecycle") => {
-    const notifiedAt = new Date().toISOString();
-    return Promise.all(
-      [...new Set(channelIds)].map((channelId) =>
-        queue.send("sync-channel", { channelId, reason, notifiedAt }, { singletonKey: channelId }),
-      ),
-    );
-  };
 
   const upkeep = (job: SubscriptionUpkeepJob & { subscriptionId: string }) =>
     queue.send("subscription-upkeep", job, { singletonKey: `${job.action}:${job.subscriptionId}` });
@@ -224,7 +214,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
         await upkeep({ action: "recreate", subscriptionId: item.subscriptionId });
     }
     // missed and subscriptionRemoved: changes may have gone unannounced, so run delta now.
-    await syncOnce(
+    syncSoon(
       valid.filter((v) => v.item.lifecycleEvent !== "reauthorizationRequired").map((v) => v.row.channelId),
       "lifecycle",
     );
