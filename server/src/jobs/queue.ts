@@ -57,6 +57,8 @@ const COMMON = {
   useListenNotify: true,
   superviseIntervalSeconds: 15,
   monitorIntervalSeconds: 15,
+  // The queue stats behind `burstWhenReadyExceeds` (see `work`) are at most this old, plus the monitor's.
+  queueCacheIntervalSeconds: 15,
 } as const;
 
 export async function createJobQueue(
@@ -105,6 +107,10 @@ export async function createJobQueue(
             pollingIntervalSeconds: 1,
             // Polling remains for jobs that become due later (startAfter: retries, catch-ups).
             notifyPollingIntervalSeconds: 2,
+            // A backlog (a sweep queues one sync per channel; a restart, every connect's upkeep) is
+            // worked without pauses: a NOTIFY wakes a worker once, and after its job it would
+            // otherwise wait out the poll before taking the next.
+            burstWhenReadyExceeds: 1,
           },
           async (jobs) => {
             for (const job of jobs) {
