@@ -1,10 +1,14 @@
+import { eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { type Page, signIn } from "../../emulator/src/identity/sign-in-driver.ts";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import type { Db } from "../src/db/client.ts";
+import { syncLeases } from "../src/mail/schema.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { waitFor } from "./wait-for.ts";
 
 export const SUPPORT = { login: "support@contoso.com", password: "Passw0rd!" };
 export const CUSTOMER = { login: "customer@fabrikam.com", password: "Passw0rd!" };
@@ -119,4 +123,24 @@ export async function startConnectedMailbox(
     if (!options.emulator) await emulator.close();
     throw error;
   }
+}
+
+/**
+ * The channel's sync at rest: no sync or subscription-upkeep job running or due within seconds (a
+ * sweep's job spread minutes ahead is not in the way; a new subscription's catch-up sync, due
+ * 6 s after it, is), and the channel's lease free — so a run a test starts is the only one.
+ */
+export async function syncAtRest(db: Db, channelId: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const jobs = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pgboss.job
+            where name in ('sync-channel', 'subscription-upkeep')
+              and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
+      );
+      const leases = await db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
+      return jobs.rows[0]!.n === 0 && leases.length === 0;
+    },
+    { what: "background syncs to settle", timeoutMs, intervalMs: 50 },
+  );
 }

@@ -10,8 +10,7 @@ import { takeSyncLease } from "../src/mail/sync-lease.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
 import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
 import type { TestServer } from "./harness.ts";
-import { startConnectedMailbox } from "./outlook-helpers.ts";
-import { waitFor } from "./wait-for.ts";
+import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 
 let emulator: Emulator;
 let server: TestServer;
@@ -42,17 +41,7 @@ afterAll(async () => {
 
 /** No sync job waiting or running, and the channel's lease free. */
 async function quiet() {
-  await waitFor(
-    async () => {
-      const jobs = await deps.db.execute<{ n: number }>(
-        // Due within seconds: a sweep's job spread minutes ahead is not in the way.
-        sql`select count(*)::int as n from pgboss.job where name = 'sync-channel' and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
-      );
-      const leases = await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
-      return jobs.rows[0]!.n === 0 && leases.length === 0;
-    },
-    { what: "background syncs to settle", timeoutMs: 30_000, intervalMs: 50 },
-  );
+  await syncAtRest(deps.db, channelId);
 }
 
 /** What the emulator's mailbox holds in a folder (its control API, not Graph). */

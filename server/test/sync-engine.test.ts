@@ -22,7 +22,7 @@ import {
 } from "../src/sync/sync-channel.ts";
 import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
 import type { TestClient, TestServer } from "./harness.ts";
-import { startConnectedMailbox } from "./outlook-helpers.ts";
+import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 const MAILBOX = "support@contoso.com";
@@ -77,17 +77,7 @@ async function subscribed(): Promise<number> {
 
 /** No sync job waiting or running for anyone, and the channel's lease free: the store is at rest. */
 async function quiet(timeoutMs = 30_000) {
-  await waitFor(
-    async () => {
-      const jobs = await deps.db.execute<{ n: number }>(
-        // Due within seconds: a sweep's job spread minutes ahead is not in the way.
-        sql`select count(*)::int as n from pgboss.job where name = 'sync-channel' and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
-      );
-      const leases = await deps.db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
-      return jobs.rows[0]!.n === 0 && leases.length === 0;
-    },
-    { what: "sync jobs to settle", timeoutMs, intervalMs: 50 },
-  );
+  await syncAtRest(deps.db, channelId, timeoutMs);
 }
 
 /** No lease on the channel: nobody is syncing it right now. */
