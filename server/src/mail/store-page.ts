@@ -59,6 +59,12 @@ export async function storeDeltaPage(
   options: StoreOptions,
 ): Promise<StoredPage> {
   const mapped = latestById(page.messages.map((m) => mapGraphMessage(m, target.folder)));
+  // An empty routine page (most sweeps) moves the position and nothing else: one statement, no
+  // transaction around it.
+  if (mapped.length === 0 && page.removed.length === 0 && (page.deltaLink === undefined || options.routine)) {
+    await advanceCursor(db, target, page, 0);
+    return { upserted: 0, removed: 0, conversationIds: [] };
+  }
   return db.transaction(async (tx) => {
     const touched = new Set<string>();
     const upserted = await upsertMessages(tx, target, mapped, touched);
@@ -257,7 +263,7 @@ async function recomputeConversations(tx: Tx, ids: string[]) {
  * Mid-round: remember the next page (a resumed round keeps its `round_started_at`). Round done:
  * keep the delta link for the next round; the reconcile is done, so `round_started_at` is cleared.
  */
-async function advanceCursor(tx: Tx, target: PageTarget, page: DeltaPage, seen: number) {
+async function advanceCursor(tx: Tx | Db, target: PageTarget, page: DeltaPage, seen: number) {
   const now = new Date();
   const done = page.deltaLink !== undefined;
   const position = done

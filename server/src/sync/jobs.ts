@@ -39,7 +39,9 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
   return [
     {
       name: "sync-channel",
-      concurrency: 4,
+      // Embedded PGlite runs every query on this one thread, so more syncs at once only overlap
+      // Graph round trips, while each NOTIFY wakes (and each idle poll runs) one fetch per slot.
+      concurrency: deps.config.databaseUrl ? 4 : 3,
       // One waiting and one running job per channel (singletonKey): a burst of notifications or a
       // sweep on top of them queues one sync, not hundreds.
       policy: "stately",

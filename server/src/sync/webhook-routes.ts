@@ -153,7 +153,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     lastFlush = now;
     const jobs: { data: SyncChannelJob; singletonKey: string }[] = [];
     for (const [channelId, { notifiedAt, reason }] of pending) {
-      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS > now) continue;
+      // Channels due within half an interval go now too: under a storm the channels fall into
+      // waves, a flush (and the workers it wakes) every half second instead of every 100 ms.
+      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS / 2 > now) continue;
       pending.delete(channelId);
       lastSent.set(channelId, now);
       jobs.push({ data: { channelId, reason, notifiedAt }, singletonKey: channelId });
