@@ -78,13 +78,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
    */
   const known = new Map<string, { channelId: string; clientState: string | null; until: number }>();
 
-  /** One primary-key query per body for the ids not in the cache, whatever the number of items. */
-  async function verified<T extends Notified>(request: FastifyRequest, items: T[]) {
-    const now = Date.now();
-    const missing = [...new Set(items.map((i) => i.subscriptionId))].filter(
-      (id) => (known.get(id)?.until ?? 0) <= now,
-    );
-    if (missing.length > 0) {
+  /**
+   * One primary-key query per body for the ids not in the cache, whatever the number of items;
+   * requests that arrive while an id is being looked up wait for that query instead of repeating it.
+   */
+  const loading = new Map<string, Promise<void>>();
+  function load(ids: string[], now: number): Promise<void> {
+    const query = (async () => {
       const rows = await db
         .select({
           id: subscriptions.id,
@@ -92,7 +92,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
           clientStateSealed: subscriptions.clientStateSealed,
         })
         .from(subscriptions)
-        .where(inArray(subscriptions.id, missing));
+        .where(inArray(subscriptions.id, ids));
       if (known.size + rows.length > MAX_CACHED_SUBSCRIPTIONS) known.clear();
       for (const row of rows)
         known.set(row.id, {
@@ -102,9 +102,30 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
         });
       // Unknown ids are remembered briefly too, so a flood of spoofed ids costs one query each per
       // few seconds; briefly, because a new subscription's first notification can beat its insert.
-      for (const id of missing)
+      for (const id of ids)
         if (!rows.some((r) => r.id === id))
           known.set(id, { channelId: "", clientState: null, until: now + UNKNOWN_SUBSCRIPTION_MEMORY_MS });
+    })().finally(() => {
+      for (const id of ids) if (loading.get(id) === query) loading.delete(id);
+    });
+    for (const id of ids) loading.set(id, query);
+    return query;
+  }
+
+  async function verified<T extends Notified>(request: FastifyRequest, items: T[]) {
+    const now = Date.now();
+    const missing = [...new Set(items.map((i) => i.subscriptionId))].filter(
+      (id) => (known.get(id)?.until ?? 0) <= now,
+    );
+    if (missing.length > 0) {
+      const waits = new Set<Promise<void>>();
+      const fresh = missing.filter((id) => {
+        const inFlight = loading.get(id);
+        if (inFlight) waits.add(inFlight);
+        return !inFlight;
+      });
+      if (fresh.length > 0) waits.add(load(fresh, now));
+      await Promise.all(waits);
     }
     const valid: { item: T; row: { channelId: string } }[] = [];
     for (const item of items) {
@@ -153,9 +174,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     lastFlush = now;
     const jobs: { data: SyncChannelJob; singletonKey: string }[] = [];
     for (const [channelId, { notifiedAt, reason }] of pending) {
-      // Channels due within half an interval go now too: under a storm the channels fall into
-      // waves, a flush (and the workers it wakes) every half second instead of every 100 ms.
-      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS / 2 > now) continue;
+      // Channels due before the next flush could go now too: under a storm the channels fall into
+      // waves, fewer flushes (each waking the workers) for the same syncs.
+      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS - FLUSH_INTERVAL_MS > now) continue;
       pending.delete(channelId);
       lastSent.set(channelId, now);
       jobs.push({ data: { channelId, reason, notifiedAt }, singletonKey: channelId });
