@@ -81,7 +81,7 @@ it("queues one sync for a burst of notifications, however many arrive", async ()
   }
 });
 
-it("queues a channel's next notified sync half a second after its last one, not back to back", async () => {
+it("queues a channel's next notified sync half a second after its last one (two after a storm), not back to back", async () => {
   const inbox = await subscribe("sub-inbox-storm");
   const post = (i: number) =>
     fetch(`${server.url}/api/outlook/webhook`, {
@@ -119,4 +119,32 @@ it("queues a channel's next notified sync half a second after its last one, not 
   });
   // One job for both, queued half a second after the first (the database's clock for both).
   expect(next!.getTime() - first!.getTime()).toBeGreaterThanOrEqual(450);
+
+  // A send that carried a storm (60 notifications at once) makes the channel wait two seconds.
+  await server.database.db.execute(
+    sql`delete from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId}`,
+  );
+  const storm = await fetch(`${server.url}/api/outlook/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      value: Array.from({ length: 60 }, () => ({
+        subscriptionId: "sub-inbox-storm",
+        clientState: inbox,
+        changeType: "created",
+      })),
+    }),
+  });
+  expect(storm.status).toBe(202);
+  const [stormed] = await waitFor(async () => ((await queued()).length === 1 ? queued() : undefined), {
+    what: "the storm's own sync queued",
+  });
+  await server.database.db.execute(
+    sql`delete from pgboss.job where name = 'sync-channel' and singleton_key = ${channelId}`,
+  );
+  await post(3);
+  const [after] = await waitFor(async () => ((await queued()).length === 1 ? queued() : undefined), {
+    what: "the sync after the storm queued",
+  });
+  expect(after!.getTime() - stormed!.getTime()).toBeGreaterThanOrEqual(1_850);
 });

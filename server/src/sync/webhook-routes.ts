@@ -53,8 +53,11 @@ const MAX_CACHED_SUBSCRIPTIONS = 10_000;
 const COALESCE_MS = 5;
 /** …and then at most once this often, for every channel that is due… */
 const FLUSH_INTERVAL_MS = 100;
-/** …a channel being due again this long after its last send. */
+/** …a channel being due again this long after its last send… */
 const CHANNEL_INTERVAL_MS = 500;
+/** …or this long when that send carried a storm (this many notifications or more). */
+const STORM_INTERVAL_MS = 2_000;
+const STORM_NOTIFICATIONS = 50;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
   /** The validation handshake answers before the body is read: exactly the decoded token, as text. */
@@ -150,21 +153,28 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
    * Change notifications are coalesced into `sync-channel` jobs, flushed a few milliseconds after a
    * quiet spell and then at most once per FLUSH_INTERVAL_MS, each flush inserting one job per due
    * channel in a single statement (a channel whose sync already waits is skipped by the stately
-   * queue). A channel is due again CHANNEL_INTERVAL_MS after its last send: during a storm one
-   * delta run covers many notifications instead of running back to back, while the first
-   * notification after a quiet spell goes out at once. A queued sync starts after every change its
+   * queue). A channel is due again CHANNEL_INTERVAL_MS after its last send, or STORM_INTERVAL_MS
+   * when that send carried STORM_NOTIFICATIONS or more: during a storm one delta run covers many
+   * notifications instead of running back to back, while a trickle — and the first notification
+   * after a quiet spell — goes out at once. A queued sync starts after every change its
    * notifications announce. A process that dies before a flush loses those hints; the sweep covers
    * them, as it does any lost notification.
    */
-  const pending = new Map<string, { notifiedAt: string; reason: "notification" | "lifecycle" }>();
-  const lastSent = new Map<string, number>();
+  const pending = new Map<
+    string,
+    { notifiedAt: string; reason: "notification" | "lifecycle"; notifications: number }
+  >();
+  const lastSent = new Map<string, { at: number; storm: boolean }>();
+  const dueAt = (channelId: string) => {
+    const last = lastSent.get(channelId);
+    return last ? last.at + (last.storm ? STORM_INTERVAL_MS : CHANNEL_INTERVAL_MS) : 0;
+  };
   let flushTimer: NodeJS.Timeout | undefined;
   let lastFlush = 0;
   const arm = (now: number) => {
     if (flushTimer || pending.size === 0) return;
     let due = Number.POSITIVE_INFINITY;
-    for (const channelId of pending.keys())
-      due = Math.min(due, (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS);
+    for (const channelId of pending.keys()) due = Math.min(due, dueAt(channelId));
     const at = Math.max(due, lastFlush + FLUSH_INTERVAL_MS, now + COALESCE_MS);
     flushTimer = setTimeout(() => void flush(), at - now);
   };
@@ -173,12 +183,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     const now = Date.now();
     lastFlush = now;
     const jobs: { data: SyncChannelJob; singletonKey: string }[] = [];
-    for (const [channelId, { notifiedAt, reason }] of pending) {
+    for (const [channelId, { notifiedAt, reason, notifications }] of pending) {
       // Channels due before the next flush could go now too: under a storm the channels fall into
       // waves, fewer flushes (each waking the workers) for the same syncs.
-      if (!all && (lastSent.get(channelId) ?? 0) + CHANNEL_INTERVAL_MS - FLUSH_INTERVAL_MS > now) continue;
+      if (!all && dueAt(channelId) - FLUSH_INTERVAL_MS > now) continue;
       pending.delete(channelId);
-      lastSent.set(channelId, now);
+      lastSent.set(channelId, { at: now, storm: notifications >= STORM_NOTIFICATIONS });
       jobs.push({ data: { channelId, reason, notifiedAt }, singletonKey: channelId });
     }
     if (lastSent.size > MAX_CACHED_SUBSCRIPTIONS) lastSent.clear();
@@ -192,7 +202,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
   const syncSoon = (channelIds: Iterable<string>, reason: "notification" | "lifecycle" = "notification") => {
     const now = Date.now();
     const notifiedAt = new Date(now).toISOString();
-    for (const channelId of channelIds) pending.set(channelId, { notifiedAt, reason });
+    for (const channelId of channelIds) {
+      const notifications = (pending.get(channelId)?.notifications ?? 0) + 1;
+      pending.set(channelId, { notifiedAt, reason, notifications });
+    }
     arm(now);
   };
   app.addHook("onClose", async () => {
