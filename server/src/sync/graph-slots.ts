@@ -32,7 +32,9 @@ export async function takeGraphSlots(db: Db, channelId: string, holder: string, 
   const wanted = Math.max(1, Math.min(count, SLOTS_PER_MAILBOX));
   const t = graphRequestSlots;
   // Concurrent takers racing for one free slot both insert it; the loser's insert meets the
-  // winner's row and its conditional update (only over an expired lease) matches nothing.
+  // winner's row and its conditional update (only over an expired lease) matches nothing. One slot
+  // is picked at random (takers spread out); several are taken in slot order, so two takers lock
+  // rows in the same order and one waits for the other instead of deadlocking (seen on Postgres).
   const result = await db.execute<{ slot: number }>(sql`
     insert into ${t} (channel_id, slot, holder, expires_at)
     select ${channelId}, s.slot, ${holder}, now() + make_interval(secs => ${SLOT_LEASE_SECONDS})
@@ -40,7 +42,7 @@ export async function takeGraphSlots(db: Db, channelId: string, holder: string, 
     where not exists (
       select 1 from ${t} g where g.channel_id = ${channelId} and g.slot = s.slot and g.expires_at >= now()
     )
-    order by random()
+    order by ${wanted > 1 ? sql`s.slot` : sql`random()`}
     limit ${wanted}
     on conflict (channel_id, slot) do update
       set holder = excluded.holder, expires_at = excluded.expires_at
