@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageText } from "../../emulator/src/identity/sign-in-driver.ts";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
-import { emulatorEnv, startTestEmulator } from "./emulator.ts";
-import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { startTestEmulator } from "./emulator.ts";
+import type { TestClient, TestServer } from "./harness.ts";
 import {
   CUSTOMER,
   connectThroughMicrosoft,
@@ -11,6 +11,7 @@ import {
   type RegisteredApp,
   registerApp,
   SUPPORT,
+  startServerWithPlatformApp,
 } from "./outlook-helpers.ts";
 
 interface ChannelBody {
@@ -30,19 +31,7 @@ let admin: TestClient;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  platform = await registerApp(emulator, {
-    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-    displayName: "Mailroom",
-  });
-  server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-  });
+  ({ server, platform } = await startServerWithPlatformApp(emulator, { displayName: "Mailroom" }));
   admin = await signUp(server, "owner@acme.test");
   await createOrg(admin, "Acme");
 });

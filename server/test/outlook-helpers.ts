@@ -82,6 +82,31 @@ export interface ConnectedMailbox {
 }
 
 /**
+ * A server whose platform app is registered in the emulator, redirecting to the server's own
+ * PUBLIC_URL (a free port picked first, so the redirect URI is known before the server starts).
+ */
+export async function startServerWithPlatformApp(
+  emulator: Emulator,
+  options: { env?: Record<string, string> | undefined; displayName?: string } = {},
+): Promise<{ server: TestServer; platform: RegisteredApp }> {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const platform = await registerApp(emulator, {
+    redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+  });
+  const server = await startTestServer({
+    ...emulatorEnv(emulator),
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    MICROSOFT_CLIENT_ID: platform.clientId,
+    MICROSOFT_CLIENT_SECRET: platform.secret,
+    ...options.env,
+  });
+  return { server, platform };
+}
+
+/**
  * The setup the sync tests share, in one place: an emulator, a server registered with it as the
  * platform app, an org, and SUPPORT's mailbox connected through Microsoft's sign-in and consent.
  * If a step fails, what it started is closed; otherwise the caller closes the server, then the emulator.
@@ -99,19 +124,7 @@ export async function startConnectedMailbox(
   const emulator = options.emulator ?? (await startTestEmulator());
   let server: TestServer | undefined;
   try {
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    const platform = await registerApp(emulator, {
-      redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
-    });
-    server = await startTestServer({
-      ...emulatorEnv(emulator),
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      MICROSOFT_CLIENT_ID: platform.clientId,
-      MICROSOFT_CLIENT_SECRET: platform.secret,
-      ...options.env,
-    });
+    server = (await startServerWithPlatformApp(emulator, { env: options.env })).server;
     const admin = await signUp(server, "owner@acme.test");
     const orgId = (await createOrg(admin, "Acme")).id;
     await options.beforeConnect?.(admin, server);
