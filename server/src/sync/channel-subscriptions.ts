@@ -342,7 +342,7 @@ export async function reauthorizeChannelSubscription(
     const { tokens } = found.graph;
     const held = tokens.expiresAt();
     if (row.authorizedUntil && held && held <= row.authorizedUntil) await tokens(true);
-    else await tokens.validFor(REAUTHORIZE_AHEAD_MS + 5 * 60_000);
+    else await tokens.validFor(TOKEN_VALID_FOR_MS);
     await reauthorizeSubscription(found.graph, subscriptionId);
     await markAuthorized(deps, [subscriptionId], tokens.expiresAt());
     return "reauthorized";
@@ -370,6 +370,8 @@ export async function reauthorizeChannelSubscription(
  * words) plus one sweep interval and a margin, so one sweep falls in between.
  */
 export const REAUTHORIZE_AHEAD_MS = 35 * 60_000;
+/** A reauthorization is made with an access token valid at least this long (refreshed if not). */
+const TOKEN_VALID_FOR_MS = REAUTHORIZE_AHEAD_MS + 5 * 60_000;
 
 /**
  * The channel's subscriptions whose authorization ends within REAUTHORIZE_AHEAD_MS, with the access
@@ -392,7 +394,7 @@ export async function dueReauthorizations(
   const horizon = now.getTime() + REAUTHORIZE_AHEAD_MS;
   const due = rows.filter((r) => !r.authorizedUntil || r.authorizedUntil.getTime() < horizon);
   if (due.length === 0) return { ids: [], until: null };
-  const until = await graph.tokens.validFor(REAUTHORIZE_AHEAD_MS + 5 * 60_000);
+  const until = await graph.tokens.validFor(TOKEN_VALID_FOR_MS);
   if (!until) return { ids: [], until: null };
   const ids = due.filter((r) => !r.authorizedUntil || until > r.authorizedUntil).map((r) => r.id);
   return { ids, until };
