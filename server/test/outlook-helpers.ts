@@ -5,6 +5,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import type { Db } from "../src/db/client.ts";
 import { syncLeases } from "../src/mail/schema.ts";
+import { MAX_NOTIFIED_SYNC_HOLD_MS } from "../src/sync/webhook-routes.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
@@ -141,18 +142,25 @@ export async function startConnectedMailbox(
 /**
  * The channel's sync at rest: no sync or subscription-upkeep job running or due within seconds (a
  * sweep's job spread minutes ahead is not in the way; a new subscription's catch-up sync, due
- * 6 s after it, is), and the channel's lease free — so a run a test starts is the only one.
+ * 6 s after it, is), and the channel's lease free — for longer than intake may hold a notification
+ * before queueing its sync, so one that arrived just before doesn't start a run after this returns.
  */
 export async function syncAtRest(db: Db, channelId: string, timeoutMs = 30_000): Promise<void> {
+  const atRest = async () => {
+    const jobs = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job
+          where name in ('sync-channel', 'subscription-upkeep')
+            and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
+    );
+    const leases = await db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
+    return jobs.rows[0]!.n === 0 && leases.length === 0;
+  };
+  let since: number | undefined;
   await waitFor(
     async () => {
-      const jobs = await db.execute<{ n: number }>(
-        sql`select count(*)::int as n from pgboss.job
-            where name in ('sync-channel', 'subscription-upkeep')
-              and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
-      );
-      const leases = await db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
-      return jobs.rows[0]!.n === 0 && leases.length === 0;
+      if (!(await atRest())) since = undefined;
+      else since ??= Date.now();
+      return since !== undefined && Date.now() - since > MAX_NOTIFIED_SYNC_HOLD_MS;
     },
     { what: "background syncs to settle", timeoutMs, intervalMs: 50 },
   );

@@ -58,6 +58,8 @@ const CHANNEL_INTERVAL_MS = 500;
 /** …or this long when that send carried a storm (this many notifications or more). */
 const STORM_INTERVAL_MS = 2_000;
 const STORM_NOTIFICATIONS = 50;
+/** The longest a notification waits in intake before its sync is queued. */
+export const MAX_NOTIFIED_SYNC_HOLD_MS = STORM_INTERVAL_MS + FLUSH_INTERVAL_MS;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { db, box, queue }) => {
   /** The validation handshake answers before the body is read: exactly the decoded token, as text. */
