@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverMessage } from "../emulator/src/store/messages.ts";
-import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
+import { holdRequest } from "../emulator/src/testing/hold-request.ts";
 import { syncCursors } from "../server/src/mail/schema.ts";
 import { connectThroughMicrosoft, followCallback, syncAtRest } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
@@ -43,18 +43,6 @@ function seedOlderMail(count: number) {
   }
 }
 
-/** The next two Inbox list requests: the first at once, the second (page two) 3 s late. */
-async function slowSecondInboxPage() {
-  for (const ms of [1, 3000]) {
-    const res = await emulatorFetch(
-      world.emulator,
-      "/_emulator/faults/latency",
-      jsonInit("POST", { ms, count: 1, pathPrefix: "/v1.0/me/mailFolders/inbox/messages" }),
-    );
-    expect(res.status).toBe(201);
-  }
-}
-
 describe("Sync older mail in Chromium", () => {
   it("an admin syncs the last 30 days and watches the progress bar reach done", async () => {
     seedOlderMail(1100);
@@ -74,7 +62,8 @@ describe("Sync older mail in Chromium", () => {
     // After the first import and whatever follows a connect (the catch-up sync a new subscription
     // queues), so only the backfill's list requests meet it.
     await syncAtRest(world.server.database.db, channelId);
-    await slowSecondInboxPage();
+    // The backfill's first Inbox page goes at once; the second waits until the bar has shown the first.
+    const secondPage = await holdRequest(world.emulator, "/v1.0/me/mailFolders/inbox/messages", { pass: 1 });
 
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
@@ -87,11 +76,12 @@ describe("Sync older mail in Chromium", () => {
 
       const bar = panel.getByRole("progressbar", { name: "Syncing the last 30 days" });
       await bar.waitFor();
-      // The first page is in; the second is on its way.
+      // The first page is in; the second is held at Graph.
       await panel.getByText(/^1,0\d\d of 1,1\d\d messages$/).waitFor();
       expect(Number(await bar.getAttribute("aria-valuenow"))).toBeGreaterThanOrEqual(1000);
       expect(Number(await bar.getAttribute("aria-valuemax"))).toBeGreaterThanOrEqual(1100);
       await page.screenshot({ path: "/tmp/e2e-sync-older-mail-running.png", fullPage: true });
+      await secondPage.release();
 
       await panel.getByText(/^Done: [\d,]+ messages from the last 30 days checked\./).waitFor();
       expect(await bar.count()).toBe(0);

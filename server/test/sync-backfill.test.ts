@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { deliverMessage } from "../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { holdRequest } from "../../emulator/src/testing/hold-request.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
 import { createLogger } from "../src/log.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
@@ -257,6 +258,41 @@ describe("sync older mail", () => {
     const after = await backfillRow(backfill.id);
     expect(after.status).toBe("cancelled");
     expect(after.synced).toBe(atCancel.synced);
+  });
+
+  it("stores pages as they come: a slow Inbox page holds up neither Sent Items nor the total", async () => {
+    // The Inbox's first list page at once, its second held until released.
+    const secondPage = await holdRequest(emulator, "/v1.0/me/mailFolders/inbox/messages", { pass: 1 });
+    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 30 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { backfill } = backfillBody.parse(res.body);
+
+    const held = await waitFor(
+      async () => {
+        const row = await backfillRow(backfill.id);
+        return row.cursors.sentitems?.done && row.cursors.inbox?.synced ? row : undefined;
+      },
+      { timeoutMs: 30_000, what: "Sent Items and the Inbox's first page" },
+    );
+    expect(held.status).toBe("running");
+    expect(held.cursors.inbox).toMatchObject({ done: false, synced: 1000 });
+    expect(held.total).toBeGreaterThan(1100);
+    await waitFor(
+      () => progressOf(backfill.id).some((p) => p.synced === held.synced && p.total === held.total),
+      {
+        what: "the progress event with the total",
+      },
+    );
+
+    await secondPage.release();
+    const done = await waitFor(
+      async () => {
+        const row = await backfillRow(backfill.id);
+        return row.status !== "running" ? row : undefined;
+      },
+      { timeoutMs: 30_000, what: "the backfill to finish" },
+    );
+    expect(done).toMatchObject({ status: "done", total: held.total, synced: held.total });
   });
 
   it("resumes after the server stops mid-way, one at a time, while real-time mail keeps flowing", async () => {

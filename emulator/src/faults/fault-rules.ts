@@ -14,6 +14,8 @@ const Filter = {
   method: z.string().min(1).optional(),
   /** e.g. `/v1.0/me/messages`; any Graph path when omitted. */
   pathPrefix: z.string().startsWith("/").optional(),
+  /** e.g. `/v1.0/me/mailFolders/inbox/messages`: this path exactly (query ignored), so `…/messages/delta` is not hit. */
+  path: z.string().startsWith("/").optional(),
   /** Mailbox id or userPrincipalName; resolved from `/me` (token) or `/users/{id|upn}`. */
   mailbox: z.string().min(1).optional(),
 };
@@ -47,6 +49,7 @@ interface RuleBase {
   id: string;
   method?: string;
   pathPrefix?: string;
+  path?: string;
   /** Lower-case mailbox id (resolved when the rule was created) or the given text. */
   mailbox?: string;
   /** Requests still to hit; null = unlimited. */
@@ -87,13 +90,14 @@ export function faultRules(ctx: EmulatorContext): FaultRule[] {
 }
 
 export function newRuleBase(
-  filter: { method?: string; pathPrefix?: string; mailbox?: string },
+  filter: { method?: string; pathPrefix?: string; path?: string; mailbox?: string },
   remaining: number | null,
 ): RuleBase {
   return {
     id: randomUUID(),
     method: filter.method?.toUpperCase(),
     pathPrefix: filter.pathPrefix,
+    path: filter.path,
     mailbox: filter.mailbox?.toLowerCase(),
     remaining,
     firedAt: [],
@@ -103,8 +107,9 @@ export function newRuleBase(
 export function matches(rule: FaultRule, request: MatchedRequest): boolean {
   if (rule.remaining === 0) return false;
   if (rule.method && rule.method !== request.method.toUpperCase()) return false;
-  if (rule.pathPrefix) {
-    if (!request.path.startsWith(rule.pathPrefix)) return false;
+  if (rule.path !== undefined || rule.pathPrefix !== undefined) {
+    if (rule.path !== undefined && request.path !== rule.path) return false;
+    if (rule.pathPrefix !== undefined && !request.path.startsWith(rule.pathPrefix)) return false;
   } else if (!request.path.startsWith(GRAPH_PREFIX) || isBatchEnvelope(request.path)) {
     return false;
   }

@@ -84,6 +84,15 @@ describe("HTTP faults", () => {
     expect((await call(`/v1.0/users/${SEED_IDS.users.alex}/emulatorProbe/a`, "POST")).status).toBe(429);
   });
 
+  it("hits only the exact path a rule names, whatever the query", async () => {
+    await addFault("burst", { path: "/v1.0/me/emulatorProbe/a", count: 5 });
+    expect((await call("/v1.0/me/emulatorProbe/a/$value")).status).toBe(200);
+    expect((await call("/v1.0/me/emulatorProbe/ab")).status).toBe(200);
+    expect((await call("/v1.0/me/emulatorProbe/a?$top=1")).status).toBe(429);
+    expect((await call()).status).toBe(429);
+    expect((await listFaults())[0]).toMatchObject({ path: "/v1.0/me/emulatorProbe/a", remaining: 3 });
+  });
+
   it("leaves the control API and non-Graph paths alone", async () => {
     await addFault("burst", { count: 5 });
     expect((await emulatorFetch(emulator, "/_emulator/health")).status).toBe(200);

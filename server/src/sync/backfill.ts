@@ -304,62 +304,63 @@ export async function runBackfill(
   }
 
   try {
-    for (const folder of FOLLOWED_FOLDERS) {
-      while (pending.has(folder)) {
-        const page = await untilAborted(pending.get(folder)!, signal);
-        pending.delete(folder);
-        if (page.next) request(folder, page.next);
-        const before = cursors[folder] ?? { synced: 0, done: false };
-        cursors[folder] = {
-          ...before,
-          ...(page.count !== undefined ? { total: page.count } : {}),
-          synced: before.synced + page.messages.length,
-          nextLink: page.next ?? null,
-          done: !page.next,
-        };
-        for (const [other, count] of counted) {
-          if (other !== folder && cursors[other]?.total === undefined)
-            cursors[other] = { ...(cursors[other] ?? { synced: 0, done: false }), total: count };
-        }
-        synced += page.messages.length;
-        const next = new Date(Math.max(Date.now(), heartbeat.getTime() + 1));
-        const { row, conversationIds } = await db.transaction(async (tx) => {
-          const [row] = await tx
-            .update(backfills)
-            .set({
-              cursors: { ...cursors },
-              synced,
-              total: total(),
-              heartbeatAt: next,
-              updatedAt: next,
-            })
-            .where(
-              and(
-                eq(backfills.id, backfillId),
-                eq(backfills.status, "running"),
-                eq(backfills.heartbeatAt, heartbeat),
-              ),
-            )
-            .returning();
-          if (!row) throw new ClaimLost();
-          const stored = await insertHistoryPage(
-            tx,
-            { orgId: row.orgId, channelId: row.channelId, folder },
-            page.messages,
-          );
-          return { row, conversationIds: stored.conversationIds };
-        });
-        heartbeat = next;
-        await publishBackfillProgress(deps, row);
-        if (conversationIds.length > 0)
-          await deps.events.publish(row.orgId, {
-            type: "conversations.updated",
-            data: {
-              channelId: row.channelId,
-              conversationIds: conversationIds.length > MAX_EVENT_CONVERSATIONS ? null : conversationIds,
-            },
-          });
+    // Pages are stored as they arrive, whichever folder they belong to: a slow page of one folder
+    // holds up neither the others nor the total their first pages report.
+    while (pending.size > 0) {
+      const page = await untilAborted(Promise.race(pending.values()), signal);
+      const { folder } = page;
+      pending.delete(folder);
+      if (page.next) request(folder, page.next);
+      const before = cursors[folder] ?? { synced: 0, done: false };
+      cursors[folder] = {
+        ...before,
+        ...(page.count !== undefined ? { total: page.count } : {}),
+        synced: before.synced + page.messages.length,
+        nextLink: page.next ?? null,
+        done: !page.next,
+      };
+      for (const [other, count] of counted) {
+        if (other !== folder && cursors[other]?.total === undefined)
+          cursors[other] = { ...(cursors[other] ?? { synced: 0, done: false }), total: count };
       }
+      synced += page.messages.length;
+      const next = new Date(Math.max(Date.now(), heartbeat.getTime() + 1));
+      const { row, conversationIds } = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(backfills)
+          .set({
+            cursors: { ...cursors },
+            synced,
+            total: total(),
+            heartbeatAt: next,
+            updatedAt: next,
+          })
+          .where(
+            and(
+              eq(backfills.id, backfillId),
+              eq(backfills.status, "running"),
+              eq(backfills.heartbeatAt, heartbeat),
+            ),
+          )
+          .returning();
+        if (!row) throw new ClaimLost();
+        const stored = await insertHistoryPage(
+          tx,
+          { orgId: row.orgId, channelId: row.channelId, folder },
+          page.messages,
+        );
+        return { row, conversationIds: stored.conversationIds };
+      });
+      heartbeat = next;
+      await publishBackfillProgress(deps, row);
+      if (conversationIds.length > 0)
+        await deps.events.publish(row.orgId, {
+          type: "conversations.updated",
+          data: {
+            channelId: row.channelId,
+            conversationIds: conversationIds.length > MAX_EVENT_CONVERSATIONS ? null : conversationIds,
+          },
+        });
     }
   } catch (err) {
     if (err instanceof ClaimLost) return outcomeOfLostClaim(db, backfillId);
