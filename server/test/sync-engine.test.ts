@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { holdRequest } from "../../emulator/src/testing/hold-request.ts";
 import { channels } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
 import { conversations, messages, syncCursors, syncLeases } from "../src/mail/schema.ts";
@@ -469,17 +470,10 @@ describe("the sync engine against the emulator", () => {
 
   it("runs a follow-up round when a sync is asked for while one is running (rerun note)", async () => {
     await quiet();
-    // Hold the running sync in its Sent Items request long enough to ask for another one meanwhile.
-    await emulatorFetch(
-      emulator,
-      "/_emulator/faults/latency",
-      jsonInit("POST", {
-        ms: 1500,
-        count: 1,
-        pathPrefix: "/v1.0/me/mailFolders/sentitems",
-        mailbox: MAILBOX,
-      }),
-    );
+    // Hold the running sync in its Sent Items request while another one is asked for.
+    const sentItems = await holdRequest(emulator, "/v1.0/me/mailFolders/sentitems/messages/delta", {
+      mailbox: MAILBOX,
+    });
     const running = syncOnce({ reason: "sweep" }, "worker-a");
     await waitFor(
       async () =>
@@ -493,6 +487,7 @@ describe("the sync engine against the emulator", () => {
       notifiedAt: new Date().toISOString(),
     });
     expect(asked).toEqual({ skipped: true, reason: "busy" });
+    await sentItems.release();
     const result = await running;
     expect(result.rounds).toBeGreaterThanOrEqual(2);
     expect(await stored(late.id)).toMatchObject({ subject: "Arrived during a long sync", removedAt: null });

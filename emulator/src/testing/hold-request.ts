@@ -16,16 +16,17 @@ export interface HeldRequest {
 
 /**
  * Holds the request after the next `pass` requests to exactly `path` (query ignored, e.g.
- * `/v1.0/me/mailFolders/inbox/messages`; batch items count). Those before it go through at once.
- * The rules are added in order, so give them before the requests start.
+ * `/v1.0/me/mailFolders/inbox/messages`; batch items count), of `mailbox` when given. Those before
+ * it go through at once. Give it before the requests start.
  */
 export async function holdRequest(
   emulator: Emulator,
   path: string,
-  { pass = 0 }: { pass?: number } = {},
+  { pass = 0, mailbox }: { pass?: number; mailbox?: string } = {},
 ): Promise<HeldRequest> {
-  if (pass > 0) await addLatency(emulator, { ms: 0, count: pass, path });
-  const hold = await addLatency(emulator, { ms: HOLD_MS, count: 1, path });
+  const filter = { path, ...(mailbox ? { mailbox } : {}) };
+  if (pass > 0) await addLatency(emulator, { ms: 0, count: pass, ...filter });
+  const hold = await addLatency(emulator, { ms: HOLD_MS, count: 1, ...filter });
   return {
     async release({ timeoutMs = 15_000 } = {}) {
       // Moving the clock before the request has taken the rule would not release it.
