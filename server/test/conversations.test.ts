@@ -11,6 +11,7 @@ import { graphRequestSlots, subscriptions } from "../src/sync/schema.ts";
 import { createOrg, join, members, signUp } from "./accounts-helpers.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { startConnectedMailbox } from "./outlook-helpers.ts";
+import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
 interface Person {
@@ -231,6 +232,63 @@ describe("conversations API", () => {
       ).toContain(threadId);
       expect((await open(member, threadId)).status).toBe(200);
     } finally {
+      expect((await owner.put(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+      expect((await owner.delete(`/api/inboxes/${vip}`)).status).toBe(204);
+    }
+  });
+
+  it("sends a restricted inbox's live events only to who can see it, and ends a leaver's stream", async () => {
+    const created = await owner.post<{ inbox: { id: string } }>("/api/inboxes", {
+      name: "VIP live",
+      visibility: "restricted",
+    });
+    expect(created.status).toBe(201);
+    const vip = created.body.inbox.id;
+    expect((await owner.put(`/api/inboxes/${vip}/channels/${channelId}`)).status).toBe(204);
+    expect((await owner.delete(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+    const leaver = await join(server, owner, "leaver@acme.test");
+    const streams = {
+      owner: await listenToEvents(owner),
+      agent: await listenToEvents(member),
+      leaver: await listenToEvents(leaver),
+    };
+    const mailEvents = (stream: (typeof streams)["owner"]) =>
+      stream.events.filter((e) => e.type === "conversations.updated");
+    try {
+      await waitFor(() => Object.values(streams).every((s) => s.events.some((e) => e.type === "ready")), {
+        what: "three streams",
+      });
+      const orgId = streams.owner.events[0]!.data.orgId as string;
+
+      // Mail for the VIP inbox: its channel's events reach the owner, not the agent outside it.
+      await deliver({ subject: "For VIP eyes" });
+      await waitFor(() => mailEvents(streams.owner).some((e) => e.data.channelId === channelId), {
+        what: "the owner's conversation event",
+      });
+      // Streams deliver in order: once a later event is through, the earlier one was dropped.
+      await server.mailroom.events.publish(orgId, { type: "test.marker", data: { n: 1 } });
+      await waitFor(() => streams.agent.events.some((e) => e.type === "test.marker"), {
+        what: "the marker on the agent's stream",
+      });
+      expect(mailEvents(streams.agent)).toEqual([]);
+      expect(mailEvents(streams.leaver)).toEqual([]);
+
+      // Made a member of the inbox, the agent gets its events from then on (no reconnect).
+      const agentId = (await members(owner)).find((m) => m.email === "agent@acme.test")!.userId;
+      expect((await owner.patch(`/api/inboxes/${vip}`, { memberIds: [agentId] })).status).toBe(200);
+      await deliver({ subject: "For VIP eyes, again" });
+      await waitFor(() => mailEvents(streams.agent).some((e) => e.data.channelId === channelId), {
+        what: "the agent's conversation event",
+      });
+
+      // Removed from the org, a member's open stream ends.
+      const leaverId = (await members(owner)).find((m) => m.email === "leaver@acme.test")!.id;
+      expect((await owner.delete(`/api/org/members/${leaverId}`)).status).toBe(200);
+      await waitFor(() => streams.leaver.ended(), { what: "the leaver's stream to end" });
+      expect(mailEvents(streams.leaver)).toEqual([]);
+      expect(streams.leaver.events.some((e) => e.type === "members.updated")).toBe(false);
+    } finally {
+      for (const stream of Object.values(streams)) stream.close();
       expect((await owner.put(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
       expect((await owner.delete(`/api/inboxes/${vip}`)).status).toBe(204);
     }

@@ -4,41 +4,8 @@ import { createLogger } from "../src/log.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
-
-interface Received {
-  type: string;
-  data: unknown;
-}
-
-/** Opens GET /api/events with the client's cookies and collects the events it receives. */
-async function listen(client: TestClient, baseUrl = client.baseUrl) {
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/api/events`, {
-    headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  const events: Received[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  (async () => {
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (type && data) events.push({ type, data: JSON.parse(data) });
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  })().catch(() => {});
-  return { events, close: () => controller.abort() };
-}
 
 let server: TestServer;
 let alice: TestClient;
@@ -64,8 +31,8 @@ describe("live events (SSE)", () => {
   });
 
   it("delivers an org's events to its members only", async () => {
-    const a = await listen(alice);
-    const b = await listen(bob);
+    const a = await listenToEvents(alice);
+    const b = await listenToEvents(bob);
     await waitFor(
       () => a.events.some((e) => e.type === "ready") && b.events.some((e) => e.type === "ready"),
       { what: "both streams" },
@@ -98,7 +65,7 @@ describe("live events (SSE)", () => {
       });
       const second: Mailroom = await startMailroom(config, { logger: createLogger(config) });
       try {
-        const stream = await listen(alice, `http://127.0.0.1:${port}`);
+        const stream = await listenToEvents(alice, `http://127.0.0.1:${port}`);
         await waitFor(() => stream.events.some((e) => e.type === "ready"), {
           what: "the stream on the second process",
         });

@@ -24,6 +24,7 @@ import {
 import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
 const MAILBOX = "support@contoso.com";
@@ -169,32 +170,6 @@ async function dropNextNotifications(count: number) {
   expect(res.status).toBe(201);
 }
 
-/** GET /api/events as the signed-in admin, collecting what it receives. */
-async function listen() {
-  const controller = new AbortController();
-  const res = await fetch(`${server.url}/api/events`, {
-    headers: { cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  const events: { type: string; data: Record<string, unknown> }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  (async () => {
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk, { stream: true });
-      for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (type && data) events.push({ type, data: JSON.parse(data) });
-      }
-    }
-  })().catch(() => {});
-  return { events, close: () => controller.abort() };
-}
-
 describe("the sync engine against the emulator", () => {
   it("finished the first sync newest first: every folder stored, state and progress recorded", async () => {
     await expectStoreMatchesMailbox();
@@ -214,7 +189,7 @@ describe("the sync engine against the emulator", () => {
   });
 
   it("stores inbound mail announced by a notification and pushes it to /api/events", async () => {
-    const sse = await listen();
+    const sse = await listenToEvents(admin);
     try {
       const mail = await deliver("Pushed and announced");
       const row = await waitFor(() => stored(mail.id), { what: "the pushed message", timeoutMs: 15_000 });

@@ -270,7 +270,7 @@ async function participantsOf(db: Db, orgId: string, ids: string[]): Promise<Map
 }
 
 /** Channels feeding an inbox the viewer can see (or the one given inbox), in the viewer's org. */
-async function visibleChannelIds(db: Db, viewer: Viewer, inboxId?: string): Promise<string[]> {
+export async function visibleChannelIds(db: Db, viewer: Viewer, inboxId?: string): Promise<string[]> {
   const rows = await db
     .select({ id: channels.id })
     .from(channels)
