@@ -91,13 +91,14 @@ export async function renewSubscription(
   return { id: result.id, expiresAt: new Date(result.expirationDateTime), maxMinutes };
 }
 
+/** `POST` here reauthorizes a subscription (alone, or as a `$batch` item). */
+export function reauthorizePath(id: string): string {
+  return `/subscriptions/${encodeURIComponent(id)}/reauthorize`;
+}
+
 /** After a reauthorizationRequired lifecycle event: Graph resumes delivery. */
 export async function reauthorizeSubscription(graph: GraphClient, id: string): Promise<void> {
-  await graph.send({
-    method: "POST",
-    path: `/subscriptions/${encodeURIComponent(id)}/reauthorize`,
-    repeatable: true,
-  });
+  await graph.send({ method: "POST", path: reauthorizePath(id), repeatable: true });
 }
 
 /** Deletes a subscription; one that is already gone counts as deleted. */

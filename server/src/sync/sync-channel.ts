@@ -25,6 +25,7 @@ import {
   windowCountPath,
 } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
+import { reauthorizePath } from "../microsoft/subscriptions.ts";
 import { type ChannelGraph, connectedChannelGraph } from "./channel-graph.ts";
 import { dueReauthorizations, settleReauthorizations } from "./channel-subscriptions.ts";
 import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts";
@@ -332,7 +333,7 @@ async function firstPagesInOneBatch(
         ...reauthorize.ids.map((id, i) => ({
           id: `reauthorize-${i}`,
           method: "POST" as const,
-          url: `/subscriptions/${encodeURIComponent(id)}/reauthorize`,
+          url: reauthorizePath(id),
         })),
       ],
       // Reading a delta page and reauthorizing can both be asked again.
