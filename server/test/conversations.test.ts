@@ -153,6 +153,28 @@ function download(client: TestClient, path: string) {
   });
 }
 
+/**
+ * Moves the channel from the default inbox into a new restricted inbox (no members yet); `undo`
+ * puts it back and deletes that inbox.
+ */
+async function restrictChannelTo(name: string) {
+  const created = await owner.post<{ inbox: { id: string } }>("/api/inboxes", {
+    name,
+    visibility: "restricted",
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.inbox.id;
+  expect((await owner.put(`/api/inboxes/${id}/channels/${channelId}`)).status).toBe(204);
+  expect((await owner.delete(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+  return {
+    id,
+    async undo() {
+      expect((await owner.put(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+      expect((await owner.delete(`/api/inboxes/${id}`)).status).toBe(204);
+    },
+  };
+}
+
 describe("conversations API", () => {
   let threadId: string;
   let first: z.infer<typeof delivered>;
@@ -209,14 +231,7 @@ describe("conversations API", () => {
   });
 
   it("hides a restricted inbox's conversations from people who are not its members", async () => {
-    const created = await owner.post<{ inbox: { id: string } }>("/api/inboxes", {
-      name: "VIP",
-      visibility: "restricted",
-    });
-    expect(created.status).toBe(201);
-    const vip = created.body.inbox.id;
-    expect((await owner.put(`/api/inboxes/${vip}/channels/${channelId}`)).status).toBe(204);
-    expect((await owner.delete(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+    const { id: vip, undo } = await restrictChannelTo("VIP");
     try {
       expect((await list(member, "/api/conversations")).conversations).toEqual([]);
       expect((await member.get(`/api/inboxes/${vip}/conversations`)).status).toBe(404);
@@ -232,20 +247,12 @@ describe("conversations API", () => {
       ).toContain(threadId);
       expect((await open(member, threadId)).status).toBe(200);
     } finally {
-      expect((await owner.put(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
-      expect((await owner.delete(`/api/inboxes/${vip}`)).status).toBe(204);
+      await undo();
     }
   });
 
   it("sends a restricted inbox's live events only to who can see it, and ends a leaver's stream", async () => {
-    const created = await owner.post<{ inbox: { id: string } }>("/api/inboxes", {
-      name: "VIP live",
-      visibility: "restricted",
-    });
-    expect(created.status).toBe(201);
-    const vip = created.body.inbox.id;
-    expect((await owner.put(`/api/inboxes/${vip}/channels/${channelId}`)).status).toBe(204);
-    expect((await owner.delete(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
+    const { id: vip, undo } = await restrictChannelTo("VIP live");
     const leaver = await join(server, owner, "leaver@acme.test");
     const streams = {
       owner: await listenToEvents(owner),
@@ -289,8 +296,7 @@ describe("conversations API", () => {
       expect(streams.leaver.events.some((e) => e.type === "members.updated")).toBe(false);
     } finally {
       for (const stream of Object.values(streams)) stream.close();
-      expect((await owner.put(`/api/inboxes/${defaultInboxId}/channels/${channelId}`)).status).toBe(204);
-      expect((await owner.delete(`/api/inboxes/${vip}`)).status).toBe(204);
+      await undo();
     }
   });
 

@@ -115,6 +115,24 @@ function progressOf(id: string) {
     .filter((d) => d.backfillId === id);
 }
 
+/** Asks for a backfill of the last `days` days as the admin: a new one is accepted (202). */
+async function startBackfill(days: number) {
+  const res = await admin.post(`/api/channels/${channelId}/backfill`, { days });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return backfillBody.parse(res.body).backfill;
+}
+
+/** The backfill's row once it is no longer running. */
+function finished(id: string, what = "the backfill to finish", timeoutMs = 60_000) {
+  return waitFor(
+    async () => {
+      const row = await backfillRow(id);
+      return row.status !== "running" ? row : undefined;
+    },
+    { timeoutMs, what },
+  );
+}
+
 beforeAll(async () => {
   emulator = await startTestEmulator();
   // Before connecting, so no notification fires: 1,100 inbox messages 8–29 days old (two pages of
@@ -163,19 +181,11 @@ describe("sync older mail", () => {
   });
 
   it("stores exactly the last 30 days, newest page first, without duplicates, with live progress", async () => {
-    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 30 });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const { backfill } = backfillBody.parse(res.body);
+    const backfill = await startBackfill(30);
     expect(backfill.status).toBe("running");
     expect(Date.parse(backfill.windowEnd) - Date.parse(backfill.windowStart)).toBe(30 * DAY);
 
-    const done = await waitFor(
-      async () => {
-        const row = await backfillRow(backfill.id);
-        return row.status !== "running" ? row : undefined;
-      },
-      { timeoutMs: 60_000, what: "the backfill to finish" },
-    );
+    const done = await finished(backfill.id);
     expect(done.status).toBe("done");
 
     const expected = await mailboxSince(new Date(backfill.windowStart));
@@ -224,9 +234,7 @@ describe("sync older mail", () => {
 
   it("cancels a running backfill: it stops where it was and another may start", async () => {
     const sentItems = await holdRequest(emulator, "/v1.0/me/mailFolders/sentitems/messages");
-    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 7 });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const { backfill } = backfillBody.parse(res.body);
+    const backfill = await startBackfill(7);
     await waitFor(async () => (await backfillRow(backfill.id)).cursors.inbox?.done, {
       what: "the inbox part",
     });
@@ -243,14 +251,9 @@ describe("sync older mail", () => {
     });
     expect((await admin.post(`/api/channels/${channelId}/backfills/${backfill.id}/cancel`)).status).toBe(409);
 
-    const next = await admin.post(`/api/channels/${channelId}/backfill`, { days: 7 });
-    expect(next.status).toBe(202);
-    const { backfill: second } = backfillBody.parse(next.body);
+    const second = await startBackfill(7);
     expect(second.id).not.toBe(backfill.id);
-    await waitFor(async () => (await backfillRow(second.id)).status === "done", {
-      timeoutMs: 30_000,
-      what: "the next backfill",
-    });
+    expect(await finished(second.id, "the next backfill", 30_000)).toMatchObject({ status: "done" });
     const after = await backfillRow(backfill.id);
     expect(after.status).toBe("cancelled");
     expect(after.synced).toBe(atCancel.synced);
@@ -259,9 +262,7 @@ describe("sync older mail", () => {
   it("stores pages as they come: a slow Inbox page holds up neither Sent Items nor the total", async () => {
     // The Inbox's first list page at once, its second held until released.
     const secondPage = await holdRequest(emulator, "/v1.0/me/mailFolders/inbox/messages", { pass: 1 });
-    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 30 });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const { backfill } = backfillBody.parse(res.body);
+    const backfill = await startBackfill(30);
 
     const held = await waitFor(
       async () => {
@@ -281,13 +282,7 @@ describe("sync older mail", () => {
     );
 
     await secondPage.release();
-    const done = await waitFor(
-      async () => {
-        const row = await backfillRow(backfill.id);
-        return row.status !== "running" ? row : undefined;
-      },
-      { timeoutMs: 30_000, what: "the backfill to finish" },
-    );
+    const done = await finished(backfill.id, "the backfill to finish", 30_000);
     expect(done).toMatchObject({ status: "done", total: held.total, synced: held.total });
   });
 
@@ -299,9 +294,7 @@ describe("sync older mail", () => {
       jsonInit("POST", { ms: 600_000, count: 1, pathPrefix: "/v1.0/me/mailFolders/sentitems/messages" }),
     );
     expect(fault.status).toBe(201);
-    const res = await admin.post(`/api/channels/${channelId}/backfill`, { days: 90 });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const { backfill } = backfillBody.parse(res.body);
+    const backfill = await startBackfill(90);
 
     const midway = await waitFor(
       async () => {
@@ -338,13 +331,7 @@ describe("sync older mail", () => {
     });
     try {
       second.events.subscribe(orgId, (e) => events.push(e));
-      const done = await waitFor(
-        async () => {
-          const row = await backfillRow(backfill.id);
-          return row.status !== "running" ? row : undefined;
-        },
-        { timeoutMs: 60_000, what: "the resumed backfill" },
-      );
+      const done = await finished(backfill.id, "the resumed backfill");
       expect(done.status).toBe("done");
       const expected = await mailboxSince(new Date(backfill.windowStart));
       const stored = await storedIds();
