@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import type { Config } from "./config.ts";
 
 export type { Logger };
@@ -7,8 +7,8 @@ export type { Logger };
  * Structured logs. Redaction is a second line of defence: code never logs tokens, secrets or
  * message bodies in the first place.
  */
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({
+export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level: config.logLevel,
     redact: {
       paths: [
@@ -24,5 +24,6 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

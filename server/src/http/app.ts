@@ -20,6 +20,7 @@ import { webhookRoutes } from "../sync/webhook-routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { registerProblemHandler } from "./problem.ts";
+import { recordRoutes } from "./route-list.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 
 export interface HttpDeps {
@@ -46,6 +47,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
+  recordRoutes(app);
   // Graceful shutdown: requests in flight when close() starts still finish, and their responses
   // end the keep-alive connection so close() need not wait for Fastify's 72 s keep-alive timeout.
   let closing = false;
