@@ -96,7 +96,11 @@ export async function saveTokens(db: Db, box: SecretBox, channelId: string, toke
     .where(eq(channels.id, channelId));
 }
 
-/** Replaces the channel's aliases with what Microsoft says now. */
+/**
+ * Replaces the channel's aliases with what Microsoft says now. The channel row is updated first,
+ * which locks it: two refreshes at once take turns, where interleaved they would both delete the
+ * old rows and the second insert would collide with the first's (a unique violation).
+ */
 export async function replaceAliases(
   db: Db,
   orgId: string,
@@ -104,6 +108,7 @@ export async function replaceAliases(
   aliases: DiscoveredAlias[],
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    await tx.update(channels).set({ aliasesRefreshedAt: new Date() }).where(eq(channels.id, channelId));
     await tx
       .delete(channelAliases)
       .where(and(eq(channelAliases.channelId, channelId), eq(channelAliases.orgId, orgId)));
@@ -119,7 +124,6 @@ export async function replaceAliases(
         })),
       );
     }
-    await tx.update(channels).set({ aliasesRefreshedAt: new Date() }).where(eq(channels.id, channelId));
   });
 }
 
