@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { assertStorable } from "../db/storable-input.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { AUTH_BASE_PATH, type Auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { authBodies } from "./auth-bodies.ts";
@@ -10,7 +11,7 @@ import { toFetchHeaders } from "./fetch-headers.ts";
  * organizations are managed through our REST routes only (they own org scoping and the 404
  * rules), and unused features (password reset by email, account linking…) stay unreachable.
  */
-const EXPOSED = new Set([
+export const EXPOSED_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
   "POST /sign-up/email",
   "POST /sign-in/email",
   "POST /sign-out",
@@ -35,7 +36,7 @@ export const authProxy: FastifyPluginAsync<{ auth: Auth; publicUrl: string }> = 
 
   app.all(`${AUTH_BASE_PATH}/*`, async (request, reply) => {
     const path = (request.url.split("?")[0] ?? "").slice(AUTH_BASE_PATH.length);
-    if (!EXPOSED.has(`${request.method} ${path}`)) throw notFound();
+    if (!EXPOSED_AUTH_ENDPOINTS.has(`${request.method} ${path}`)) throw notFound();
     const body = checkedBody(path, request.body);
     const response = await auth.handler(toFetchRequest(request, publicUrl, body));
     return sendFetchResponse(reply, response);
@@ -53,6 +54,8 @@ function checkedBody(path: string, raw: unknown): Buffer | string | undefined {
   } catch {
     throw badRequest("The request body is not valid JSON");
   }
+  // The root input guard skips this raw body, so the same check runs here, before Better Auth.
+  assertStorable(json);
   return JSON.stringify(schema.parse(json));
 }
 
