@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, or, sql } from "drizzle-orm";
+import type { Role } from "../accounts/roles.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import { notFound } from "../errors.ts";
-import { inboxChannels, inboxes } from "../inbox/schema.ts";
+import { inboxChannels, inboxes, inboxMembers } from "../inbox/schema.ts";
 import type { TokenSet } from "../microsoft/identity-client.ts";
 import type { DiscoveredAlias } from "./discover-aliases.ts";
 import { channelAliases, channels } from "./schema.ts";
@@ -154,14 +155,35 @@ export async function aliasesOf(db: Db, orgId: string, channelId: string) {
     .orderBy(sql`${channelAliases.isPrimary} desc`, asc(channelAliases.addressLower));
 }
 
-/** The shared inboxes each channel feeds. */
-export async function inboxesOfChannels(db: Db, orgId: string, channelIds: string[]) {
+/** Who is looking: owners and admins see every inbox, members the org-wide ones and their own. */
+export interface InboxViewer {
+  userId: string;
+  role: Role;
+}
+
+/**
+ * The shared inboxes each channel feeds that `viewer` may see — the rule of GET /api/inboxes
+ * (inbox/inbox-store.ts listInboxes), so a restricted inbox's id and name stay private here too.
+ */
+export async function inboxesOfChannels(db: Db, orgId: string, channelIds: string[], viewer: InboxViewer) {
   if (!channelIds.length) return new Map<string, { id: string; name: string; color: string }[]>();
+  const visible =
+    viewer.role === "owner" || viewer.role === "admin"
+      ? undefined
+      : or(
+          eq(inboxes.visibility, "org"),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(inboxMembers)
+              .where(and(eq(inboxMembers.inboxId, inboxes.id), eq(inboxMembers.userId, viewer.userId))),
+          ),
+        );
   const rows = await db
     .select({ channelId: inboxChannels.channelId, id: inboxes.id, name: inboxes.name, color: inboxes.color })
     .from(inboxChannels)
     .innerJoin(inboxes, eq(inboxes.id, inboxChannels.inboxId))
-    .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.channelId, channelIds)))
+    .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.channelId, channelIds), visible))
     .orderBy(asc(inboxes.name));
   const map = new Map<string, { id: string; name: string; color: string }[]>();
   for (const r of rows)
