@@ -5,6 +5,7 @@ import { AUTH_BASE_PATH, type Auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { authBodies } from "./auth-bodies.ts";
 import { toAppError } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";
+import type { SignInFailures } from "./sign-in-failures.ts";
 
 /**
  * The Better Auth endpoints the browser may call. Everything else under /api/auth answers 404:
@@ -19,15 +20,17 @@ export const EXPOSED_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
   "POST /change-password",
 ]);
 
+const SIGN_IN = "/sign-in/email";
 const AUTH_BODY_LIMIT = 16 * 1024;
 /** Hop-by-hop and framing headers: Fetch recomputes them for the forwarded request and the reply. */
 const NOT_FORWARDED = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 /** Mounts Better Auth's handler at /api/auth/*: Fastify request → Fetch Request → reply. */
-export const authProxy: FastifyPluginAsync<{ auth: Auth; publicUrl: string }> = async (
-  app,
-  { auth, publicUrl },
-) => {
+export const authProxy: FastifyPluginAsync<{
+  auth: Auth;
+  publicUrl: string;
+  signIns: SignInFailures;
+}> = async (app, { auth, publicUrl, signIns }) => {
   // Better Auth reads the body itself, so this scope keeps it raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: AUTH_BODY_LIMIT }, (_request, body, done) =>
@@ -38,8 +41,16 @@ export const authProxy: FastifyPluginAsync<{ auth: Auth; publicUrl: string }> = 
     const path = (request.url.split("?")[0] ?? "").slice(AUTH_BASE_PATH.length);
     if (!EXPOSED_AUTH_ENDPOINTS.has(`${request.method} ${path}`)) throw notFound();
     const body = checkedBody(path, request.body);
-    const response = await auth.handler(toFetchRequest(request, publicUrl, body));
-    return sendFetchResponse(reply, response);
+    // Refused here while the client's failed sign-ins stand at the limit, before any password check.
+    const attempt = path === SIGN_IN ? await signIns.begin(request.ip) : undefined;
+    let status = 500;
+    try {
+      const response = await auth.handler(toFetchRequest(request, publicUrl, body));
+      status = response.status;
+      return await sendFetchResponse(reply, response);
+    } finally {
+      await attempt?.settle(status);
+    }
   });
 };
 

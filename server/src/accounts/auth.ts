@@ -25,7 +25,8 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /**
  * Better Auth: email + password (scrypt), database sessions in httpOnly SameSite=Lax cookies, the
- * organization plugin, and login rate limiting stored in the database so every process shares it.
+ * organization plugin, and sign-up rate limiting stored in the database so every process shares
+ * it (failed sign-ins are limited by auth-proxy.ts, in the same table).
  * Organization endpoints are reached only through our REST routes (see routes.ts).
  */
 export function createAuth({ config, database, logger }: CreateAuthOptions) {
@@ -54,7 +55,9 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     rateLimit: {
       enabled: true,
       storage: "database",
-      customRules: { "/sign-in/email": loginRule, "/sign-up/email": loginRule },
+      // Sign-in is limited by our proxy, which counts failures only (sign-in-failures.ts);
+      // Better Auth would count every attempt, successes included.
+      customRules: { "/sign-in/email": false, "/sign-up/email": loginRule },
     },
     advanced: {
       cookiePrefix: "mailroom",
