@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { EXPOSED_AUTH_ENDPOINTS } from "../src/accounts/auth-proxy.ts";
 import { type RegisteredRoute, registeredRoutes } from "../src/http/route-list.ts";
 import { invite, join, MANY_USERS_ENV, memberId, PASSWORD, type Problem } from "./accounts-helpers.ts";
@@ -23,6 +23,8 @@ import { type ConnectedMailbox, startConnectedMailbox } from "./outlook-helpers.
  */
 
 const logs = new LogCapture("warn");
+/** Libraries that print to the console (Better Auth's own logger) bypass the log: watched too. */
+const consoleErrors = vi.spyOn(console, "error");
 let mailbox: ConnectedMailbox;
 const real: Record<string, string> = {};
 
@@ -320,5 +322,6 @@ describe("hostile input on every route", () => {
   it("logged nothing at error level", () => {
     const errors = logs.atLeast("error").map((l) => `${l.msg} ${JSON.stringify(l.err ?? "").slice(0, 300)}`);
     expect(errors).toEqual([]);
+    expect(consoleErrors.mock.calls.map((args) => args.map(String).join(" "))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { isAPIError } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import type { Config } from "../config.ts";
 import { loadSecretKeys, type SecretKey } from "../crypto/secret-box.ts";
@@ -87,6 +88,15 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     ],
     telemetry: { enabled: false },
     logger: betterAuthLogger(logger),
+    // Without this Better Auth prints every refusal it throws (a 4xx) as an error on the console,
+    // outside our log; refusals are answered to the client and worth a debug line at most.
+    onAPIError: {
+      onError: (error) => {
+        if (isAPIError(error) && error.statusCode < 500)
+          logger.debug({ source: "better-auth", status: error.statusCode }, error.message);
+        else logger.error({ source: "better-auth", err: error }, "Better Auth request failed");
+      },
+    },
   });
 }
 
