@@ -39,7 +39,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Session lifetime in days. */
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  /** Failed logins allowed per IP and email per window before 429. */
+  /** Failed sign-ins allowed per client IP per window before 429 (also: sign-ups per IP per window). */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Seconds to let in-flight requests and jobs finish on SIGTERM. */

@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "../src/db/client.ts";
 import { createLogger } from "../src/log.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
 import { adminQuery, withDatabase } from "./global-setup.ts";
+import type { LogCapture } from "./log-capture.ts";
 
 /** A fixed key for test processes that share one database (never used outside tests). */
 export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 7).toString("base64")}`;
@@ -54,8 +55,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Keep the server's log in memory (at the capture's level) instead of TEST_LOG_LEVEL to stdout. */
+  logs?: LogCapture | undefined;
+}
+
 /** The real server (HTTP on a free loopback port) on a fresh database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const testDb = await createTestDatabase();
   const database = await testDb.open();
   const port = env.PORT ? Number(env.PORT) : await freePort();
@@ -65,12 +74,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PORT: String(port),
     HOST: "127.0.0.1",
     PUBLIC_URL: url,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    LOG_LEVEL: options.logs?.level ?? process.env.TEST_LOG_LEVEL ?? "silent",
     SHUTDOWN_GRACE_SECONDS: "2",
     ...testDb.env,
     ...env,
   });
-  const mailroom = await startMailroom(config, { database, logger: createLogger(config) });
+  const mailroom = await startMailroom(config, { database, logger: createLogger(config, options.logs) });
   return {
     url,
     mailroom,

@@ -215,6 +215,37 @@ describe("restricted visibility", () => {
     expect((await list(listed)).map((i) => i.name)).toContain("VIP");
   });
 
+  it("keeps a restricted inbox out of the channel views of those who can't see it", async () => {
+    const hidden = await create(owner, {
+      name: "Escalations",
+      visibility: "restricted",
+      memberIds: [userId("listed@a.test")],
+    });
+    const everyone = await create(owner, { name: "Front desk" });
+    const channelId = await insertChannel(orgA.id, "escalations@a.test");
+    for (const inbox of [hidden, everyone])
+      expect((await owner.put(`/api/inboxes/${inbox.id}/channels/${channelId}`)).status).toBe(204);
+
+    type ChannelInboxes = { id: string; inboxes: { id: string; name: string }[] };
+    const views = async (client: TestClient) => {
+      const all = await client.get<{ channels: ChannelInboxes[] }>("/api/channels");
+      const one = await client.get<{ channel: ChannelInboxes }>(`/api/channels/${channelId}`);
+      expect([all.status, one.status]).toEqual([200, 200]);
+      const fromList = all.body.channels.find((c) => c.id === channelId)!;
+      return { fromList, fromOne: one.body.channel, text: JSON.stringify([all.body, one.body]) };
+    };
+    for (const client of [owner, admin, listed]) {
+      const { fromList, fromOne } = await views(client);
+      for (const channel of [fromList, fromOne])
+        expect(channel.inboxes.map((i) => i.name).sort()).toEqual(["Escalations", "Front desk"]);
+    }
+    const { fromList, fromOne, text } = await views(unlisted);
+    for (const channel of [fromList, fromOne])
+      expect(channel.inboxes.map((i) => i.id)).toEqual([everyone.id]);
+    expect(text).not.toContain(hidden.id);
+    expect(text).not.toContain("Escalations");
+  });
+
   it("refuses members of another org without creating anything", async () => {
     const [outsider] = await members(ownerB);
     const res = await owner.post<Problem>("/api/inboxes", {

@@ -121,6 +121,16 @@ describe("bring your own credentials", () => {
     expect(res.body.aliases.map((a) => a.address)).toContain("help@contoso.com");
   });
 
+  it("refreshes aliases several times at once without a conflict (two admins clicking together)", async () => {
+    const id = (await admin.get<{ channels: { id: string }[] }>("/api/channels")).body.channels[0]!.id;
+    const path = `/api/channels/${id}/aliases/refresh`;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => admin.post<{ aliases: { address: string }[] }>(path)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    for (const a of answers) expect(a.body.aliases.map((x) => x.address)).toContain("help@contoso.com");
+  });
+
   it("validates and saves channel settings", async () => {
     const id = (await admin.get<{ channels: { id: string }[] }>("/api/channels")).body.channels[0]!.id;
     const bad = await admin.patch<{ fields: { field: string }[] }>(`/api/channels/${id}`, {

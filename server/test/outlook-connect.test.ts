@@ -4,6 +4,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { startTestEmulator } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";
+import { LogCapture } from "./log-capture.ts";
 import {
   CUSTOMER,
   connectThroughMicrosoft,
@@ -28,10 +29,12 @@ let emulator: Emulator;
 let server: TestServer;
 let platform: RegisteredApp;
 let admin: TestClient;
+/** The server's log at info level, access log included. */
+const logs = new LogCapture("info");
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  ({ server, platform } = await startServerWithPlatformApp(emulator, { displayName: "Mailroom" }));
+  ({ server, platform } = await startServerWithPlatformApp(emulator, { displayName: "Mailroom", logs }));
   admin = await signUp(server, "owner@acme.test");
   await createOrg(admin, "Acme");
 });
@@ -92,6 +95,27 @@ describe("connecting Outlook with the platform app", () => {
       expect.arrayContaining(["help@contoso.com", "billing@contoso.com"]),
     );
     expect(channel.aliases!.every((a) => a.address.includes("@"))).toBe(true);
+  });
+
+  it("keeps the authorization code, state and session_state out of the log", async () => {
+    const { page } = await connectThroughMicrosoft(admin, emulator);
+    const callback = new URL(page.location!);
+    const secrets = ["code", "state", "session_state"].map((name) => callback.searchParams.get(name));
+    expect(secrets.every((s) => s && s.length >= 16)).toBe(true);
+    const before = logs.raw.length;
+    expect(await followCallback(admin, page)).toMatch(/\/connected$/);
+    const lines = logs.raw.slice(before);
+    // The access log did record the callback, with its query string redacted.
+    expect(lines.some((l) => l.includes("/api/outlook/oauth2/callback"))).toBe(true);
+    for (const secret of secrets) expect(logs.raw.filter((l) => l.includes(secret!))).toEqual([]);
+  });
+
+  it("keeps Graph's validationToken out of the log", async () => {
+    const token = "validation-token-3f9c2a7e51d04b68";
+    const res = await fetch(`${server.url}/api/outlook/webhook?validationToken=${token}`, { method: "POST" });
+    expect(await res.text()).toBe(token);
+    expect(logs.raw.some((l) => l.includes("/api/outlook/webhook"))).toBe(true);
+    expect(logs.raw.filter((l) => l.includes(token))).toEqual([]);
   });
 
   it("keeps one channel when the same mailbox is connected twice", async () => {

@@ -9,6 +9,7 @@ import { MAX_NOTIFIED_SYNC_HOLD_MS } from "../src/sync/webhook-routes.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
+import type { LogCapture } from "./log-capture.ts";
 import { waitFor } from "./wait-for.ts";
 
 export const SUPPORT = { login: "support@contoso.com", password: "Passw0rd!" };
@@ -88,7 +89,11 @@ export interface ConnectedMailbox {
  */
 export async function startServerWithPlatformApp(
   emulator: Emulator,
-  options: { env?: Record<string, string> | undefined; displayName?: string } = {},
+  options: {
+    env?: Record<string, string> | undefined;
+    displayName?: string;
+    logs?: LogCapture | undefined;
+  } = {},
 ): Promise<{ server: TestServer; platform: RegisteredApp }> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -96,14 +101,17 @@ export async function startServerWithPlatformApp(
     redirectUris: [`${publicUrl}/api/outlook/oauth2/callback`],
     ...(options.displayName ? { displayName: options.displayName } : {}),
   });
-  const server = await startTestServer({
-    ...emulatorEnv(emulator),
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    MICROSOFT_CLIENT_ID: platform.clientId,
-    MICROSOFT_CLIENT_SECRET: platform.secret,
-    ...options.env,
-  });
+  const server = await startTestServer(
+    {
+      ...emulatorEnv(emulator),
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      MICROSOFT_CLIENT_ID: platform.clientId,
+      MICROSOFT_CLIENT_SECRET: platform.secret,
+      ...options.env,
+    },
+    { logs: options.logs },
+  );
   return { server, platform };
 }
 
@@ -118,6 +126,8 @@ export async function startConnectedMailbox(
     emulator?: Emulator;
     /** Server env on top of the emulator's and the platform app's. */
     env?: Record<string, string>;
+    /** Keep the server's log in memory (see log-capture.ts). */
+    logs?: LogCapture;
     /** Runs once the org exists, before connecting (people who must be there before the mailbox). */
     beforeConnect?: (admin: TestClient, server: TestServer) => Promise<void>;
   } = {},
@@ -125,7 +135,7 @@ export async function startConnectedMailbox(
   const emulator = options.emulator ?? (await startTestEmulator());
   let server: TestServer | undefined;
   try {
-    server = (await startServerWithPlatformApp(emulator, { env: options.env })).server;
+    server = (await startServerWithPlatformApp(emulator, { env: options.env, logs: options.logs })).server;
     const admin = await signUp(server, "owner@acme.test");
     const orgId = (await createOrg(admin, "Acme")).id;
     await options.beforeConnect?.(admin, server);

@@ -36,6 +36,8 @@ export const authBodies: Record<string, z.ZodType> = {
       .max(PASSWORD_MAX_LENGTH * 4),
     rememberMe: z.boolean().optional(),
   }),
+  // No fields, but parsed all the same: a body Better Auth can't read would be its error to log.
+  "/sign-out": z.object({}),
   "/change-password": z.object({
     currentPassword: z.string({ error: "Enter your current password" }).min(1, "Enter your current password"),
     newPassword,

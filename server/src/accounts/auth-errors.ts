@@ -45,6 +45,13 @@ function accountExists(): AppError {
   return new AppError("conflict", message, field("email", message));
 }
 
+/** 429: the login (or sign-up) rate limit stands for this many more seconds. */
+export function tooManyAttempts(retryAfterSeconds: number): AppError {
+  return new AppError("rate_limited", "Too many attempts — wait a moment and try again", {
+    retryAfterSeconds,
+  });
+}
+
 /** Turns a Better Auth refusal into our error, so every response is the same problem+json. */
 export function toAppError(refusal: AuthRefusal): AppError {
   const known = refusal.code ? KNOWN[refusal.code] : undefined;
@@ -58,9 +65,7 @@ export function toAppError(refusal: AuthRefusal): AppError {
     case 404:
       return new AppError("not_found", "Not found");
     case 429:
-      return new AppError("rate_limited", "Too many attempts — wait a moment and try again", {
-        retryAfterSeconds: refusal.retryAfterSeconds ?? 60,
-      });
+      return tooManyAttempts(refusal.retryAfterSeconds ?? 60);
     default:
       return refusal.status >= 500
         ? new AppError("internal", "Something went wrong on our side")

@@ -1,16 +1,18 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { assertStorable } from "../db/storable-input.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { AUTH_BASE_PATH, type Auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { authBodies } from "./auth-bodies.ts";
 import { toAppError } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";
+import type { SignInFailures } from "./sign-in-failures.ts";
 
 /**
  * The Better Auth endpoints the browser may call. Everything else under /api/auth answers 404:
  * organizations are managed through our REST routes only (they own org scoping and the 404
  * rules), and unused features (password reset by email, account linking…) stay unreachable.
  */
-const EXPOSED = new Set([
+export const EXPOSED_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
   "POST /sign-up/email",
   "POST /sign-in/email",
   "POST /sign-out",
@@ -18,15 +20,17 @@ const EXPOSED = new Set([
   "POST /change-password",
 ]);
 
+const SIGN_IN = "/sign-in/email";
 const AUTH_BODY_LIMIT = 16 * 1024;
 /** Hop-by-hop and framing headers: Fetch recomputes them for the forwarded request and the reply. */
 const NOT_FORWARDED = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 /** Mounts Better Auth's handler at /api/auth/*: Fastify request → Fetch Request → reply. */
-export const authProxy: FastifyPluginAsync<{ auth: Auth; publicUrl: string }> = async (
-  app,
-  { auth, publicUrl },
-) => {
+export const authProxy: FastifyPluginAsync<{
+  auth: Auth;
+  publicUrl: string;
+  signIns: SignInFailures;
+}> = async (app, { auth, publicUrl, signIns }) => {
   // Better Auth reads the body itself, so this scope keeps it raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: AUTH_BODY_LIMIT }, (_request, body, done) =>
@@ -35,10 +39,18 @@ export const authProxy: FastifyPluginAsync<{ auth: Auth; publicUrl: string }> = 
 
   app.all(`${AUTH_BASE_PATH}/*`, async (request, reply) => {
     const path = (request.url.split("?")[0] ?? "").slice(AUTH_BASE_PATH.length);
-    if (!EXPOSED.has(`${request.method} ${path}`)) throw notFound();
+    if (!EXPOSED_AUTH_ENDPOINTS.has(`${request.method} ${path}`)) throw notFound();
     const body = checkedBody(path, request.body);
-    const response = await auth.handler(toFetchRequest(request, publicUrl, body));
-    return sendFetchResponse(reply, response);
+    // Refused here while the client's failed sign-ins stand at the limit, before any password check.
+    const attempt = path === SIGN_IN ? await signIns.begin(request.ip) : undefined;
+    let status = 500;
+    try {
+      const response = await auth.handler(toFetchRequest(request, publicUrl, body));
+      status = response.status;
+      return await sendFetchResponse(reply, response);
+    } finally {
+      await attempt?.settle(status);
+    }
   });
 };
 
@@ -53,6 +65,8 @@ function checkedBody(path: string, raw: unknown): Buffer | string | undefined {
   } catch {
     throw badRequest("The request body is not valid JSON");
   }
+  // The root input guard skips this raw body, so the same check runs here, before Better Auth.
+  assertStorable(json);
   return JSON.stringify(schema.parse(json));
 }
 

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { isAPIError } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import type { Config } from "../config.ts";
 import { loadSecretKeys, type SecretKey } from "../crypto/secret-box.ts";
@@ -25,7 +26,8 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /**
  * Better Auth: email + password (scrypt), database sessions in httpOnly SameSite=Lax cookies, the
- * organization plugin, and login rate limiting stored in the database so every process shares it.
+ * organization plugin, and sign-up rate limiting stored in the database so every process shares
+ * it (failed sign-ins are limited by auth-proxy.ts, in the same table).
  * Organization endpoints are reached only through our REST routes (see routes.ts).
  */
 export function createAuth({ config, database, logger }: CreateAuthOptions) {
@@ -54,7 +56,9 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     rateLimit: {
       enabled: true,
       storage: "database",
-      customRules: { "/sign-in/email": loginRule, "/sign-up/email": loginRule },
+      // Sign-in is limited by our proxy, which counts failures only (sign-in-failures.ts);
+      // Better Auth would count every attempt, successes included.
+      customRules: { "/sign-in/email": false, "/sign-up/email": loginRule },
     },
     advanced: {
       cookiePrefix: "mailroom",
@@ -84,6 +88,15 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     ],
     telemetry: { enabled: false },
     logger: betterAuthLogger(logger),
+    // Without this Better Auth prints every refusal it throws (a 4xx) as an error on the console,
+    // outside our log; refusals are answered to the client and worth a debug line at most.
+    onAPIError: {
+      onError: (error) => {
+        if (isAPIError(error) && error.statusCode < 500)
+          logger.debug({ source: "better-auth", status: error.statusCode }, error.message);
+        else logger.error({ source: "better-auth", err: error }, "Better Auth request failed");
+      },
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { invitationRoutes } from "./invitation-routes.ts";
 import { memberRoutes } from "./member-routes.ts";
 import { orgRoutes } from "./org-routes.ts";
 import type { AccountsOptions } from "./routes-options.ts";
+import { signInFailures } from "./sign-in-failures.ts";
 
 export type { AccountsOptions };
 
@@ -12,7 +13,11 @@ export type { AccountsOptions };
  * for the user, orgs, members and invitations. CSRF is checked for all of them by http/csrf.ts.
  */
 export const accountsRoutes: FastifyPluginAsync<AccountsOptions> = async (app, options) => {
-  await app.register(authProxy, { auth: options.auth, publicUrl: options.config.publicUrl });
+  await app.register(authProxy, {
+    auth: options.auth,
+    publicUrl: options.config.publicUrl,
+    signIns: signInFailures(options.database.db, options.config.loginRateLimit),
+  });
   await app.register(orgRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(invitationRoutes, options);

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { user } from "../accounts/schema.ts";
-import { requireMember } from "../accounts/session.ts";
+import { type OrgMember, requireMember } from "../accounts/session.ts";
 import { AppError } from "../errors.ts";
 import { aliasesOf, type ChannelRow, findChannel, inboxesOfChannels, listChannels } from "./channel-store.ts";
 import { refreshChannelAliases } from "./refresh-aliases.ts";
@@ -47,10 +47,10 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
   const { auth, database, events, hooks } = options;
   const db = database.db;
 
-  async function detail(orgId: string, c: ChannelRow) {
+  async function detail(viewer: OrgMember, c: ChannelRow) {
     const [inboxes, aliases, connectedBy] = await Promise.all([
-      inboxesOfChannels(db, orgId, [c.id]),
-      aliasesOf(db, orgId, c.id),
+      inboxesOfChannels(db, viewer.orgId, [c.id], viewer),
+      aliasesOf(db, viewer.orgId, c.id),
       c.connectedBy
         ? db
             .select({ name: user.name, email: user.email })
@@ -77,6 +77,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
       db,
       member.orgId,
       rows.map((r) => r.id),
+      member,
     );
     return { channels: rows.map((r) => summary(r, inboxes.get(r.id) ?? [])) };
   });
@@ -84,7 +85,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
   app.get("/api/channels/:id", async (request) => {
     const member = await requireMember(request, auth, database);
     const { id } = idParams.parse(request.params);
-    return { channel: await detail(member.orgId, await findChannel(db, member.orgId, id)) };
+    return { channel: await detail(member, await findChannel(db, member.orgId, id)) };
   });
 
   app.patch("/api/channels/:id", async (request) => {
@@ -98,7 +99,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
       .where(and(eq(channels.id, id), eq(channels.orgId, member.orgId)))
       .returning();
     await events.publish(member.orgId, { type: "channels.updated", data: { channelId: id } });
-    return { channel: await detail(member.orgId, updated!) };
+    return { channel: await detail(member, updated!) };
   });
 
   app.post("/api/channels/:id/aliases/refresh", async (request) => {

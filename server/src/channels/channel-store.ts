@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, or, sql } from "drizzle-orm";
+import type { Role } from "../accounts/roles.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import { notFound } from "../errors.ts";
-import { inboxChannels, inboxes } from "../inbox/schema.ts";
+import { inboxChannels, inboxes, inboxMembers } from "../inbox/schema.ts";
 import type { TokenSet } from "../microsoft/identity-client.ts";
 import type { DiscoveredAlias } from "./discover-aliases.ts";
 import { channelAliases, channels } from "./schema.ts";
@@ -96,7 +97,11 @@ export async function saveTokens(db: Db, box: SecretBox, channelId: string, toke
     .where(eq(channels.id, channelId));
 }
 
-/** Replaces the channel's aliases with what Microsoft says now. */
+/**
+ * Replaces the channel's aliases with what Microsoft says now. The channel row is updated first,
+ * which locks it: two refreshes at once take turns, where interleaved they would both delete the
+ * old rows and the second insert would collide with the first's (a unique violation).
+ */
 export async function replaceAliases(
   db: Db,
   orgId: string,
@@ -104,6 +109,7 @@ export async function replaceAliases(
   aliases: DiscoveredAlias[],
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    await tx.update(channels).set({ aliasesRefreshedAt: new Date() }).where(eq(channels.id, channelId));
     await tx
       .delete(channelAliases)
       .where(and(eq(channelAliases.channelId, channelId), eq(channelAliases.orgId, orgId)));
@@ -119,7 +125,6 @@ export async function replaceAliases(
         })),
       );
     }
-    await tx.update(channels).set({ aliasesRefreshedAt: new Date() }).where(eq(channels.id, channelId));
   });
 }
 
@@ -150,14 +155,35 @@ export async function aliasesOf(db: Db, orgId: string, channelId: string) {
     .orderBy(sql`${channelAliases.isPrimary} desc`, asc(channelAliases.addressLower));
 }
 
-/** The shared inboxes each channel feeds. */
-export async function inboxesOfChannels(db: Db, orgId: string, channelIds: string[]) {
+/** Who is looking: owners and admins see every inbox, members the org-wide ones and their own. */
+export interface InboxViewer {
+  userId: string;
+  role: Role;
+}
+
+/**
+ * The shared inboxes each channel feeds that `viewer` may see — the rule of GET /api/inboxes
+ * (inbox/inbox-store.ts listInboxes), so a restricted inbox's id and name stay private here too.
+ */
+export async function inboxesOfChannels(db: Db, orgId: string, channelIds: string[], viewer: InboxViewer) {
   if (!channelIds.length) return new Map<string, { id: string; name: string; color: string }[]>();
+  const visible =
+    viewer.role === "owner" || viewer.role === "admin"
+      ? undefined
+      : or(
+          eq(inboxes.visibility, "org"),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(inboxMembers)
+              .where(and(eq(inboxMembers.inboxId, inboxes.id), eq(inboxMembers.userId, viewer.userId))),
+          ),
+        );
   const rows = await db
     .select({ channelId: inboxChannels.channelId, id: inboxes.id, name: inboxes.name, color: inboxes.color })
     .from(inboxChannels)
     .innerJoin(inboxes, eq(inboxes.id, inboxChannels.inboxId))
-    .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.channelId, channelIds)))
+    .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.channelId, channelIds), visible))
     .orderBy(asc(inboxes.name));
   const map = new Map<string, { id: string; name: string; color: string }[]>();
   for (const r of rows)

@@ -19,7 +19,9 @@ import { syncRoutes } from "../sync/routes.ts";
 import { webhookRoutes } from "../sync/webhook-routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
+import { frameworkErrors, registerInputGuard } from "./input-guard.ts";
 import { registerProblemHandler } from "./problem.ts";
+import { recordRoutes } from "./route-list.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 
 export interface HttpDeps {
@@ -45,7 +47,10 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
   });
+  recordRoutes(app);
+  registerInputGuard(app);
   // Graceful shutdown: requests in flight when close() starts still finish, and their responses
   // end the keep-alive connection so close() need not wait for Fastify's 72 s keep-alive timeout.
   let closing = false;

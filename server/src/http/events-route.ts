@@ -34,6 +34,12 @@ export const eventsRoute: FastifyPluginAsync<{ auth: Auth; database: Database; e
       "x-accel-buffering": "no",
       "x-request-id": request.id,
     });
+    // HEAD gets the headers only: Node ignores writes to a HEAD response, so a stream would
+    // never send its headers and the request would hang until the client gave up.
+    if (request.method === "HEAD") {
+      res.end();
+      return;
+    }
     const send = (event: LiveEvent) => {
       if (!res.writableEnded) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
     };

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import { AppError } from "../errors.ts";
 
@@ -8,23 +8,7 @@ import { AppError } from "../errors.ts";
  * stack trace or internal message ever reaches a client.
  */
 export function registerProblemHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    else request.log.info({ code: problem.code, status: problem.status }, "request refused");
-    if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
-    reply
-      .status(problem.status)
-      .type("application/problem+json")
-      .send({
-        type: `https://mailroom.dev/problems/${problem.code}`,
-        title: problem.title,
-        status: problem.status,
-        code: problem.code,
-        ...(problem.fields ? { fields: problem.fields } : {}),
-        requestId: request.id,
-      });
-  });
+  app.setErrorHandler(sendProblem);
 
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type("application/problem+json").send({
@@ -35,6 +19,29 @@ export function registerProblemHandler(app: FastifyInstance): void {
       requestId: request.id,
     });
   });
+}
+
+/** Answers `error` as a problem (the error handler; also for refusals made outside any route). */
+export function sendProblem(
+  error: FastifyError | AppError | ZodError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const problem = toProblem(error);
+  if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+  else request.log.info({ code: problem.code, status: problem.status }, "request refused");
+  if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
+  return reply
+    .status(problem.status)
+    .type("application/problem+json")
+    .send({
+      type: `https://mailroom.dev/problems/${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      code: problem.code,
+      ...(problem.fields ? { fields: problem.fields } : {}),
+      requestId: request.id,
+    });
 }
 
 interface Problem {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { createLogger, redactUrl } from "./log.ts";
+
+describe("redactUrl", () => {
+  it("hides the OAuth callback's code, state and session_state but keeps Microsoft's error", () => {
+    expect(redactUrl("/api/outlook/oauth2/callback?code=0.AX4A&state=abc&session_state=f00")).toBe(
+      "/api/outlook/oauth2/callback?code=[redacted]&state=[redacted]&session_state=[redacted]",
+    );
+    expect(
+      redactUrl("/api/outlook/oauth2/callback?error=access_denied&error_description=AADSTS65004&state=abc"),
+    ).toBe("/api/outlook/oauth2/callback?error=access_denied&error_description=AADSTS65004&state=[redacted]");
+  });
+
+  it("hides a validationToken on any URL, even with its name percent-encoded", () => {
+    expect(redactUrl("/api/outlook/webhook?validationToken=Validation%3a+Testing")).toBe(
+      "/api/outlook/webhook?validationToken=[redacted]",
+    );
+    expect(redactUrl("/api/outlook/lifecycle?validation%54oken=x")).toBe(
+      "/api/outlook/lifecycle?validation%54oken=[redacted]",
+    );
+  });
+
+  it("leaves other URLs alone", () => {
+    expect(redactUrl("/api/conversations?limit=50&cursor=abc")).toBe(
+      "/api/conversations?limit=50&cursor=abc",
+    );
+    expect(redactUrl("/api/outlook/oauth2/callback")).toBe("/api/outlook/oauth2/callback");
+  });
+});
+
+describe("createLogger", () => {
+  it("writes requests with their URL redacted", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: "info" }, { write: (line: string) => lines.push(line) });
+    logger.info(
+      { req: { method: "GET", url: "/api/outlook/oauth2/callback?code=secret" } },
+      "incoming request",
+    );
+    const logged = JSON.parse(lines[0]!) as { req: { method: string; url: string } };
+    expect(logged.req).toMatchObject({ method: "GET", url: "/api/outlook/oauth2/callback?code=[redacted]" });
+  });
+});
