@@ -317,7 +317,7 @@ describe("sync older mail", () => {
     // Real-time mail is not held up by the backfill.
     const fresh = await deliver("Arrived during the backfill");
     await waitFor(async () => (await storedIds()).includes(fresh), {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       what: "the real-time message",
     });
 

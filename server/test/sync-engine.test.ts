@@ -23,7 +23,7 @@ import {
 } from "../src/sync/sync-channel.ts";
 import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
 import type { TestClient, TestServer } from "./harness.ts";
-import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { cancelWaitingSweeps, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -56,7 +56,7 @@ beforeAll(async () => {
   await mailroom.queue.send("subscription-upkeep", { action: "subscribe", channelId });
   await waitFor(async () => (await subscribed()) === 2, {
     what: "both folders subscribed",
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
   });
   await quiet();
   await syncOnce();
@@ -78,7 +78,7 @@ async function subscribed(): Promise<number> {
 }
 
 /** No sync job waiting or running for anyone, and the channel's lease free: the store is at rest. */
-async function quiet(timeoutMs = 30_000) {
+async function quiet(timeoutMs = 90_000) {
   await syncAtRest(deps.db, channelId, timeoutMs);
 }
 
@@ -192,7 +192,7 @@ describe("the sync engine against the emulator", () => {
     const sse = await listenToEvents(admin);
     try {
       const mail = await deliver("Pushed and announced");
-      const row = await waitFor(() => stored(mail.id), { what: "the pushed message", timeoutMs: 15_000 });
+      const row = await waitFor(() => stored(mail.id), { what: "the pushed message", timeoutMs: 60_000 });
       expect(row.subject).toBe("Pushed and announced");
       await waitFor(
         () =>
@@ -486,13 +486,14 @@ describe("the sync engine against the emulator", () => {
     ]);
   });
 
-  it("the sweep syncs a channel whose notification was lost", async () => {
+  it("the sweep syncs a channel whose notification was lost", { timeout: 180_000 }, async () => {
     await quiet();
+    await cancelWaitingSweeps(server, channelId);
     await dropNextNotifications(1);
     const lost = await deliver("Notification lost");
     const { enqueued } = await runSyncSweep({ ...deps, queue: server.mailroom.queue, random: () => 0 });
     expect(enqueued).toBe(1);
-    await waitFor(() => stored(lost.id), { what: "the swept message", timeoutMs: 15_000 });
+    await waitFor(() => stored(lost.id), { what: "the swept message", timeoutMs: 120_000 });
   });
 
   it("polls channels in polling mode once their last round is older than the poll interval", async () => {
@@ -508,7 +509,7 @@ describe("the sync engine against the emulator", () => {
         sql`update channel_sync_state set last_delta_at = now() - interval '10 minutes' where channel_id = ${channelId}`,
       );
       expect((await runSyncPoll({ ...deps, queue: server.mailroom.queue })).enqueued).toBe(1);
-      await waitFor(() => stored(polled.id), { what: "the polled message", timeoutMs: 15_000 });
+      await waitFor(() => stored(polled.id), { what: "the polled message", timeoutMs: 60_000 });
     } finally {
       await markWebhookMode(deps.db, ref);
     }

@@ -101,7 +101,7 @@ describe("sync health of a channel with webhooks", () => {
       async () =>
         (await server.database.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId)))
           .length === 2,
-      { what: "both subscriptions", timeoutMs: 15_000 },
+      { what: "both subscriptions", timeoutMs: 60_000 },
     );
   });
 
