@@ -43,7 +43,7 @@ async function connectMailbox(client: TestClient): Promise<string> {
       const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
       return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
     },
-    { what: "subscriptions and the first import", timeoutMs: 30_000 },
+    { what: "subscriptions and the first import", timeoutMs: 60_000 },
   );
   return channelId;
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
       const res = await account.client.get<{ sync: Health }>(`/api/channels/${channelId}/sync`);
       return res.body.sync.state === "healthy" && res.body.sync.lastDeltaAt;
     },
-    { what: "a healthy channel after its first sync", timeoutMs: 30_000 },
+    { what: "a healthy channel after its first sync", timeoutMs: 60_000 },
   );
 });
 

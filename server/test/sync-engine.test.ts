@@ -98,7 +98,7 @@ async function syncOnce(
   workerId?: string,
 ): Promise<Extract<SyncResult, { skipped: false }>> {
   for (;;) {
-    await waitFor(leaseFree, { what: "the channel's lease to be free", timeoutMs: 30_000, intervalMs: 20 });
+    await waitFor(leaseFree, { what: "the channel's lease to be free", timeoutMs: 60_000, intervalMs: 20 });
     const result = await syncChannel(workerId ? { ...deps, workerId } : deps, channelId, request);
     if (!result.skipped) return result;
   }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ emulator, server, channelId } = await startConnectedMailbox());
   await waitFor(async () => (await server.database.db.select().from(messages)).length > 0, {
     what: "the first sync",
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
   });
 });
 

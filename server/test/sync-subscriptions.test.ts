@@ -165,7 +165,7 @@ describe("subscriptions with webhooks on", () => {
   const waitMessage = (graphId: string) =>
     waitFor(async () => (await h.storedMail()).includes(graphId), {
       what: `message ${graphId} stored`,
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
 
   beforeAll(async () => {
