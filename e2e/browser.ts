@@ -19,8 +19,11 @@ const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
-/** How long a locator waits for its condition before the step fails. */
-const STEP_TIMEOUT_MS = 15_000;
+/**
+ * How long a locator waits for its condition before the step fails: long enough for what a page
+ * waits on (a sync job, a live event) on a busy machine; only a failing step waits it out.
+ */
+const STEP_TIMEOUT_MS = 30_000;
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -43,7 +43,7 @@ async function connectMailbox(client: TestClient): Promise<string> {
       const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
       return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
     },
-    { what: "subscriptions and the first import", timeoutMs: 30_000 },
+    { what: "subscriptions and the first import", timeoutMs: 60_000 },
   );
   return channelId;
 }
@@ -75,7 +75,7 @@ describe("Live inbox in Chromium", () => {
           await world.server.mailroom.events.publish(me.body.org.id, { type: "inboxes.updated", data: {} });
           return refetched;
         },
-        { what: "the live stream to be open", timeoutMs: 15_000 },
+        { what: "the live stream to be open", timeoutMs: 60_000 },
       );
 
       // Anything that reloads the page loses this marker; a full navigation would also be counted.
@@ -101,7 +101,7 @@ describe("Live inbox in Chromium", () => {
       expect(sent.status).toBe(201);
 
       const item = page.getByRole("link", { name: new RegExp(subject) });
-      await item.waitFor({ timeout: 20_000 });
+      await item.waitFor({ timeout: 60_000 });
       expect(await page.evaluate("window.__sameDocument")).toBe(true);
       expect(navigations).toBe(0);
       expect(await item.textContent()).toContain("Casey Customer");

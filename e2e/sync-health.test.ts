@@ -32,7 +32,7 @@ beforeAll(async () => {
       const res = await account.client.get<{ sync: Health }>(`/api/channels/${channelId}/sync`);
       return res.body.sync.state === "healthy" && res.body.sync.lastDeltaAt;
     },
-    { what: "a healthy channel after its first sync", timeoutMs: 30_000 },
+    { what: "a healthy channel after its first sync", timeoutMs: 60_000 },
   );
 });
 
@@ -76,7 +76,7 @@ describe("sync health in Chromium", () => {
       await sync.getByText(/Checking for new mail now\.|A check is already on its way\./).waitFor();
       await waitFor(async () => (await lastCheck.getAttribute("datetime")) !== before, {
         what: "the new last full check on the page",
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
       });
       await screenshots(page, "channel-sync-health");
       expect(problems).toEqual([]);

@@ -57,7 +57,7 @@ describe("Sync older mail in Chromium", () => {
           .where(eq(syncCursors.channelId, channelId));
         return cursors.length === 2 && cursors.every((c) => c.deltaLink);
       },
-      { what: "the first import", timeoutMs: 30_000 },
+      { what: "the first import", timeoutMs: 60_000 },
     );
     // After the first import and whatever follows a connect (the catch-up sync a new subscription
     // queues), so only the backfill's list requests meet it.

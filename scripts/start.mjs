@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: install what is missing, build the web app when stale, start the Microsoft
-// emulator (unless real Microsoft is configured), then Mailroom. Only Node built-ins here: this
-// runs before dependencies are installed.
+// `npm start`: install what is missing (ensure-deps.mjs, shared with `npm test`), build the web app
+// when stale, start the Microsoft emulator (unless real Microsoft is configured), then Mailroom.
+// Only Node built-ins here: this runs before dependencies are installed.
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDependencies } from "./ensure-deps.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -16,7 +16,10 @@ const port = Number(env.PORT || 3000);
 const say = (line) => console.log(`[mailroom] ${line}`);
 
 checkNode();
-installIfStale();
+await ensureDependencies({ root, say }).catch((err) => {
+  console.error(`[mailroom] ${err.message}`);
+  process.exit(1);
+});
 if (!dev) buildWebIfStale();
 
 const children = new Set();
@@ -39,20 +42,6 @@ function checkNode() {
     console.error(`Mailroom needs Node.js 20.19 or newer (this is ${process.versions.node}).`);
     process.exit(1);
   }
-}
-
-function installIfStale() {
-  const lock = path.join(root, "package-lock.json");
-  const marker = path.join(root, "node_modules", ".mailroom-install");
-  const hash = createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
-  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === hash) return;
-  say("installing dependencies (npm ci)…");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-  fs.writeFileSync(marker, hash);
 }
 
 function newestMtime(dir) {

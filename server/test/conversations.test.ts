@@ -86,7 +86,7 @@ beforeAll(async () => {
       const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
       return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
     },
-    { what: "subscriptions and the first sync", timeoutMs: 20_000 },
+    { what: "subscriptions and the first sync", timeoutMs: 60_000 },
   );
 });
 
@@ -125,7 +125,7 @@ function listed(match: (item: Item) => boolean, what: string) {
       (await list(owner, `/api/inboxes/${defaultInboxId}/conversations?limit=100`)).conversations.find(match),
     {
       what,
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     },
   );
 }
@@ -405,7 +405,7 @@ describe("conversations API", () => {
     await graph.send({ method: "DELETE", path: `/me/messages/${answer.id}` });
     await waitFor(async () => (await open(owner, threadId)).body.conversation.messages.length === 1, {
       what: "the deleted reply gone from the thread",
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     const remaining = await listed((c) => c.id === threadId, "the thread still listed");
     expect(remaining.messageCount).toBe(1);
@@ -413,7 +413,7 @@ describe("conversations API", () => {
     await graph.send({ method: "DELETE", path: `/me/messages/${first.id}` });
     await waitFor(async () => (await open(owner, threadId)).status === 404, {
       what: "the emptied thread to disappear",
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     const all = await list(owner, "/api/conversations?limit=100");
     expect(all.conversations.map((c) => c.id)).not.toContain(threadId);

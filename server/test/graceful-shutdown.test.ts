@@ -80,7 +80,7 @@ describe("graceful shutdown", () => {
       },
     ]);
     await queue.send("slow-test-job", {});
-    await waitFor(() => started, { timeoutMs: 30_000, what: "the job to start" });
+    await waitFor(() => started, { timeoutMs: 60_000, what: "the job to start" });
     await queue.stop(10);
     expect(finished).toBe(true);
   });

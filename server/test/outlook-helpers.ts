@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
+import { z } from "zod";
 import { type Page, signIn } from "../../emulator/src/identity/sign-in-driver.ts";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
@@ -152,15 +153,19 @@ export async function startConnectedMailbox(
 /**
  * The channel's sync at rest: no sync or subscription-upkeep job running or due within seconds (a
  * sweep's job spread minutes ahead is not in the way; a new subscription's catch-up sync, due
- * 6 s after it, is), and the channel's lease free — for longer than intake may hold a notification
- * before queueing its sync, so one that arrived just before doesn't start a run after this returns.
+ * 6 s after it, is), no catch-up at start still to come (the server's own, queued 10 s after it
+ * started, and its rounds, which wait for a held lease to lapse), and the channel's lease free —
+ * for longer than intake may hold a notification before queueing its sync, so one that arrived
+ * just before doesn't start a run after this returns.
  */
-export async function syncAtRest(db: Db, channelId: string, timeoutMs = 30_000): Promise<void> {
+export async function syncAtRest(db: Db, channelId: string, timeoutMs = 90_000): Promise<void> {
   const atRest = async () => {
     const jobs = await db.execute<{ n: number }>(
       sql`select count(*)::int as n from pgboss.job
-          where name in ('sync-channel', 'subscription-upkeep')
-            and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds'))`,
+          where (name in ('sync-channel', 'subscription-upkeep')
+            and (state = 'active' or (state in ('created', 'retry') and start_after < now() + interval '10 seconds')))
+            or (state in ('created', 'retry', 'active')
+              and (name = 'sync-catch-up' or (name = 'sync-channel' and singleton_key like 'catch-up:%')))`,
     );
     const leases = await db.select().from(syncLeases).where(eq(syncLeases.channelId, channelId));
     return jobs.rows[0]!.n === 0 && leases.length === 0;
@@ -174,4 +179,18 @@ export async function syncAtRest(db: Db, channelId: string, timeoutMs = 30_000):
     },
     { what: "background syncs to settle", timeoutMs, intervalMs: 50 },
   );
+}
+
+/**
+ * The scheduled sweep (every SYNC_SWEEP_MINUTES, on the quarter hour by default) may fire while a
+ * test file runs: its job for the channel then waits out a spread of up to half the interval —
+ * minutes — under the channel's sweep key, and swallows a sweep the test runs itself (one waiting
+ * job per key). Cancelling it makes the test's own sweep the one that runs.
+ */
+export async function cancelWaitingSweeps(server: TestServer, channelId: string): Promise<void> {
+  const rows = await server.database.db.execute(sql`
+    select id from pgboss.job
+    where name = 'sync-channel' and state = 'created' and singleton_key = ${`sweep:${channelId}`}`);
+  for (const job of z.array(z.object({ id: z.string() })).parse(rows.rows))
+    await server.mailroom.queue.boss.cancel("sync-channel", job.id);
 }

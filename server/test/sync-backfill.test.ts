@@ -160,7 +160,7 @@ beforeAll(async () => {
         .where(and(eq(syncCursors.channelId, channelId), sql`${syncCursors.deltaLink} is not null`));
       return cursors.length === 2;
     },
-    { timeoutMs: 30_000, what: "the initial sync" },
+    { timeoutMs: 60_000, what: "the initial sync" },
   );
 }, 120_000);
 
@@ -269,7 +269,7 @@ describe("sync older mail", () => {
         const row = await backfillRow(backfill.id);
         return row.cursors.sentitems?.done && row.cursors.inbox?.synced ? row : undefined;
       },
-      { timeoutMs: 30_000, what: "Sent Items and the Inbox's first page" },
+      { timeoutMs: 60_000, what: "Sent Items and the Inbox's first page" },
     );
     expect(held.status).toBe("running");
     expect(held.cursors.inbox).toMatchObject({ done: false, synced: 1000 });
@@ -301,7 +301,7 @@ describe("sync older mail", () => {
         const row = await backfillRow(backfill.id);
         return row.cursors.inbox?.done ? row : undefined;
       },
-      { timeoutMs: 30_000, what: "the inbox part of the backfill" },
+      { timeoutMs: 60_000, what: "the inbox part of the backfill" },
     );
     expect(midway.status).toBe("running");
     expect(midway.cursors.sentitems?.done ?? false).toBe(false);
@@ -317,7 +317,7 @@ describe("sync older mail", () => {
     // Real-time mail is not held up by the backfill.
     const fresh = await deliver("Arrived during the backfill");
     await waitFor(async () => (await storedIds()).includes(fresh), {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       what: "the real-time message",
     });
 

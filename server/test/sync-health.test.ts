@@ -54,7 +54,7 @@ async function checkNowAndWait(client: TestClient, channelId: string, after = ne
       const h = await health(client, channelId);
       return h.lastDeltaAt && new Date(h.lastDeltaAt) > after ? h : undefined;
     },
-    { what: "a completed full check", timeoutMs: 30_000 },
+    { what: "a completed full check", timeoutMs: 60_000 },
   );
 }
 
@@ -101,7 +101,7 @@ describe("sync health of a channel with webhooks", () => {
       async () =>
         (await server.database.db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId)))
           .length === 2,
-      { what: "both subscriptions", timeoutMs: 15_000 },
+      { what: "both subscriptions", timeoutMs: 60_000 },
     );
   });
 
@@ -155,7 +155,7 @@ describe("sync health of a channel with webhooks", () => {
         const current = await health(member, channelId);
         return current.recentErrors.length > 0 ? current : undefined;
       },
-      { what: "the recorded error", timeoutMs: 30_000 },
+      { what: "the recorded error", timeoutMs: 60_000 },
     );
     expect(failed.state).toBe("degraded");
     expect(failed.label).toBe("1 sync error in the last hour — Mailroom keeps retrying");

@@ -6,7 +6,7 @@ import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fet
 import { messages, syncLeases } from "../src/mail/schema.ts";
 import { reapExpiredLeases, runSyncSweep } from "../src/sync/sweep.ts";
 import type { TestServer } from "./harness.ts";
-import { startConnectedMailbox } from "./outlook-helpers.ts";
+import { cancelWaitingSweeps, startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ emulator, server, channelId } = await startConnectedMailbox());
   await waitFor(async () => (await server.database.db.select().from(messages)).length > 0, {
     what: "the first sync",
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
   });
 });
 
@@ -52,6 +52,7 @@ async function stored(graphId: string) {
 describe("sync recovery", () => {
   it("keeps notifications flowing while a sweep's job waits out its spread", async () => {
     const deps = { ...server.mailroom, db: server.database.db, queue: server.mailroom.queue };
+    await cancelWaitingSweeps(server, channelId);
     // Every sweep job waits 10 minutes (the spread), under its own key.
     await runSyncSweep({
       ...deps,
@@ -63,7 +64,7 @@ describe("sync recovery", () => {
     );
     expect(waiting.rows.map((r) => r.key)).toEqual([`sweep:${channelId}`]);
     const id = await deliver("Not held up by the sweep");
-    await waitFor(() => stored(id), { what: "the notified message", timeoutMs: 15_000 });
+    await waitFor(() => stored(id), { what: "the notified message", timeoutMs: 60_000 });
   });
 
   it("queues the sync again when a dead worker's lease expires, and frees the channel", async () => {
@@ -80,7 +81,7 @@ describe("sync recovery", () => {
     const id = await deliver("Arrived while the dead worker held the lease");
     const deps = { ...server.mailroom, db: server.database.db, queue: server.mailroom.queue };
     expect(await reapExpiredLeases(deps)).toEqual({ enqueued: 1 });
-    await waitFor(() => stored(id), { what: "the message after the reaped lease", timeoutMs: 15_000 });
+    await waitFor(() => stored(id), { what: "the message after the reaped lease", timeoutMs: 60_000 });
     expect(await reapExpiredLeases(deps)).toEqual({ enqueued: 0 });
   });
 

@@ -165,7 +165,7 @@ describe("subscriptions with webhooks on", () => {
   const waitMessage = (graphId: string) =>
     waitFor(async () => (await h.storedMail()).includes(graphId), {
       what: `message ${graphId} stored`,
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
 
   beforeAll(async () => {
@@ -210,7 +210,7 @@ describe("subscriptions with webhooks on", () => {
     expect(seeded.length).toBeGreaterThan(10);
     await waitFor(async () => (await h.storedMail()).length === seeded.length, {
       what: "the first sync",
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     expect(await h.storedMail()).toEqual(seeded);
   });
@@ -535,7 +535,7 @@ describe("subscriptions with WEBHOOKS=auto and a PUBLIC_URL that isn't public", 
     const seeded = await h.emulatorMail();
     await waitFor(async () => (await h.storedMail()).length === seeded.length, {
       what: "the first sync",
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     // Retrying changes nothing while PUBLIC_URL stays what it is.
     expect(await retryWebhooks(setup.deps, new Date(Date.now() + 24 * 60 * MINUTE))).toBe(0);
@@ -595,7 +595,7 @@ describe("subscriptions for a channel connected with the organisation's own app 
     const seeded = await h.emulatorMail();
     await waitFor(async () => (await h.storedMail()).length === seeded.length, {
       what: "the first sync",
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     expect(await h.storedMail()).toEqual(seeded);
   });

@@ -123,7 +123,7 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("two sync workers on on
       MAILROOM_SECRET_KEY: TEST_SECRET_KEY,
     };
     workers.push(startWorker(0, env), startWorker(1, env));
-    await waitFor(() => workers.every((w) => w.ready), { timeoutMs: 60_000, what: "both workers to start" });
+    await waitFor(() => workers.every((w) => w.ready), { timeoutMs: 120_000, what: "both workers to start" });
   }, 120_000);
 
   afterAll(async () => {

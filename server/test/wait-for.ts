@@ -1,8 +1,13 @@
-/** Waits for a condition with a deadline (never a fixed sleep): polls every `intervalMs`. */
+/**
+ * Waits for a condition with a deadline (never a fixed sleep): polls every `intervalMs`. The default
+ * deadline is generous because most conditions wait on work queued behind other jobs, which a busy
+ * machine slows down; a passing wait returns as soon as its condition holds, so only a failing one
+ * ever waits it out.
+ */
 export async function waitFor<T>(
   condition: () => T | Promise<T>,
   {
-    timeoutMs = 10_000,
+    timeoutMs = 30_000,
     intervalMs = 25,
     what = "condition",
   }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},

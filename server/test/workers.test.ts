@@ -51,7 +51,7 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("two worker processes o
     database = await testDb.open();
     queue = await createJobQueue(database, createLogger({ logLevel: "silent" }), []);
     workers.push(startWorker(testDb.env), startWorker(testDb.env));
-    await waitFor(() => workers.every((w) => w.ready), { timeoutMs: 30_000, what: "both workers to start" });
+    await waitFor(() => workers.every((w) => w.ready), { timeoutMs: 120_000, what: "both workers to start" });
   });
 
   afterAll(async () => {

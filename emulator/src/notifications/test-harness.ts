@@ -160,8 +160,11 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
-export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+/**
+ * Polls until `check` returns a value other than undefined/false, or fails after the deadline — a
+ * generous one, so a busy machine doesn't fail a wait that would pass.
+ */
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

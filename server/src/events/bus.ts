@@ -10,6 +10,13 @@ export interface LiveEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * Sent by a process to its own subscribers (never through NOTIFY) when its LISTEN connection came
+ * back after a loss: events published meanwhile never reached it, so every stream it serves is told
+ * to refetch. Data: `{}`.
+ */
+export const RESYNC = "resync";
+
 export interface EventBus {
   publish(orgId: string, event: LiveEvent): Promise<void>;
   /** Returns an unsubscribe function. */

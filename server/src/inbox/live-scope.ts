@@ -1,7 +1,7 @@
 import { findMembership } from "../accounts/orgs.ts";
 import type { Role } from "../accounts/roles.ts";
 import type { Db } from "../db/client.ts";
-import type { LiveEvent } from "../events/bus.ts";
+import { type LiveEvent, RESYNC } from "../events/bus.ts";
 import { visibleChannelIds } from "./conversation-store.ts";
 
 /**
@@ -23,8 +23,12 @@ export interface LiveScope {
 
 export type Admission = "send" | "skip" | "end";
 
-/** Events after which the viewer's visible channels are read again. */
-const STALE_AFTER = new Set(["inboxes.updated", "channels.updated"]);
+/**
+ * Events after which the viewer's visible channels are read again. After a `resync` (this process
+ * missed events, a membership change among them perhaps) the next conversation event reads them
+ * again, and ends the stream of someone who left meanwhile.
+ */
+const STALE_AFTER = new Set(["inboxes.updated", "channels.updated", RESYNC]);
 /** Kept at most this long even without an event saying so (a missed event heals itself). */
 const MAX_AGE_MS = 60_000;
 

@@ -15,6 +15,12 @@ export interface JobDefinition<T extends object = object> {
   /** Cron expression (UTC) for recurring jobs; pg-boss runs each occurrence once across the cluster. */
   schedule?: string;
   /**
+   * Sent each time a worker process starts (`work`), due `afterSeconds` later, under the job's name
+   * as singletonKey: with the `stately` policy (one waiting job per key), workers starting within
+   * that window queue it once.
+   */
+  runAtStart?: { afterSeconds: number };
+  /**
    * pg-boss queue policy. `stately` + a singletonKey = at most one waiting and one running job per
    * key (one pending sync per channel); the default `standard` ignores singletonKey.
    */
@@ -123,6 +129,9 @@ export async function createJobQueue(
         );
       }
       logger.info({ jobs: defs.map((d) => d.name) }, "workers started");
+      for (const def of defs)
+        if (def.runAtStart)
+          await boss.send(def.name, {}, { singletonKey: def.name, startAfter: def.runAtStart.afterSeconds });
     },
     async stop(graceSeconds) {
       await boss.stop({ graceful: true, timeout: graceSeconds * 1000, close: true });

@@ -4,6 +4,7 @@ import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import { channels } from "../channels/schema.ts";
 import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
+import { CATCH_UP_AFTER_START_SECONDS, enqueueCatchUp } from "./catch-up.ts";
 import { publishHealthChanged } from "./health.ts";
 import { everyMinutesCron, reapExpiredLeases, runSyncPoll, runSyncSweep } from "./sweep.ts";
 import { type SyncDeps, syncChannel } from "./sync-channel.ts";
@@ -15,7 +16,7 @@ export const syncChannelJob = z.object({
   /** Set on a retry after a failed run: how many runs failed in a row. */
   attempt: z.number().int().min(1).max(20).optional(),
   reason: z
-    .enum(["notification", "lifecycle", "sweep", "poll", "connect", "subscribed", "manual"])
+    .enum(["notification", "lifecycle", "sweep", "poll", "connect", "subscribed", "manual", "catch-up"])
     .optional(),
   notifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
@@ -59,6 +60,17 @@ export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
       retryLimit: 1,
       handler: async () => {
         await runSyncSweep(sweepDeps());
+      },
+    },
+    {
+      // Queued by every worker process as it starts (catch-up.ts), due a few seconds later: workers
+      // starting together find it waiting and queue no second one.
+      name: "sync-catch-up",
+      runAtStart: { afterSeconds: CATCH_UP_AFTER_START_SECONDS },
+      policy: "stately",
+      retryLimit: 3,
+      handler: async () => {
+        await enqueueCatchUp(sweepDeps());
       },
     },
     {

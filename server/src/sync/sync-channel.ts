@@ -49,7 +49,8 @@ export type SyncReason =
   | "poll"
   | "connect"
   | "subscribed"
-  | "manual";
+  | "manual"
+  | "catch-up";
 
 /** Why a sync was asked for; a notification's time becomes the channel's "last notification". */
 export interface SyncRequest {

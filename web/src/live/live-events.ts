@@ -12,7 +12,8 @@ export interface LiveEvent {
 /**
  * Every event type the server publishes (SSE named events need a listener per name).
  * `live.reconnected` is ours: sent after a dropped stream comes back, so views refetch what they
- * may have missed.
+ * may have missed. The server's `resync` means the same from its side (the node serving this stream
+ * lost events while its database connection was down), so it is passed on as `live.reconnected`.
  */
 export const LIVE_EVENT_TYPES = [
   "ready",
@@ -22,8 +23,10 @@ export const LIVE_EVENT_TYPES = [
   "conversations.updated",
   "sync.progress",
   "sync.health",
+  "resync",
 ] as const;
 export const RECONNECTED = "live.reconnected";
+const RESYNC = "resync";
 
 type Listener = (event: LiveEvent) => void;
 
@@ -89,6 +92,7 @@ function close() {
 
 function onMessage(type: string, message: Event) {
   const data = parseData(message instanceof MessageEvent ? message.data : undefined);
+  if (type === RESYNC) return dispatch({ type: RECONNECTED, data });
   if (type === "ready") {
     if (connectedBefore) dispatch({ type: RECONNECTED, data });
     connectedBefore = true;

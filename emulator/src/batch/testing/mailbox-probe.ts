@@ -65,8 +65,14 @@ export function delegatedToken(emulator: Emulator, userId: string = SEED_IDS.use
   }).accessToken;
 }
 
-/** Polls `condition` until it holds, failing after `timeoutMs` (tests never sleep fixed times). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+/**
+ * Polls `condition` until it holds, failing after `timeoutMs` (tests never sleep fixed times) — a
+ * generous deadline, so a busy machine doesn't fail a wait that would pass.
+ */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
