@@ -1,14 +1,13 @@
+import type { LiveEvent } from "@mailroom/contract";
+
 /**
  * Org-scoped live events. Modules publish here; every web process delivers them to its SSE
  * clients. The implementation (events/pg-bus.ts) goes through Postgres NOTIFY so it works
- * across processes and in embedded mode alike.
+ * across processes and in embedded mode alike. The events are the contract's union
+ * (`@mailroom/contract` live-events.ts): small payloads, ids and counters, never message bodies or
+ * secrets.
  */
-export interface LiveEvent {
-  /** e.g. "channel.updated", "conversation.created" */
-  type: string;
-  /** Small JSON payload: ids and counters, never message bodies or secrets. */
-  data: Record<string, unknown>;
-}
+export type { LiveEvent };
 
 export interface EventBus {
   publish(orgId: string, event: LiveEvent): Promise<void>;

@@ -152,17 +152,10 @@ export async function cancelBackfill(db: Db, orgId: string, channelId: string, i
 }
 
 export async function publishBackfillProgress(deps: Pick<AccessTokenDeps, "events">, row: BackfillRow) {
+  const { channelId, id, synced, total, status, error } = backfillView(row);
   await deps.events.publish(row.orgId, {
     type: "sync.progress",
-    data: {
-      channelId: row.channelId,
-      kind: "backfill",
-      backfillId: row.id,
-      synced: row.synced,
-      total: row.total,
-      status: row.status,
-      ...(row.error ? { error: row.error } : {}),
-    },
+    data: { channelId, kind: "backfill", backfillId: id, synced, total, status, ...(error ? { error } : {}) },
   });
 }
 
