@@ -117,6 +117,7 @@ export const credentialsInput = z.object({
     message: "Confirm that you added this redirect URI to your app registration",
   }),
 });
+export type CredentialsInput = z.input<typeof credentialsInput>;
 
 const idParams = z.object({ id: z.string() });
 const channelBody = z.object({ channel: channelDetail });

@@ -61,21 +61,24 @@ export type RequestOf<Route extends RouteDefinition> = (Route["params"] extends 
 
 /**
  * The route's path with its placeholders filled in, each value URI-encoded, and the query string
- * (entries that are undefined or null are left out). Throws when a placeholder has no value: that
- * is a bug in the caller, never the user's doing.
+ * (entries that are undefined or null are left out). `params` and `query` are a call's
+ * `RequestOf<Route>` parts. Throws when a placeholder has no value: that is a bug in the caller,
+ * never the user's doing.
  */
-export function routeUrl(
-  route: Pick<RouteDefinition, "path">,
-  params: Record<string, string | number> | undefined,
-  query?: Record<string, unknown>,
-): string {
+export function routeUrl(route: Pick<RouteDefinition, "path">, params?: unknown, query?: unknown): string {
+  const values = entriesOf(params);
   const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
-    const value = params?.[name];
-    if (value === undefined || value === "") throw new Error(`${route.path}: no value for :${name}`);
+    const value = values.get(name);
+    if (value === undefined || value === null || value === "")
+      throw new Error(`${route.path}: no value for :${name}`);
     return encodeURIComponent(String(value));
   });
-  const search = Object.entries(query ?? {})
+  const search = [...entriesOf(query)]
     .filter(([, value]) => value !== undefined && value !== null)
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
   return search.length ? `${path}?${search.join("&")}` : path;
+}
+
+function entriesOf(value: unknown): Map<string, unknown> {
+  return new Map(typeof value === "object" && value !== null ? Object.entries(value) : []);
 }
