@@ -38,15 +38,15 @@ export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admi
     if (event.type === RECONNECTED) return void reload();
     if (event.type !== "sync.progress" || event.data.channelId !== channel.id) return;
     if (event.data.kind !== "backfill") return;
-    const data = event.data as Partial<Backfill> & { backfillId?: string; error?: string };
+    const { data } = event;
     setLive((previous) => {
       const base = previous?.id === data.backfillId ? previous : latestOf(loaded);
       if (!base || base.id !== data.backfillId) return previous;
       return {
         ...base,
-        synced: Math.max(base.synced, data.synced ?? 0),
+        synced: Math.max(base.synced, data.synced),
         total: data.total ?? base.total,
-        status: data.status ?? base.status,
+        status: data.status,
         error: data.error ?? base.error,
       };
     });
