@@ -90,7 +90,7 @@ interface Answer {
 }
 
 /** The answer read with the route's schema for its status; anything else is the server's bug. */
-export function readAnswer<Route extends RouteDefinition>(route: Route, answer: Answer): ResponseOf<Route> {
+function readAnswer<Route extends RouteDefinition>(route: Route, answer: Answer): ResponseOf<Route> {
   const schema = Object.entries(route.response).find(([status]) => Number(status) === answer.status)?.[1];
   const parsed = schema?.safeParse(answer.payload);
   if (!parsed?.success) {

@@ -1,4 +1,4 @@
-import { type Person, routes } from "@mailroom/contract";
+import { type Person, type RequestOf, routes } from "@mailroom/contract";
 import { callApi } from "../api.ts";
 
 /** The inbox's reading API (server/src/inbox/conversation-routes.ts). Our ids only, never Graph's. */
@@ -15,8 +15,10 @@ export type {
 
 export const PAGE_SIZE = 50;
 
+type ListQuery = NonNullable<RequestOf<typeof routes.listConversations>["query"]>;
+
 /** "All inboxes" is the scope without an id. */
-const listIn = (inboxId: string | null, query: { limit?: number; cursor?: string; ids?: string }) =>
+const listIn = (inboxId: string | null, query: ListQuery) =>
   inboxId
     ? callApi(routes.listInboxConversations, { params: { inboxId }, query })
     : callApi(routes.listConversations, { query });
