@@ -9,7 +9,7 @@ const workers = Number(process.env.MAILROOM_TEST_WORKERS) || Math.max(3, os.avai
 // emulator over HTTPS), so files run in forked processes and time limits are generous.
 export default defineConfig({
   test: {
-    include: ["{server,emulator,web,e2e,scripts}/**/*.test.{ts,tsx}"],
+    include: ["{contract,server,emulator,web,e2e,scripts}/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     pool: "forks",
     maxWorkers: workers,

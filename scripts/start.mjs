@@ -57,7 +57,9 @@ function newestMtime(dir) {
 function buildWebIfStale() {
   const web = path.join(root, "web");
   const index = path.join(web, "dist", "index.html");
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(web)) return;
+  // The bundle holds the contract's schemas too (contract/), so a change there rebuilds it.
+  const newest = Math.max(newestMtime(web), newestMtime(path.join(root, "contract")));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest) return;
   say("building the web app…");
   const result = spawnSync("npm", ["run", "build", "-w", "web"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);

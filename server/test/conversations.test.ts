@@ -273,10 +273,14 @@ describe("conversations API", () => {
         what: "the owner's conversation event",
       });
       // Streams deliver in order: once a later event is through, the earlier one was dropped.
-      await server.mailroom.events.publish(orgId, { type: "test.marker", data: { n: 1 } });
-      await waitFor(() => streams.agent.events.some((e) => e.type === "test.marker"), {
-        what: "the marker on the agent's stream",
-      });
+      const marker = { type: "sync.health", data: { channelId: "marker" } } as const;
+      await server.mailroom.events.publish(orgId, marker);
+      await waitFor(
+        () => streams.agent.events.some((e) => e.type === marker.type && e.data.channelId === "marker"),
+        {
+          what: "the marker on the agent's stream",
+        },
+      );
       expect(mailEvents(streams.agent)).toEqual([]);
       expect(mailEvents(streams.leaver)).toEqual([]);
 

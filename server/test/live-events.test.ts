@@ -72,7 +72,7 @@ describe("live events (SSE)", () => {
         await waitFor(() => stream.events.some((e) => e.type === "ready"), {
           what: "the stream on the second process",
         });
-        await server.mailroom.events.publish(aliceOrg, { type: "inboxes.updated", data: { from: "first" } });
+        await server.mailroom.events.publish(aliceOrg, { type: "inboxes.updated", data: {} });
         await waitFor(() => stream.events.some((e) => e.type === "inboxes.updated"), {
           what: "the event across processes",
         });
@@ -127,7 +127,7 @@ describe.skipIf(inject("dbTemplate").kind === "pglite")(
         // Published while that process cannot listen: its streams never get it, hence the resync.
         await server.mailroom.events.publish(aliceOrg, {
           type: "channels.updated",
-          data: { sent: "in the gap" },
+          data: { channelId: "sent-in-the-gap" },
         });
         proxy.refuseNew(false);
 
@@ -136,9 +136,12 @@ describe.skipIf(inject("dbTemplate").kind === "pglite")(
           what: "the stream to be told to resync",
         });
         expect(stream.events.find((e) => e.type === "resync")?.data).toEqual({});
-        expect(stream.events.some((e) => e.data.sent === "in the gap")).toBe(false);
-        await server.mailroom.events.publish(aliceOrg, { type: "inboxes.updated", data: { sent: "after" } });
-        await waitFor(() => stream.events.some((e) => e.data.sent === "after"), {
+        expect(stream.events.some((e) => e.data.channelId === "sent-in-the-gap")).toBe(false);
+        await server.mailroom.events.publish(aliceOrg, {
+          type: "sync.health",
+          data: { channelId: "sent-after" },
+        });
+        await waitFor(() => stream.events.some((e) => e.data.channelId === "sent-after"), {
           timeoutMs: 60_000,
           what: "an event published after the gap",
         });

@@ -1,16 +1,22 @@
+import {
+  type FieldIssue,
+  type RequestOf,
+  type ResponseOf,
+  type RouteDefinition,
+  routeUrl,
+} from "@mailroom/contract";
+
 /**
- * The one way the SPA talks to the server: same-origin JSON with the session cookie, the CSRF
- * double-submit header on every state-changing request, and errors turned into `ApiError`s built
- * from the server's `application/problem+json` bodies.
+ * The one way the SPA talks to the server: a route of the contract (`@mailroom/contract`) called
+ * with its params, query and body, answered with what its response schema reads — same-origin
+ * JSON with the session cookie, the CSRF double-submit header on every state-changing request, and
+ * errors turned into `ApiError`s built from the server's `application/problem+json` bodies.
  */
 
 export const CSRF_COOKIE = "mailroom_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export type { FieldIssue };
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -34,7 +40,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Method = RouteDefinition["method"];
 
 const sessionEndedListeners = new Set<() => void>();
 
@@ -52,23 +58,57 @@ export function onSessionEnded(listener: () => void): () => void {
 /** 401s that are answers, not a lost session: the session probe itself and the login forms. */
 const isSessionProbe = (path: string) => path === "/api/me" || path.startsWith("/api/auth/");
 
-export function apiGet<T>(path: string): Promise<T> {
-  return request<T>("GET", path);
-}
-export function apiPost<T>(path: string, body?: unknown): Promise<T> {
-  return request<T>("POST", path, body);
-}
-export function apiPatch<T>(path: string, body?: unknown): Promise<T> {
-  return request<T>("PATCH", path, body);
-}
-export function apiPut<T>(path: string, body?: unknown): Promise<T> {
-  return request<T>("PUT", path, body);
-}
-export function apiDelete<T>(path: string): Promise<T> {
-  return request<T>("DELETE", path);
+/** The call's input; optional when the route needs no params and no body. */
+type CallArgs<Route extends RouteDefinition> =
+  Record<string, never> extends RequestOf<Route> ? [input?: RequestOf<Route>] : [input: RequestOf<Route>];
+
+/**
+ * Calls a contract route: fills in its path params (URI-encoded), adds its query, sends its body,
+ * and returns the answer as the route's response schema reads it. An answer that doesn't match
+ * the schema is an `ApiError` (`unexpected_response`), never a value of the wrong shape.
+ */
+export async function callApi<Route extends RouteDefinition>(
+  route: Route,
+  ...[input]: CallArgs<Route>
+): Promise<ResponseOf<Route>> {
+  const url = routeUrl(route, input?.params, input?.query);
+  const answer = await request(route.method, url, input?.body);
+  return readAnswer(route, answer);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown, retried = false): Promise<T> {
+/**
+ * Better Auth's own endpoints (`/api/auth/*`: sign up, sign in, sign out) are not in the contract:
+ * their answers are Better Auth's, and the app only needs to know they succeeded.
+ */
+export async function postToAuth(path: `/api/auth/${string}`, body: unknown): Promise<void> {
+  await request("POST", path, body);
+}
+
+interface Answer {
+  status: number;
+  payload: unknown;
+}
+
+/** The answer read with the route's schema for its status; anything else is the server's bug. */
+function readAnswer<Route extends RouteDefinition>(route: Route, answer: Answer): ResponseOf<Route> {
+  const schema = Object.entries(route.response).find(([status]) => Number(status) === answer.status)?.[1];
+  const parsed = schema?.safeParse(answer.payload);
+  if (!parsed?.success) {
+    console.error(
+      `${route.method} ${route.path} answered ${answer.status} with an unexpected body`,
+      parsed?.error,
+    );
+    throw new ApiError(
+      answer.status,
+      "unexpected_response",
+      "Mailroom answered in a way this page doesn't understand. Reload the page and try again.",
+    );
+  }
+  // Checked just above by the route's own schema for this status.
+  return parsed.data as ResponseOf<Route>;
+}
+
+async function request(method: Method, path: string, body?: unknown, retried = false): Promise<Answer> {
   const headers = new Headers({ accept: "application/json, application/problem+json" });
   if (body !== undefined) headers.set("content-type", "application/json");
   if (method !== "GET") headers.set(CSRF_HEADER, await csrfToken());
@@ -86,13 +126,13 @@ async function request<T>(method: Method, path: string, body?: unknown, retried 
   }
 
   const payload = await readBody(response);
-  if (response.ok) return payload as T;
+  if (response.ok) return { status: response.status, payload };
   const error = toApiError(response, payload);
   if (response.status === 401 && !isSessionProbe(path))
     for (const listener of sessionEndedListeners) listener();
   // The server rotates a missing or malformed CSRF cookie on the refused request itself, so one
   // retry with the fresh cookie recovers (e.g. after the cookie was cleared in another tab).
-  if (error.code === "csrf_failed" && !retried) return request<T>(method, path, body, true);
+  if (error.code === "csrf_failed" && !retried) return request(method, path, body, true);
   throw error;
 }
 

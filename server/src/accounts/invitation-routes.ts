@@ -1,6 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { z } from "zod";
+import { routes } from "@mailroom/contract";
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { AppError, conflict, notFound } from "../errors.ts";
+import { contractRoute } from "../http/contract-route.ts";
 import type { Auth } from "./auth.ts";
 import { callAuth } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";
@@ -16,98 +18,103 @@ import {
 import { isMemberByEmail } from "./members.ts";
 import { publishMembersUpdated } from "./members-updated.ts";
 import { findMembership } from "./orgs.ts";
-import { INVITABLE_ROLES, MANAGER_ROLES } from "./roles.ts";
+import { MANAGER_ROLES } from "./roles.ts";
 import type { AccountsOptions } from "./routes-options.ts";
 import { requireMember, requireUser } from "./session.ts";
 
-const idParams = z.object({ id: z.string().min(1).max(200) });
-const inviteBody = z.object({
-  email: z
-    .string({ error: "Enter an email address" })
-    .trim()
-    .toLowerCase()
-    .pipe(z.email("Enter a valid email address")),
-  role: z.enum(INVITABLE_ROLES, { error: "Choose admin or member" }),
-});
-
 /** Invitations: managed by owners and admins of the active org, opened and accepted by invitees. */
-export const invitationRoutes: FastifyPluginAsync<AccountsOptions> = async (
+export const invitationRoutes: FastifyPluginAsyncZod<AccountsOptions> = async (
   app,
   { auth, database, config, events },
 ) => {
   const { db } = database;
   const view = (record: InvitationRecord) => toInvitationView(record, config.publicUrl);
 
-  app.get("/api/org/invitations", async (request) => {
-    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
-    return { invitations: (await listOpenInvitations(db, me.orgId)).map(view) };
+  app.route({
+    ...contractRoute(routes.listInvitations),
+    handler: async (request) => {
+      const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+      return { invitations: (await listOpenInvitations(db, me.orgId)).map(view) };
+    },
   });
 
-  app.post("/api/org/invitations", async (request, reply) => {
-    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
-    const { email, role } = inviteBody.parse(request.body);
-    if (await isMemberByEmail(db, me.orgId, email))
-      throw conflict(`${email} is already a member of ${me.orgName}`);
-    const open = await findOpenInvitationsFor(db, me.orgId, email);
-    // A second click on "Invite" gets the same invitation (and link) back.
-    const same = open.find((i) => i.status === "pending" && i.role === role);
-    if (same) return reply.status(200).send({ invitation: view(same) });
-    // An expired one, or one for another role, gives way to the new invitation.
-    for (const old of open) await cancel(auth, request, old.id);
-    const created = await callAuth(() =>
-      auth.api.createInvitation({
-        headers: toFetchHeaders(request.headers),
-        body: { email, role, organizationId: me.orgId },
-      }),
-    );
-    const record = await findOrgInvitation(db, me.orgId, created.id);
-    if (!record) throw notFound("Invitation");
-    await publishMembersUpdated(events, me.orgId, request.log);
-    return reply.status(201).send({ invitation: view(record) });
-  });
-
-  app.delete("/api/org/invitations/:id", async (request) => {
-    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
-    const { id } = idParams.parse(request.params);
-    const found = await findOrgInvitation(db, me.orgId, id);
-    if (!found) throw notFound("Invitation");
-    if (found.status === "accepted")
-      throw conflict("This invitation was already accepted — remove the member instead");
-    if (found.status === "pending" || found.status === "expired") {
-      await cancel(auth, request, id);
+  app.route({
+    ...contractRoute(routes.createInvitation),
+    handler: async (request, reply) => {
+      const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+      const { email, role } = request.body;
+      if (await isMemberByEmail(db, me.orgId, email))
+        throw conflict(`${email} is already a member of ${me.orgName}`);
+      const open = await findOpenInvitationsFor(db, me.orgId, email);
+      // A second click on "Invite" gets the same invitation (and link) back.
+      const same = open.find((i) => i.status === "pending" && i.role === role);
+      if (same) return reply.status(200).send({ invitation: view(same) });
+      // An expired one, or one for another role, gives way to the new invitation.
+      for (const old of open) await cancel(auth, request, old.id);
+      const created = await callAuth(() =>
+        auth.api.createInvitation({
+          headers: toFetchHeaders(request.headers),
+          body: { email, role, organizationId: me.orgId },
+        }),
+      );
+      const record = await findOrgInvitation(db, me.orgId, created.id);
+      if (!record) throw notFound("Invitation");
       await publishMembersUpdated(events, me.orgId, request.log);
-    }
-    const cancelled = await findOrgInvitation(db, me.orgId, id);
-    return { invitation: view(cancelled ?? found) };
+      return reply.status(201).send({ invitation: view(record) });
+    },
+  });
+
+  app.route({
+    ...contractRoute(routes.cancelInvitation),
+    handler: async (request) => {
+      const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+      const { id } = request.params;
+      const found = await findOrgInvitation(db, me.orgId, id);
+      if (!found) throw notFound("Invitation");
+      if (found.status === "accepted")
+        throw conflict("This invitation was already accepted — remove the member instead");
+      if (found.status === "pending" || found.status === "expired") {
+        await cancel(auth, request, id);
+        await publishMembersUpdated(events, me.orgId, request.log);
+      }
+      const cancelled = await findOrgInvitation(db, me.orgId, id);
+      return { invitation: view(cancelled ?? found) };
+    },
   });
 
   // Open to whoever holds the link (like Slack's or Front's invitation pages), so a signed-out
   // invitee sees which org invited them and signs up with the right address. The id is a long
   // random value; accepting still needs a session with the invited email.
-  app.get("/api/invitations/:id", async (request) => {
-    const { id } = idParams.parse(request.params);
-    const found = await findInvitation(db, id);
-    if (!found) throw invitationNotFound();
-    const { orgName, inviterName, email, role, status } = found;
-    return { id, orgName, inviterName, email, role, status };
+  app.route({
+    ...contractRoute(routes.getInvitation),
+    handler: async (request) => {
+      const { id } = request.params;
+      const found = await findInvitation(db, id);
+      if (!found) throw invitationNotFound();
+      const { orgName, inviterName, email, role, status } = found;
+      return { id, orgName, inviterName, email, role, status };
+    },
   });
 
-  app.post("/api/invitations/:id/accept", async (request) => {
-    const user = await requireUser(request, auth);
-    const { id } = idParams.parse(request.params);
-    const found = await findInvitation(db, id);
-    if (!found) throw invitationNotFound();
-    const refusal = acceptRefusal(found, user.email);
-    if (refusal) throw refusal;
-    if (await findMembership(db, user.userId, found.orgId))
-      throw conflict(`You're already a member of ${found.orgName}`);
-    await callAuth(() =>
-      auth.api.acceptInvitation({ headers: toFetchHeaders(request.headers), body: { invitationId: id } }),
-    );
-    const membership = await findMembership(db, user.userId, found.orgId);
-    if (!membership) throw invitationNotFound();
-    await publishMembersUpdated(events, found.orgId, request.log);
-    return { org: membership.org };
+  app.route({
+    ...contractRoute(routes.acceptInvitation),
+    handler: async (request) => {
+      const user = await requireUser(request, auth);
+      const { id } = request.params;
+      const found = await findInvitation(db, id);
+      if (!found) throw invitationNotFound();
+      const refusal = acceptRefusal(found, user.email);
+      if (refusal) throw refusal;
+      if (await findMembership(db, user.userId, found.orgId))
+        throw conflict(`You're already a member of ${found.orgName}`);
+      await callAuth(() =>
+        auth.api.acceptInvitation({ headers: toFetchHeaders(request.headers), body: { invitationId: id } }),
+      );
+      const membership = await findMembership(db, user.userId, found.orgId);
+      if (!membership) throw invitationNotFound();
+      await publishMembersUpdated(events, found.orgId, request.log);
+      return { org: membership.org };
+    },
   });
 };
 

@@ -1,10 +1,10 @@
+import type { Invitation, InvitationStatus } from "@mailroom/contract";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { parseRole, type Role } from "./roles.ts";
 import { invitation, organization, user } from "./schema.ts";
 
-/** Better Auth's stored statuses, plus "expired" for a pending invitation past its date. */
-export type InvitationStatus = "pending" | "accepted" | "rejected" | "canceled" | "expired";
+export type { InvitationStatus };
 
 export interface InvitationRecord {
   id: string;
@@ -18,15 +18,7 @@ export interface InvitationRecord {
 }
 
 /** What owners and admins see in the members page. */
-export interface InvitationView {
-  id: string;
-  email: string;
-  role: Role;
-  status: InvitationStatus;
-  expiresAt: string;
-  inviterName: string;
-  url: string;
-}
+export type InvitationView = Invitation;
 
 export function invitationStatus(stored: string, expiresAt: Date, now = new Date()): InvitationStatus {
   if (stored === "pending") return expiresAt.getTime() <= now.getTime() ? "expired" : "pending";

@@ -1,3 +1,4 @@
+import type { Member } from "@mailroom/contract";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { forbidden, notFound } from "../errors.ts";
@@ -5,14 +6,7 @@ import { type MembershipChange, removalRefusal, roleChangeRefusal } from "./memb
 import { parseRole, type Role } from "./roles.ts";
 import { member, session, user } from "./schema.ts";
 
-export interface MemberView {
-  id: string;
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  createdAt: string;
-}
+export type MemberView = Member;
 
 const memberViewColumns = {
   id: member.id,

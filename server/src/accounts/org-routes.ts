@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync } from "fastify";
-import { z } from "zod";
+import { routes } from "@mailroom/contract";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { notFound } from "../errors.ts";
+import { contractRoute } from "../http/contract-route.ts";
 import type { Auth } from "./auth.ts";
 import { callAuth } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";
@@ -16,59 +17,62 @@ import type { AccountsOptions } from "./routes-options.ts";
 import { requireMember, requireUser } from "./session.ts";
 import { slugify } from "./slug.ts";
 
-const createOrgBody = z.object({
-  name: z
-    .string({ error: "Enter a name for your organization" })
-    .trim()
-    .min(1, "Enter a name for your organization")
-    .max(100, "Use at most 100 characters"),
-});
-const activeOrgBody = z.object({ orgId: z.string({ error: "Choose an organization" }).min(1).max(200) });
-
 const SLUG_ATTEMPTS = 3;
 
 /** The signed-in user, their orgs, creating an org, switching orgs and finishing onboarding. */
-export const orgRoutes: FastifyPluginAsync<AccountsOptions> = async (app, { auth, database }) => {
+export const orgRoutes: FastifyPluginAsyncZod<AccountsOptions> = async (app, { auth, database }) => {
   const { db } = database;
 
-  app.get("/api/me", async (request, reply) => {
-    const user = await requireUser(request, auth, reply);
-    const memberships = await listMemberships(db, user.userId);
-    const active = memberships.find((m) => m.org.id === user.activeOrgId);
-    return {
-      user: { id: user.userId, name: user.name, email: user.email },
-      org: active?.org ?? null,
-      orgs: memberships.map(({ org }) => ({ id: org.id, name: org.name, slug: org.slug, role: org.role })),
-    };
+  app.route({
+    ...contractRoute(routes.getMe),
+    handler: async (request, reply) => {
+      const user = await requireUser(request, auth, reply);
+      const memberships = await listMemberships(db, user.userId);
+      const active = memberships.find((m) => m.org.id === user.activeOrgId);
+      return {
+        user: { id: user.userId, name: user.name, email: user.email },
+        org: active?.org ?? null,
+        orgs: memberships.map(({ org }) => ({ id: org.id, name: org.name, slug: org.slug, role: org.role })),
+      };
+    },
   });
 
-  app.post("/api/orgs", async (request, reply) => {
-    await requireUser(request, auth);
-    const { name } = createOrgBody.parse(request.body);
-    const org = await createOrganization(auth, request.headers, name, (base) => firstFreeSlug(db, base));
-    return reply.status(201).send({ org });
+  app.route({
+    ...contractRoute(routes.createOrg),
+    handler: async (request, reply) => {
+      await requireUser(request, auth);
+      const { name } = request.body;
+      const org = await createOrganization(auth, request.headers, name, (base) => firstFreeSlug(db, base));
+      return reply.status(201).send({ org });
+    },
   });
 
-  app.post("/api/orgs/active", async (request) => {
-    const user = await requireUser(request, auth);
-    const { orgId } = activeOrgBody.parse(request.body);
-    const membership = await findMembership(db, user.userId, orgId);
-    if (!membership) throw notFound("Organization");
-    await callAuth(() =>
-      auth.api.setActiveOrganization({
-        headers: toFetchHeaders(request.headers),
-        body: { organizationId: orgId },
-      }),
-    );
-    return { org: membership.org };
+  app.route({
+    ...contractRoute(routes.setActiveOrg),
+    handler: async (request) => {
+      const user = await requireUser(request, auth);
+      const { orgId } = request.body;
+      const membership = await findMembership(db, user.userId, orgId);
+      if (!membership) throw notFound("Organization");
+      await callAuth(() =>
+        auth.api.setActiveOrganization({
+          headers: toFetchHeaders(request.headers),
+          body: { organizationId: orgId },
+        }),
+      );
+      return { org: membership.org };
+    },
   });
 
-  app.post("/api/org/onboarding/complete", async (request) => {
-    const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
-    await markOnboardingComplete(db, me.orgId);
-    const membership = await findMembership(db, me.userId, me.orgId);
-    if (!membership) throw notFound("Organization");
-    return { org: membership.org };
+  app.route({
+    ...contractRoute(routes.completeOnboarding),
+    handler: async (request) => {
+      const me = await requireMember(request, auth, database, { roles: MANAGER_ROLES });
+      await markOnboardingComplete(db, me.orgId);
+      const membership = await findMembership(db, me.userId, me.orgId);
+      if (!membership) throw notFound("Organization");
+      return { org: membership.org };
+    },
   });
 };
 

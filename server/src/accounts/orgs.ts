@@ -1,16 +1,11 @@
+import type { ActiveOrg } from "@mailroom/contract";
 import { and, asc, eq, isNull, like, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { parseRole, type Role } from "./roles.ts";
 import { member, organization, session } from "./schema.ts";
 
 /** An organization as the web app sees it, from the point of view of one member. */
-export interface OrgView {
-  id: string;
-  name: string;
-  slug: string;
-  role: Role;
-  onboardingCompleted: boolean;
-}
+export type OrgView = ActiveOrg;
 
 export interface Membership {
   memberId: string;

@@ -1,9 +1,7 @@
-/** The three roles of an organization member, from most to least powerful. */
-export const ROLES = ["owner", "admin", "member"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "@mailroom/contract";
 
-/** Roles an invitation may grant; owners are made by promotion, never by invitation. */
-export const INVITABLE_ROLES = ["admin", "member"] as const satisfies readonly Role[];
+/** The roles (owner, admin, member, most powerful first) are the contract's. */
+export { INVITABLE_ROLES, ROLES, type Role } from "@mailroom/contract";
 
 export const MANAGER_ROLES: Role[] = ["owner", "admin"];
 

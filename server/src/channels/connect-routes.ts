@@ -1,17 +1,14 @@
-import type { FastifyPluginAsync } from "fastify";
+import { routes } from "@mailroom/contract";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { readSession, requireMember } from "../accounts/session.ts";
+import { contractRoute } from "../http/contract-route.ts";
 import { PERMISSION_REASONS } from "../microsoft/scopes.ts";
 import { completeConnect, startConnect } from "./connect.ts";
 import { findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import type { ChannelsOptions } from "./routes.ts";
 
 const ADMINS = ["owner", "admin"] as const;
-
-const connectBody = z.object({
-  returnTo: z.enum(["onboarding", "channels"]),
-  credentials: z.enum(["platform", "byoc"]).optional(),
-});
 
 const callbackQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -20,7 +17,7 @@ const callbackQuery = z.object({
   error_description: z.string().max(4096).optional(),
 });
 
-export const connectRoutes: FastifyPluginAsync<ChannelsOptions> = async (
+export const connectRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
   app,
   { auth, database, config, events, secretBox, hooks },
 ) => {
@@ -33,39 +30,45 @@ export const connectRoutes: FastifyPluginAsync<ChannelsOptions> = async (
     ...(hooks ? { hooks } : {}),
   };
 
-  app.get("/api/outlook/connect-options", async (request) => {
-    const member = await requireMember(request, auth, database);
-    const isAdmin = (ADMINS as readonly string[]).includes(member.role);
-    const byoc = isAdmin ? await findOrgCredentials(database.db, member.orgId) : undefined;
-    return {
-      canConnect: isAdmin,
-      platformAvailable: Boolean(platformApp(config)),
-      redirectUri: redirectUri(config),
-      permissions: PERMISSION_REASONS,
-      byoc: byoc
-        ? {
-            clientId: byoc.clientId,
-            secretHint: byoc.secretHint,
-            tenant: byoc.tenant,
-            createdAt: byoc.createdAt,
-            secretUpdatedAt: byoc.secretUpdatedAt,
-          }
-        : null,
-    };
+  app.route({
+    ...contractRoute(routes.getConnectOptions),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database);
+      const isAdmin = (ADMINS as readonly string[]).includes(member.role);
+      const byoc = isAdmin ? await findOrgCredentials(database.db, member.orgId) : undefined;
+      return {
+        canConnect: isAdmin,
+        platformAvailable: Boolean(platformApp(config)),
+        redirectUri: redirectUri(config),
+        permissions: PERMISSION_REASONS,
+        byoc: byoc
+          ? {
+              clientId: byoc.clientId,
+              secretHint: byoc.secretHint,
+              tenant: byoc.tenant,
+              createdAt: byoc.createdAt.toISOString(),
+              secretUpdatedAt: byoc.secretUpdatedAt.toISOString(),
+            }
+          : null,
+      };
+    },
   });
 
-  app.post("/api/outlook/connect", async (request) => {
-    const member = await requireMember(request, auth, database, { roles: ADMINS });
-    const body = connectBody.parse(request.body ?? {});
-    const session = await readSession(request, auth);
-    const authorizeUrl = await startConnect(deps, {
-      orgId: member.orgId,
-      userId: member.userId,
-      sessionId: session!.sessionId,
-      returnTo: body.returnTo,
-      ...(body.credentials ? { credentials: body.credentials } : {}),
-    });
-    return { authorizeUrl };
+  app.route({
+    ...contractRoute(routes.startConnect),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database, { roles: ADMINS });
+      const { body } = request;
+      const session = await readSession(request, auth);
+      const authorizeUrl = await startConnect(deps, {
+        orgId: member.orgId,
+        userId: member.userId,
+        sessionId: session!.sessionId,
+        returnTo: body.returnTo,
+        ...(body.credentials ? { credentials: body.credentials } : {}),
+      });
+      return { authorizeUrl };
+    },
   });
 
   // Microsoft redirects the browser here. Org, channel and app come from the stored state only.

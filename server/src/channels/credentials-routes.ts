@@ -1,26 +1,22 @@
+import { type CredentialsView, routes } from "@mailroom/contract";
 import { and, eq } from "drizzle-orm";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../accounts/session.ts";
-import {
-  credentialsInput,
-  deleteOrgCredentials,
-  findOrgCredentials,
-  redirectUri,
-  saveOrgCredentials,
-} from "./credentials.ts";
+import { contractRoute } from "../http/contract-route.ts";
+import { deleteOrgCredentials, findOrgCredentials, redirectUri, saveOrgCredentials } from "./credentials.ts";
 import type { ChannelsOptions } from "./routes.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
 
 /** The org's own Azure app registration (BYOC): view (masked), create/replace, remove. */
-export const credentialsRoutes: FastifyPluginAsync<ChannelsOptions> = async (
+export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
   app,
   { auth, database, config, events, secretBox },
 ) => {
   const db = database.db;
 
-  async function view(orgId: string) {
+  async function view(orgId: string): Promise<CredentialsView | null> {
     const row = await findOrgCredentials(db, orgId);
     if (!row) return null;
     const users = await db
@@ -31,31 +27,39 @@ export const credentialsRoutes: FastifyPluginAsync<ChannelsOptions> = async (
       clientId: row.clientId,
       secretHint: row.secretHint,
       tenant: row.tenant,
-      createdAt: row.createdAt,
-      secretUpdatedAt: row.secretUpdatedAt,
+      createdAt: row.createdAt.toISOString(),
+      secretUpdatedAt: row.secretUpdatedAt.toISOString(),
       channels: users,
     };
   }
 
-  app.get("/api/outlook/credentials", async (request) => {
-    const member = await requireMember(request, auth, database, { roles: ADMINS });
-    return { credentials: await view(member.orgId), redirectUri: redirectUri(config) };
+  app.route({
+    ...contractRoute(routes.getCredentials),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database, { roles: ADMINS });
+      return { credentials: await view(member.orgId), redirectUri: redirectUri(config) };
+    },
   });
 
-  app.put("/api/outlook/credentials", async (request) => {
-    const member = await requireMember(request, auth, database, { roles: ADMINS });
-    const input = credentialsInput.parse(request.body ?? {});
-    await saveOrgCredentials(db, secretBox, member.orgId, member.userId, input);
-    request.log.info({ orgId: member.orgId }, "BYOC credentials saved");
-    await events.publish(member.orgId, { type: "channels.updated", data: {} });
-    return { credentials: await view(member.orgId) };
+  app.route({
+    ...contractRoute(routes.saveCredentials),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database, { roles: ADMINS });
+      await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
+      request.log.info({ orgId: member.orgId }, "BYOC credentials saved");
+      await events.publish(member.orgId, { type: "channels.updated", data: {} });
+      return { credentials: (await view(member.orgId))! };
+    },
   });
 
-  app.delete("/api/outlook/credentials", async (request, reply) => {
-    const member = await requireMember(request, auth, database, { roles: ADMINS });
-    await deleteOrgCredentials(db, member.orgId);
-    request.log.info({ orgId: member.orgId }, "BYOC credentials removed");
-    await events.publish(member.orgId, { type: "channels.updated", data: {} });
-    return reply.status(204).send();
+  app.route({
+    ...contractRoute(routes.removeCredentials),
+    handler: async (request, reply) => {
+      const member = await requireMember(request, auth, database, { roles: ADMINS });
+      await deleteOrgCredentials(db, member.orgId);
+      request.log.info({ orgId: member.orgId }, "BYOC credentials removed");
+      await events.publish(member.orgId, { type: "channels.updated", data: {} });
+      return reply.status(204).send();
+    },
   });
 };

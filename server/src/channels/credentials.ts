@@ -1,5 +1,6 @@
+import type { credentialsInput } from "@mailroom/contract";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
@@ -9,34 +10,8 @@ import { channels, microsoftCredentials } from "./schema.ts";
 
 export type CredentialsRow = typeof microsoftCredentials.$inferSelect;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const credentialsInput = z.object({
-  clientId: z
-    .string()
-    .trim()
-    .regex(GUID, "Paste the Application (client) ID from the app's Overview page: a GUID like 1b2c3d4e-…"),
-  clientSecret: z
-    .string()
-    .trim()
-    .min(1, "Paste the client secret's Value")
-    .max(512)
-    .refine((s) => !GUID.test(s), {
-      message:
-        "This looks like the secret's ID. Paste its Value instead (shown once, when you created the secret).",
-    }),
-  tenant: z
-    .string()
-    .trim()
-    .max(255)
-    .regex(/^[A-Za-z0-9.-]*$/, "Use the Directory (tenant) ID or a domain like contoso.onmicrosoft.com")
-    .optional()
-    .transform((t) => (t ? t : "common")),
-  redirectUriConfirmed: z.literal(true, {
-    message: "Confirm that you added this redirect URI to your app registration",
-  }),
-});
-export type CredentialsInput = z.infer<typeof credentialsInput>;
+/** The BYOC form as the contract reads it (tenant defaulted to "common"). */
+export type CredentialsInput = z.output<typeof credentialsInput>;
 
 /** As Azure shows secrets after creation: the first three characters, the rest hidden. */
 export function secretHint(secret: string): string {

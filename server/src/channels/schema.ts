@@ -1,3 +1,4 @@
+import type { CredentialSource } from "@mailroom/contract";
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { user } from "../accounts/schema.ts";
@@ -36,14 +37,14 @@ export const channels = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: orgIdColumn(),
-    provider: text("provider").notNull().default("outlook"),
+    provider: text("provider").$type<"outlook">().notNull().default("outlook"),
     /** connected | needs_reauth | disconnected */
     status: text("status").notNull().default("connected"),
     /** Why it needs attention (an IdentityProblem), or null. */
     statusReason: text("status_reason"),
     statusChangedAt: at("status_changed_at").defaultNow().notNull(),
     /** platform | byoc — and which app it was connected with. */
-    credentialSource: text("credential_source").notNull(),
+    credentialSource: text("credential_source").$type<CredentialSource>().notNull(),
     credentialsId: uuid("credentials_id").references(() => microsoftCredentials.id, { onDelete: "restrict" }),
     clientId: text("client_id").notNull(),
     msTenantId: text("ms_tenant_id").notNull(),
@@ -113,7 +114,7 @@ export const oauthStates = pgTable(
     channelId: uuid("channel_id").references(() => channels.id, { onDelete: "cascade" }),
     /** Where the person started: onboarding | channels */
     returnTo: text("return_to").notNull(),
-    credentialSource: text("credential_source").notNull(),
+    credentialSource: text("credential_source").$type<CredentialSource>().notNull(),
     credentialsId: uuid("credentials_id").references(() => microsoftCredentials.id, { onDelete: "cascade" }),
     clientId: text("client_id").notNull(),
     codeVerifierSealed: text("code_verifier_sealed").notNull(),

@@ -1,3 +1,4 @@
+import { liveEvent } from "@mailroom/contract";
 import pg from "pg";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
@@ -8,11 +9,8 @@ import { reconnectDelayMs } from "./reconnect-delay.ts";
 const CHANNEL = "mailroom_events";
 const MAX_PAYLOAD = 7900; // NOTIFY payloads must stay under 8000 bytes
 
-const envelope = z.object({
-  orgId: z.string().min(1),
-  type: z.string().min(1),
-  data: z.record(z.string(), z.unknown()),
-});
+/** A NOTIFY payload: `{orgId, type, data}`, the event one of the contract's union. */
+const envelope = z.object({ orgId: z.string().min(1) }).and(liveEvent);
 
 /**
  * Event bus over Postgres LISTEN/NOTIFY: publish is a NOTIFY, and every process (web nodes,
@@ -32,8 +30,8 @@ export async function createPgEventBus(database: Database, logger: Logger): Prom
   const deliver = (payload: string) => {
     const parsed = envelope.safeParse(safeJson(payload));
     if (!parsed.success) return logger.warn("ignored malformed live event");
-    const { orgId, type, data } = parsed.data;
-    for (const listener of listeners.get(orgId) ?? []) notify(listener, { type, data });
+    const { orgId, ...event } = parsed.data;
+    for (const listener of listeners.get(orgId) ?? []) notify(listener, event);
   };
   const resyncAll = () => {
     for (const set of listeners.values())

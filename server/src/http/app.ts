@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Auth } from "../accounts/auth.ts";
 import { accountsRoutes } from "../accounts/routes.ts";
 import { channelsRoutes } from "../channels/routes.ts";
@@ -63,6 +64,10 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerProblemHandler(app);
+  // Routes declare zod schemas (from @mailroom/contract): requests are validated and responses
+  // serialized with them, so an answer carries exactly the fields its schema names (ADR 013).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   // Graph's webhook and lifecycle intake: machine to machine, no cookies, no HTML, so none of the
   // browser stack below runs for it — a storm of notifications pays only for what intake does.
   if (deps.queue) {

@@ -1,11 +1,14 @@
+import type { Problem as ProblemBody } from "@mailroom/contract";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { ZodError } from "zod";
 import { AppError } from "../errors.ts";
 
 /**
  * The one place errors become HTTP responses: RFC 9457 problem details with our code and the
  * request id. Unknown errors are logged with their stack and answered with a generic 500, so no
- * stack trace or internal message ever reaches a client.
+ * stack trace or internal message ever reaches a client. A response that doesn't match its
+ * contract schema is one of those: our bug, logged with what didn't match.
  */
 export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler(sendProblem);
@@ -27,21 +30,21 @@ export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  const problem = toProblem(error);
-  if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+  const problem = toProblem(error, request.routeOptions.config?.validationTitle);
+  if (isResponseSerializationError(error))
+    request.log.error({ err: error, issues: error.cause.issues }, "response does not match its schema");
+  else if (problem.status >= 500) request.log.error({ err: error }, "request failed");
   else request.log.info({ code: problem.code, status: problem.status }, "request refused");
   if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
-  return reply
-    .status(problem.status)
-    .type("application/problem+json")
-    .send({
-      type: `https://mailroom.dev/problems/${problem.code}`,
-      title: problem.title,
-      status: problem.status,
-      code: problem.code,
-      ...(problem.fields ? { fields: problem.fields } : {}),
-      requestId: request.id,
-    });
+  const body: ProblemBody = {
+    type: `https://mailroom.dev/problems/${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    ...(problem.fields ? { fields: problem.fields } : {}),
+    requestId: request.id,
+  };
+  return reply.status(problem.status).type("application/problem+json").send(body);
 }
 
 interface Problem {
@@ -52,7 +55,10 @@ interface Problem {
   retryAfterSeconds?: number;
 }
 
-export function toProblem(error: unknown): Problem {
+const VALIDATION_FAILED = "Some fields are not valid";
+
+/** `validationTitle`: the route's own words for a request its schemas refused. */
+export function toProblem(error: unknown, validationTitle = VALIDATION_FAILED): Problem {
   if (error instanceof AppError) {
     return {
       status: error.status,
@@ -66,8 +72,20 @@ export function toProblem(error: unknown): Problem {
     return {
       status: 400,
       code: "validation_failed",
-      title: "Some fields are not valid",
+      title: VALIDATION_FAILED,
       fields: error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
+    };
+  }
+  // A request refused by its route's contract schemas (params, query or body).
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return {
+      status: 400,
+      code: "validation_failed",
+      title: validationTitle,
+      fields: error.validation.map((v) => ({
+        field: v.instancePath.replace(/^\//, "").replaceAll("/", "."),
+        message: v.message ?? "Not valid",
+      })),
     };
   }
   const fe = error as Partial<FastifyError>;

@@ -1,4 +1,12 @@
 import { createHash } from "node:crypto";
+import {
+  type Attachment,
+  type ChannelImport,
+  type ConversationItem,
+  MAX_CONVERSATION_PAGE,
+  type Message,
+  type Person,
+} from "@mailroom/contract";
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Role } from "../accounts/roles.ts";
@@ -30,58 +38,13 @@ export interface Viewer {
   role: Role;
 }
 
-export interface Person {
-  name: string | null;
-  address: string;
-}
+/** The shapes sent to the browser are the contract's (conversations.ts there). */
+export type { ConversationItem, Person };
+export type ChannelSyncSummary = ChannelImport;
+export type AttachmentView = Attachment;
+export type MessageView = Message;
 
-export interface ConversationItem {
-  id: string;
-  subject: string;
-  snippet: string;
-  lastMessageAt: string;
-  messageCount: number;
-  unreadCount: number;
-  channel: { id: string; email: string; name: string };
-  participants: Person[];
-  hasAttachments: boolean;
-}
-
-export interface ChannelSyncSummary {
-  id: string;
-  email: string;
-  name: string;
-  status: string;
-  /** The first import (the last BACKFILL_DAYS) has not finished yet. */
-  importing: boolean;
-}
-
-export interface AttachmentView {
-  /** Ours, opaque (a digest of Graph's id), for the download URL. */
-  id: string;
-  name: string;
-  contentType: string | null;
-  size: number;
-  isInline: boolean;
-}
-
-export interface MessageView {
-  id: string;
-  direction: string;
-  from: Person | null;
-  to: Person[];
-  cc: Person[];
-  date: string | null;
-  subject: string;
-  isRead: boolean;
-  /** The body as plain text (HTML bodies are read into text on the server). */
-  text: string;
-  hasAttachments: boolean;
-  /** null while the list is not known yet (it comes with the message, or on first open). */
-  attachments: AttachmentView[] | null;
-}
-
-export const MAX_PAGE = 100;
+export const MAX_PAGE = MAX_CONVERSATION_PAGE;
 const PARTICIPANTS = 5;
 /** How many of a thread's latest messages name its participants. */
 const PARTICIPANT_MESSAGES = 3;

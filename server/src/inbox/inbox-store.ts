@@ -1,3 +1,4 @@
+import type { Inbox } from "@mailroom/contract";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Role } from "../accounts/roles.ts";
 import { member, user } from "../accounts/schema.ts";
@@ -7,19 +8,8 @@ import { AppError, badRequest, notFound } from "../errors.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 
-export const INBOX_COLORS = ["blue", "green", "orange", "purple", "red", "teal", "gray", "pink"] as const;
 export type InboxRow = typeof inboxes.$inferSelect;
-
-export interface InboxView {
-  id: string;
-  name: string;
-  description: string;
-  color: string;
-  visibility: string;
-  isDefault: boolean;
-  channels: { id: string; email: string }[];
-  members: { userId: string; name: string; email: string }[];
-}
+export type InboxView = Inbox;
 
 /** Inboxes the viewer may see: all for owners/admins, else org-wide ones and those they belong to. */
 export async function listInboxes(

@@ -73,8 +73,8 @@ export function liveScope(db: Db, viewer: { orgId: string; userId: string }): Li
         visible = undefined;
         return "send";
       }
-      const channelId = event.data.channelId;
-      if (!event.type.startsWith("conversations.") || typeof channelId !== "string") return "send";
+      if (event.type !== "conversations.updated") return "send";
+      const { channelId } = event.data;
       let scope = await current();
       if (Date.now() - scope.readAt > MAX_AGE_MS) {
         visible = undefined;

@@ -1,3 +1,4 @@
+import type { Visibility } from "@mailroom/contract";
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { user } from "../accounts/schema.ts";
@@ -15,7 +16,7 @@ export const inboxes = pgTable(
     /** One of the palette names the UI offers (validated in the API). */
     color: text("color").notNull().default("blue"),
     /** org = everyone in the organisation; restricted = listed members (and owners/admins). */
-    visibility: text("visibility").notNull().default("org"),
+    visibility: text("visibility").$type<Visibility>().notNull().default("org"),
     isDefault: boolean("is_default").notNull().default(false),
     createdAt: at("created_at").defaultNow().notNull(),
     updatedAt: at("updated_at").defaultNow().notNull(),

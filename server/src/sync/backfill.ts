@@ -1,3 +1,4 @@
+import type { Backfill, BackfillDays, BackfillStatus } from "@mailroom/contract";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
@@ -42,9 +43,10 @@ import { FOLLOWED_FOLDERS, MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
  * Ownership: whoever runs a backfill claims it by writing a fresh heartbeat; every commit checks
  * the heartbeat is still the one it wrote, so a job that lost its claim (a stale one picked up
  * again, a cancel) stops at its next page without writing. It never takes the sync lease.
+ *
+ * How far back people may ask (BACKFILL_CHOICES) and what they are shown are the contract's.
  */
-export const BACKFILL_CHOICES = [7, 30, 90] as const;
-export type BackfillDays = (typeof BACKFILL_CHOICES)[number];
+export type { BackfillStatus };
 
 /** A running backfill whose heartbeat is older than this is picked up again. */
 export const BACKFILL_STALE_MS = 3 * 60 * 1000;
@@ -52,28 +54,13 @@ export const BACKFILL_STALE_MS = 3 * 60 * 1000;
 export const BACKFILL_GIVE_UP_MS = 60 * 60 * 1000;
 
 export type BackfillRow = typeof backfills.$inferSelect;
-export type BackfillStatus = "running" | "done" | "failed" | "cancelled";
 
 export interface BackfillDeps extends AccessTokenDeps {
   logger?: Logger;
 }
 
 /** What the API and the progress events show: no links, no cursors. */
-export interface BackfillView {
-  id: string;
-  channelId: string;
-  days: number;
-  windowStart: string;
-  windowEnd: string;
-  status: BackfillStatus;
-  synced: number;
-  total: number | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export function backfillView(row: BackfillRow): BackfillView {
+export function backfillView(row: BackfillRow): Backfill {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -165,17 +152,10 @@ export async function cancelBackfill(db: Db, orgId: string, channelId: string, i
 }
 
 export async function publishBackfillProgress(deps: Pick<AccessTokenDeps, "events">, row: BackfillRow) {
+  const { channelId, id, synced, total, status, error } = backfillView(row);
   await deps.events.publish(row.orgId, {
     type: "sync.progress",
-    data: {
-      channelId: row.channelId,
-      kind: "backfill",
-      backfillId: row.id,
-      synced: row.synced,
-      total: row.total,
-      status: row.status,
-      ...(row.error ? { error: row.error } : {}),
-    },
+    data: { channelId, kind: "backfill", backfillId: id, synced, total, status, ...(error ? { error } : {}) },
   });
 }
 

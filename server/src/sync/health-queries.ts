@@ -1,3 +1,4 @@
+import type { SyncHealth, SyncHealthSummary } from "@mailroom/contract";
 import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { channels } from "../channels/schema.ts";
 import type { Db } from "../db/client.ts";
@@ -23,7 +24,7 @@ export async function channelHealth(
   db: Db,
   settings: HealthSettings,
   channel: { id: string; orgId: string; status: string },
-) {
+): Promise<SyncHealth> {
   const now = new Date();
   const [stateRows, cursorRows, subscriptionRows, counted, errors] = await Promise.all([
     db.select().from(channelSyncState).where(eq(channelSyncState.channelId, channel.id)),
@@ -47,7 +48,11 @@ export async function channelHealth(
     recentSyncErrors(db, channel.id),
   ]);
   const messagesSynced = counted[0]?.n ?? 0;
-  const recentErrors = errors.map((e) => ({ ...e, message: redactSecrets(e.message) }));
+  const recentErrors = errors.map((e) => ({
+    ...e,
+    occurredAt: e.occurredAt.toISOString(),
+    message: redactSecrets(e.message),
+  }));
   const summary = describeHealth({
     now,
     channelStatus: channel.status,
@@ -61,7 +66,11 @@ export async function channelHealth(
   return {
     channelId: channel.id,
     ...summary,
-    subscriptions: subscriptionRows,
+    webhookRetryAt: iso(summary.webhookRetryAt),
+    lastNotificationAt: iso(summary.lastNotificationAt),
+    lastDeltaAt: iso(summary.lastDeltaAt),
+    initialSyncedAt: iso(summary.initialSyncedAt),
+    subscriptions: subscriptionRows.map((s) => ({ folder: s.folder, expiresAt: s.expiresAt.toISOString() })),
     messagesSynced,
     foldersFollowed: [...FOLLOWED_FOLDERS],
     pollSeconds: settings.pollSeconds,
@@ -73,7 +82,11 @@ export async function channelHealth(
  * One summary per channel of the org for Settings > Channels, in two queries whatever the number
  * of channels: channels with their sync state and cursor roll-up, then their subscriptions.
  */
-export async function orgHealth(db: Db, settings: HealthSettings, orgId: string) {
+export async function orgHealth(
+  db: Db,
+  settings: HealthSettings,
+  orgId: string,
+): Promise<SyncHealthSummary[]> {
   const now = new Date();
   const rounds = db
     .select({
@@ -137,8 +150,10 @@ export async function orgHealth(db: Db, settings: HealthSettings, orgId: string)
       state: summary.state,
       label: summary.label,
       mode: summary.mode,
-      lastDeltaAt: summary.lastDeltaAt,
-      lastNotificationAt: summary.lastNotificationAt,
+      lastDeltaAt: iso(summary.lastDeltaAt),
+      lastNotificationAt: iso(summary.lastNotificationAt),
     };
   });
 }
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;

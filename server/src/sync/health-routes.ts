@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from "fastify";
-import { z } from "zod";
+import { routes } from "@mailroom/contract";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../accounts/auth.ts";
 import { requireMember } from "../accounts/session.ts";
 import { findChannel } from "../channels/channel-store.ts";
@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import { contractRoute } from "../http/contract-route.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { healthSettings, publishHealthChanged } from "./health.ts";
 import { channelHealth, orgHealth } from "./health-queries.ts";
@@ -20,27 +21,31 @@ export interface HealthRoutesOptions {
 }
 
 const ADMINS = ["owner", "admin"] as const;
-const idParams = z.object({ id: z.string() });
 
 /**
  * Sync health over HTTP: a channel's full picture (its page), one line per channel (Settings >
  * Channels), and "Check now". Any member may look; only owners and admins may ask for a sync.
  */
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, options) => {
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
   const { auth, database, events, queue } = options;
   const db = database.db;
   const settings = healthSettings(options.config);
 
-  app.get("/api/channels/:id/sync", async (request) => {
-    const member = await requireMember(request, auth, database);
-    const { id } = idParams.parse(request.params);
-    const channel = await findChannel(db, member.orgId, id);
-    return { sync: await channelHealth(db, settings, channel) };
+  app.route({
+    ...contractRoute(routes.getChannelSync),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database);
+      const channel = await findChannel(db, member.orgId, request.params.id);
+      return { sync: await channelHealth(db, settings, channel) };
+    },
   });
 
-  app.get("/api/sync/health", async (request) => {
-    const member = await requireMember(request, auth, database);
-    return { channels: await orgHealth(db, settings, member.orgId) };
+  app.route({
+    ...contractRoute(routes.listSyncHealth),
+    handler: async (request) => {
+      const member = await requireMember(request, auth, database);
+      return { channels: await orgHealth(db, settings, member.orgId) };
+    },
   });
 
   /**
@@ -48,16 +53,19 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
    * is enough (one throttled by Graph keeps its Retry-After); the queue's policy lets only one of two
    * simultaneous clicks queue one.
    */
-  app.post("/api/channels/:id/sync", async (request, reply) => {
-    const member = await requireMember(request, auth, database, { roles: ADMINS });
-    const { id } = idParams.parse(request.params);
-    const channel = await findChannel(db, member.orgId, id);
-    if (channel.status !== "connected")
-      throw conflict("Reconnect this channel first: Mailroom can't check its mail until it's reconnected");
-    const queued = await queueSyncOnce(queue, channel.id);
-    request.log.info({ orgId: member.orgId, channelId: channel.id, queued }, "manual sync requested");
-    await publishHealthChanged(events, member.orgId, channel.id);
-    return reply.status(202).send({ queued });
+  app.route({
+    ...contractRoute(routes.checkNow),
+    handler: async (request, reply) => {
+      const member = await requireMember(request, auth, database, { roles: ADMINS });
+      const { id } = request.params;
+      const channel = await findChannel(db, member.orgId, id);
+      if (channel.status !== "connected")
+        throw conflict("Reconnect this channel first: Mailroom can't check its mail until it's reconnected");
+      const queued = await queueSyncOnce(queue, channel.id);
+      request.log.info({ orgId: member.orgId, channelId: channel.id, queued }, "manual sync requested");
+      await publishHealthChanged(events, member.orgId, channel.id);
+      return reply.status(202).send({ queued });
+    },
   });
 };
 

@@ -1,3 +1,4 @@
+import type { HealthState } from "@mailroom/contract";
 import type { Config } from "../config.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { ChannelSyncStateRow } from "./schema.ts";
@@ -11,7 +12,7 @@ import type { PollingReason } from "./sync-state.ts";
  * whole org at once. Nothing here ever returns a subscription id, clientState, token or delta link.
  */
 
-export type HealthState = "healthy" | "polling" | "syncing" | "degraded" | "needs_reauth" | "disconnected";
+export type { HealthState };
 /** `webhooks_off` is ours: the server runs with WEBHOOKS=off, so no channel subscribes. */
 export type HealthPollingReason = PollingReason | "webhooks_off";
 

@@ -1,5 +1,6 @@
+import { BACKFILL_CHOICES, type Backfill, routes } from "@mailroom/contract";
 import { useState } from "react";
-import { apiGet, apiPost, errorMessage } from "../api.ts";
+import { callApi, errorMessage } from "../api.ts";
 import { RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { FormError } from "../ui/form-error.tsx";
@@ -9,34 +10,14 @@ import { useLoad } from "../ui/use-load.ts";
 import type { ChannelDetail } from "./channels-api.ts";
 import "./backfill.css";
 
-/** A backfill as GET /api/channels/:id/backfills returns it (server/src/sync/backfill.ts). */
-export interface Backfill {
-  id: string;
-  channelId: string;
-  days: number;
-  windowStart: string;
-  windowEnd: string;
-  status: "running" | "done" | "failed" | "cancelled";
-  synced: number;
-  total: number | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+type Backfills = Awaited<ReturnType<typeof getBackfills>>;
 
-interface Backfills {
-  latest: Backfill | null;
-  history: Backfill[];
-  choices: number[];
-}
-
-const DEFAULT_CHOICES = [7, 30, 90];
-const backfillsPath = (channelId: string) => `/api/channels/${encodeURIComponent(channelId)}/backfills`;
-const getBackfills = (channelId: string) => apiGet<Backfills>(backfillsPath(channelId));
+const DEFAULT_CHOICES = [...BACKFILL_CHOICES];
+const getBackfills = (channelId: string) => callApi(routes.listBackfills, { params: { channelId } });
 const startBackfill = (channelId: string, days: number) =>
-  apiPost<{ backfill: Backfill }>(`/api/channels/${encodeURIComponent(channelId)}/backfill`, { days });
+  callApi(routes.startBackfill, { params: { channelId }, body: { days } });
 const cancelBackfill = (channelId: string, id: string) =>
-  apiPost<{ backfill: Backfill }>(`${backfillsPath(channelId)}/${encodeURIComponent(id)}/cancel`);
+  callApi(routes.cancelBackfill, { params: { channelId, id } });
 
 const count = new Intl.NumberFormat();
 const messages = (n: number) => `${count.format(n)} ${n === 1 ? "message" : "messages"}`;
@@ -57,15 +38,15 @@ export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admi
     if (event.type === RECONNECTED) return void reload();
     if (event.type !== "sync.progress" || event.data.channelId !== channel.id) return;
     if (event.data.kind !== "backfill") return;
-    const data = event.data as Partial<Backfill> & { backfillId?: string; error?: string };
+    const { data } = event;
     setLive((previous) => {
       const base = previous?.id === data.backfillId ? previous : latestOf(loaded);
       if (!base || base.id !== data.backfillId) return previous;
       return {
         ...base,
-        synced: Math.max(base.synced, data.synced ?? 0),
+        synced: Math.max(base.synced, data.synced),
         total: data.total ?? base.total,
-        status: data.status ?? base.status,
+        status: data.status,
         error: data.error ?? base.error,
       };
     });

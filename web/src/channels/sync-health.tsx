@@ -29,8 +29,8 @@ const PILL: Record<SyncHealthState, { text: string; tone: string }> = {
 
 const FOLDERS: Record<string, string> = { inbox: "Inbox", sentitems: "Sent Items" };
 const numbers = new Intl.NumberFormat();
-/** Live events that may change a channel's health. */
-const HEALTH_EVENTS = new Set(["sync.health", "sync.progress", "conversations.updated"]);
+/** Live events that may change a channel's health (`concerns` names them too). */
+const HEALTH_EVENTS = new Set<LiveEvent["type"]>(["sync.health", "sync.progress", "conversations.updated"]);
 /** Bursts of live events (a big first sync sends one per page) refetch at most this often. */
 const REFETCH_EVERY_MS = 1_000;
 /** After "Check now", how often and how long the page looks for the check's result. */
@@ -259,9 +259,18 @@ export function useSyncHealthSummaries(): Map<string, SyncHealthSummary> {
 }
 
 function concerns(event: LiveEvent, channelId: string): boolean {
-  if (event.type === RECONNECTED) return true;
-  if (event.type === "channels.updated") return event.data.channelId === channelId || !event.data.channelId;
-  return HEALTH_EVENTS.has(event.type) && event.data.channelId === channelId;
+  switch (event.type) {
+    case RECONNECTED:
+      return true;
+    case "channels.updated":
+      return event.data.channelId === channelId || !event.data.channelId;
+    case "sync.health":
+    case "sync.progress":
+    case "conversations.updated":
+      return event.data.channelId === channelId;
+    default:
+      return false;
+  }
 }
 
 /** Calls `fn` at once, then at most once per `ms`, with one trailing call for what came meanwhile. */

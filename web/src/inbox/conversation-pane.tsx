@@ -37,7 +37,7 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
     if (event.type === RECONNECTED) void reload();
     if (event.type !== "conversations.updated") return;
     const ids = event.data.conversationIds;
-    if (!Array.isArray(ids) || ids.includes(id)) void reload();
+    if (ids === null || ids.includes(id)) void reload();
   });
 
   const ready = state.status === "ready";

@@ -141,9 +141,8 @@ export function useConversations(inboxId: string | null): ConversationsState {
 
   useLiveEvents((event) => {
     if (event.type === "conversations.updated") {
-      const ids = event.data.conversationIds;
-      // {channelId, count} (older servers) or null: too many to name, refetch the first page.
-      schedule(Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : null);
+      // null: too many to name, refetch the first page.
+      schedule(event.data.conversationIds);
     } else if (
       event.type === RECONNECTED ||
       event.type === "inboxes.updated" ||

@@ -1,50 +1,21 @@
-import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from "../api.ts";
+import { type InboxInput as InboxFields, routes } from "@mailroom/contract";
+import { callApi } from "../api.ts";
 
-/** Shared inboxes as `GET /api/inboxes` sends them (docs/api/outlook-channels.md). */
+/** Shared inboxes (docs/api/outlook-channels.md); shapes are the contract's. */
 
-export const INBOX_COLORS = ["blue", "green", "orange", "purple", "red", "teal", "gray", "pink"] as const;
-export type InboxColor = (typeof INBOX_COLORS)[number];
-export type Visibility = "org" | "restricted";
+export type { ChannelSummary as ChannelOption, Inbox, InboxColor, Visibility } from "@mailroom/contract";
+export { INBOX_COLORS } from "@mailroom/contract";
 
-export interface Inbox {
-  id: string;
-  name: string;
-  description: string;
-  color: string;
-  visibility: Visibility;
-  isDefault: boolean;
-  channels: { id: string; email: string }[];
-  members: { userId: string; name: string; email: string }[];
-}
+/** What the form edits: every field, `memberIds` only mattering for restricted inboxes. */
+export type InboxInput = Required<InboxFields>;
 
-/** The fields the form edits; `memberIds` only matter for restricted inboxes. */
-export interface InboxInput {
-  name: string;
-  description: string;
-  color: InboxColor;
-  visibility: Visibility;
-  memberIds: string[];
-}
-
-/** A connected mailbox, as much of it as linking needs. */
-export interface ChannelOption {
-  id: string;
-  email: string;
-  displayName: string;
-  status: string;
-}
-
-const inboxPath = (id: string) => `/api/inboxes/${encodeURIComponent(id)}`;
-const linkPath = (inboxId: string, channelId: string) =>
-  `${inboxPath(inboxId)}/channels/${encodeURIComponent(channelId)}`;
-
-export const listInboxes = () => apiGet<{ inboxes: Inbox[] }>("/api/inboxes");
-export const createInbox = (input: InboxInput) => apiPost<{ inbox: Inbox }>("/api/inboxes", input);
+export const listInboxes = () => callApi(routes.listInboxes);
+export const createInbox = (input: InboxInput) => callApi(routes.createInbox, { body: input });
 export const updateInbox = (id: string, input: InboxInput) =>
-  apiPatch<{ inbox: Inbox }>(inboxPath(id), input);
-export const deleteInbox = (id: string) => apiDelete<unknown>(inboxPath(id));
+  callApi(routes.updateInbox, { params: { id }, body: input });
+export const deleteInbox = (id: string) => callApi(routes.deleteInbox, { params: { id } });
 export const linkChannel = (inboxId: string, channelId: string) =>
-  apiPut<unknown>(linkPath(inboxId, channelId));
+  callApi(routes.linkChannel, { params: { id: inboxId, channelId } });
 export const unlinkChannel = (inboxId: string, channelId: string) =>
-  apiDelete<unknown>(linkPath(inboxId, channelId));
-export const listChannelOptions = () => apiGet<{ channels: ChannelOption[] }>("/api/channels");
+  callApi(routes.unlinkChannel, { params: { id: inboxId, channelId } });
+export const listChannelOptions = () => callApi(routes.listChannels);

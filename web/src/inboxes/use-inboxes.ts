@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api.ts";
-import { RECONNECTED } from "../live/live-events.ts";
+import { type LiveEvent, RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { type ChannelOption, type Inbox, listChannelOptions, listInboxes } from "./inboxes-api.ts";
 
@@ -12,7 +12,7 @@ interface InboxesState {
   reload(): Promise<void>;
 }
 
-const REFRESH_ON = new Set(["inboxes.updated", "channels.updated", RECONNECTED]);
+const REFRESH_ON = new Set<LiveEvent["type"]>(["inboxes.updated", "channels.updated", RECONNECTED]);
 
 /** The org's shared inboxes (and channels, for admins), kept fresh by live events. */
 export function useInboxes(withChannels: boolean): InboxesState {

@@ -1,32 +1,20 @@
+import { LIVE_EVENT_TYPES, liveEvent, type LiveEvent as ServerEvent } from "@mailroom/contract";
+
 /**
  * One shared EventSource on `/api/events` (org-scoped Server-Sent Events) for the whole tab.
  * Components subscribe through `useLiveEvents`; the stream opens with the first subscriber,
- * closes a little after the last one leaves, and reconnects on its own with backoff.
+ * closes a little after the last one leaves, and reconnects on its own with backoff. The events
+ * and their names are the contract's union (SSE named events need a listener per name); each is
+ * read with its schema, and one that doesn't match is dropped.
  */
-
-export interface LiveEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
 
 /**
- * Every event type the server publishes (SSE named events need a listener per name).
- * `live.reconnected` is ours: sent after a dropped stream comes back, so views refetch what they
- * may have missed. The server's `resync` means the same from its side (the node serving this stream
- * lost events while its database connection was down), so it is passed on as `live.reconnected`.
+ * Ours, not the server's: dispatched after a dropped stream comes back, and when the server says
+ * events may have been lost (`resync`), so views refetch what they may have missed.
  */
-export const LIVE_EVENT_TYPES = [
-  "ready",
-  "members.updated",
-  "channels.updated",
-  "inboxes.updated",
-  "conversations.updated",
-  "sync.progress",
-  "sync.health",
-  "resync",
-] as const;
 export const RECONNECTED = "live.reconnected";
-const RESYNC = "resync";
+
+export type LiveEvent = ServerEvent | { type: typeof RECONNECTED; data: Record<string, never> };
 
 type Listener = (event: LiveEvent) => void;
 
@@ -91,27 +79,29 @@ function close() {
 }
 
 function onMessage(type: string, message: Event) {
-  const data = parseData(message instanceof MessageEvent ? message.data : undefined);
-  if (type === RESYNC) return dispatch({ type: RECONNECTED, data });
-  if (type === "ready") {
-    if (connectedBefore) dispatch({ type: RECONNECTED, data });
+  const parsed = liveEvent.safeParse({
+    type,
+    data: parseData(message instanceof MessageEvent ? message.data : undefined),
+  });
+  if (!parsed.success) return console.warn(`ignored a malformed live event (${type})`, parsed.error);
+  const event = parsed.data;
+  if (event.type === "ready") {
+    if (connectedBefore) dispatch({ type: RECONNECTED, data: {} });
     connectedBefore = true;
   }
-  dispatch({ type, data });
+  if (event.type === "resync") dispatch({ type: RECONNECTED, data: {} });
+  dispatch(event);
 }
 
 function dispatch(event: LiveEvent) {
   for (const listener of [...listeners]) listener(event);
 }
 
-function parseData(raw: unknown): Record<string, unknown> {
+function parseData(raw: unknown): unknown {
   if (typeof raw !== "string" || !raw) return {};
   try {
-    const value: unknown = JSON.parse(raw);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
+    return JSON.parse(raw);
   } catch {
-    return {};
+    return undefined;
   }
 }

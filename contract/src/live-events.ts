@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { backfillStatus } from "./sync.ts";
+
+/**
+ * The org's live events (`GET /api/events`, Server-Sent Events named by `type`, `data` as JSON).
+ * Small payloads: ids and counters, never message bodies or secrets. Pages refetch what an event
+ * names rather than trusting it as the state.
+ */
+
+const nothing = z.object({});
+const channelId = z.string();
+
+/** How the first import (kind "initial") or a backfill is going, per committed page. */
+const syncProgress = z.discriminatedUnion("kind", [
+  z.object({
+    channelId,
+    kind: z.literal("initial"),
+    synced: z.number(),
+    total: z.number().nullable(),
+    status: z.enum(["running", "done"]),
+  }),
+  z.object({
+    channelId,
+    kind: z.literal("backfill"),
+    backfillId: z.string(),
+    synced: z.number(),
+    total: z.number().nullable(),
+    status: backfillStatus,
+    error: z.string().optional(),
+  }),
+]);
+
+export const liveEvent = z.discriminatedUnion("type", [
+  /** The first event of every stream, and again after the browser reconnects. */
+  z.object({ type: z.literal("ready"), data: z.object({ orgId: z.string() }) }),
+  /** Members, roles or invitations changed. */
+  z.object({ type: z.literal("members.updated"), data: nothing }),
+  /** A channel changed (status, settings, aliases, inbox links); no id when credentials changed. */
+  z.object({ type: z.literal("channels.updated"), data: z.object({ channelId: channelId.optional() }) }),
+  z.object({ type: z.literal("inboxes.updated"), data: nothing }),
+  /** Stored mail changed; `conversationIds` null when too many to name (refetch the first page). */
+  z.object({
+    type: z.literal("conversations.updated"),
+    data: z.object({ channelId, conversationIds: z.array(z.string()).nullable() }),
+  }),
+  z.object({ type: z.literal("sync.progress"), data: syncProgress }),
+  /** A channel's sync health changed: refetch it. */
+  z.object({ type: z.literal("sync.health"), data: z.object({ channelId }) }),
+  /** Events may have been lost (the server's event connection dropped): refetch everything shown. */
+  z.object({ type: z.literal("resync"), data: nothing }),
+]);
+export type LiveEvent = z.infer<typeof liveEvent>;
+export type LiveEventType = LiveEvent["type"];
+export type LiveEventOf<Type extends LiveEventType> = Extract<LiveEvent, { type: Type }>;
+
+/** Every event name (an EventSource needs a listener per named event). */
+export const LIVE_EVENT_TYPES: readonly LiveEventType[] = liveEvent.options.map(
+  (option) => option.shape.type.value,
+);
