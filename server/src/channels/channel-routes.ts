@@ -5,8 +5,8 @@ import { user } from "../accounts/schema.ts";
 import { requireMember } from "../accounts/session.ts";
 import { AppError } from "../errors.ts";
 import { aliasesOf, type ChannelRow, findChannel, inboxesOfChannels, listChannels } from "./channel-store.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { refreshChannelAliases } from "./refresh-aliases.ts";
-import type { ChannelsOptions } from "./routes.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;

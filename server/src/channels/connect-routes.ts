@@ -2,9 +2,9 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { readSession, requireMember } from "../accounts/session.ts";
 import { PERMISSION_REASONS } from "../microsoft/scopes.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { completeConnect, startConnect } from "./connect.ts";
 import { findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
-import type { ChannelsOptions } from "./routes.ts";
 
 const ADMINS = ["owner", "admin"] as const;
 

@@ -15,10 +15,10 @@ import {
 } from "../microsoft/identity-client.ts";
 import { fetchMe } from "../microsoft/me.ts";
 import { replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
+import type { ChannelHooks } from "./channels-options.ts";
 import { byocApp, findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import { discoverAliases } from "./discover-aliases.ts";
 import { consumeOAuthState, createOAuthState, type OAuthState, type ReturnTo } from "./oauth-state.ts";
-import type { ChannelHooks } from "./routes.ts";
 
 export interface ConnectDeps {
   config: Config;

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { requireMember } from "../accounts/session.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import {
   credentialsInput,
   deleteOrgCredentials,
@@ -8,7 +9,6 @@ import {
   redirectUri,
   saveOrgCredentials,
 } from "./credentials.ts";
-import type { ChannelsOptions } from "./routes.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { ChannelHooks } from "../channels/routes.ts";
+import type { ChannelHooks } from "../channels/channels-options.ts";
 import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
