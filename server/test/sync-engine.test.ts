@@ -4,16 +4,16 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { holdRequest } from "../../emulator/src/testing/hold-request.ts";
-import { channels } from "../src/channels/schema.ts";
+import { channelGraphClient } from "../src/channels/channel-graph.ts";
+import { graphSlots, SLOTS_PER_MAILBOX } from "../src/channels/graph-slots.ts";
+import { channels, graphRequestSlots } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
 import { conversations, messages, syncCursors, syncLeases } from "../src/mail/schema.ts";
 import { storeDeltaPage } from "../src/mail/store-page.ts";
 import { fetchDeltaPage } from "../src/microsoft/delta.ts";
 import type { GraphClient } from "../src/microsoft/graph-client.ts";
-import { channelGraphClient } from "../src/sync/channel-graph.ts";
-import { graphSlots, SLOTS_PER_MAILBOX } from "../src/sync/graph-slots.ts";
 import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/jobs.ts";
-import { graphRequestSlots, subscriptions, syncErrors } from "../src/sync/schema.ts";
+import { subscriptions, syncErrors } from "../src/sync/schema.ts";
 import { runSyncPoll, runSyncSweep } from "../src/sync/sweep.ts";
 import {
   type SyncRequest,

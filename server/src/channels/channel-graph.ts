@@ -1,16 +1,10 @@
-import { eq } from "drizzle-orm";
-import {
-  type AccessTokenDeps,
-  type ChannelTokenSource,
-  channelAccessToken,
-} from "../channels/access-token.ts";
-import type { ChannelRow } from "../channels/channel-store.ts";
-import { channels } from "../channels/schema.ts";
 import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
+import { type AccessTokenDeps, type ChannelTokenSource, channelAccessToken } from "./access-token.ts";
+import { type ChannelRow, findChannelById } from "./channel-store.ts";
 import { graphSlots } from "./graph-slots.ts";
 
 /**
- * The one way sync code gets a Graph client for a channel's mailbox: the channel's own tokens
+ * The one way code gets a Graph client for a channel's mailbox: the channel's own tokens
  * (refreshed on demand), and the cluster-wide limit of 4 concurrent requests per mailbox
  * (graph-slots.ts) around every request — sync, subscriptions, backfill and attachments alike.
  */
@@ -34,7 +28,7 @@ export async function connectedChannelGraph(
   deps: AccessTokenDeps,
   channelId: string,
 ): Promise<{ channel: ChannelRow; graph: ChannelGraph } | undefined> {
-  const [channel] = await deps.db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
+  const channel = await findChannelById(deps.db, channelId);
   if (channel?.status !== "connected") return undefined;
   return { channel, graph: channelGraphClient(deps, channel) };
 }

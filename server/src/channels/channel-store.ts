@@ -134,6 +134,46 @@ export async function findChannel(db: Db, orgId: string, channelId: string): Pro
   return row;
 }
 
+/** A channel by id, whatever its org (for jobs, which carry a channel id only); undefined if gone. */
+export async function findChannelById(db: Db, channelId: string): Promise<ChannelRow | undefined> {
+  const [row] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
+  return row;
+}
+
+/** The org a channel belongs to; undefined if the channel is gone. */
+export async function orgOfChannel(db: Db, channelId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ orgId: channels.orgId })
+    .from(channels)
+    .where(eq(channels.id, channelId))
+    .limit(1);
+  return row?.orgId;
+}
+
+/** Every connected channel, across orgs (the sync sweep visits each). */
+export async function connectedChannelIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: channels.id }).from(channels).where(eq(channels.status, "connected"));
+  return rows.map((r) => r.id);
+}
+
+/** Which of these channels are connected. */
+export async function connectedAmong(db: Db, channelIds: string[]): Promise<Set<string>> {
+  if (channelIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(inArray(channels.id, channelIds), eq(channels.status, "connected")));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The org's channels with their connection status (sync health lists one line each). */
+export async function channelStatuses(db: Db, orgId: string): Promise<{ id: string; status: string }[]> {
+  return db
+    .select({ id: channels.id, status: channels.status })
+    .from(channels)
+    .where(eq(channels.orgId, orgId));
+}
+
 export async function listChannels(db: Db, orgId: string): Promise<ChannelRow[]> {
   return db.select().from(channels).where(eq(channels.orgId, orgId)).orderBy(asc(channels.createdAt));
 }

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { user } from "../accounts/schema.ts";
 import { at, orgIdColumn } from "../db/columns.ts";
 
@@ -130,3 +140,19 @@ export const channelIdColumn = () =>
   uuid("channel_id")
     .notNull()
     .references(() => channels.id, { onDelete: "cascade" });
+
+/**
+ * "At most 4 concurrent Graph requests per mailbox across the cluster": each in-flight request
+ * holds one of a channel's slots (0–3). A slot whose holder died frees itself when it expires
+ * (graph-slots.ts).
+ */
+export const graphRequestSlots = pgTable(
+  "graph_request_slots",
+  {
+    channelId: channelIdColumn(),
+    slot: integer("slot").notNull(),
+    holder: text("holder").notNull(),
+    expiresAt: at("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.slot] })],
+);

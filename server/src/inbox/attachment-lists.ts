@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { type AccessTokenDeps, ChannelNeedsReauth } from "../channels/access-token.ts";
+import { connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { Logger } from "../log.ts";
 import { type AttachmentInfo, messages } from "../mail/schema.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
-import { connectedChannelGraph } from "../sync/channel-graph.ts";
 import type { MessageRow } from "./conversation-store.ts";
 
 /** Metadata only: `$select` keeps Graph from sending every file's contentBytes with the list. */

@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
-import { channels } from "../channels/schema.ts";
+import { channelGraphClient } from "../channels/channel-graph.ts";
+import { findChannelById } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -16,7 +17,6 @@ import {
 } from "../microsoft/delta.ts";
 import type { GraphClient } from "../microsoft/graph-client.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
-import { channelGraphClient } from "./channel-graph.ts";
 import { type BackfillFolderCursor, backfills } from "./schema.ts";
 import { FOLLOWED_FOLDERS, MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
 
@@ -269,7 +269,7 @@ export async function runBackfill(
     .where(and(eq(backfills.id, backfillId), eq(backfills.status, "running")))
     .returning();
   if (!claimed) return "not_running";
-  const [channel] = await db.select().from(channels).where(eq(channels.id, claimed.channelId)).limit(1);
+  const channel = await findChannelById(db, claimed.channelId);
   if (channel?.status !== "connected") {
     const failed = await finish(db, claimed, "failed", "The channel is not connected");
     if (failed) await publishBackfillProgress(deps, failed);

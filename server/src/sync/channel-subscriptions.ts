@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
+import { type ChannelGraph, connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { FollowedFolder } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import {
@@ -8,7 +9,6 @@ import {
   deleteSubscription,
   reauthorizeSubscription,
 } from "../microsoft/subscriptions.ts";
-import { type ChannelGraph, connectedChannelGraph } from "./channel-graph.ts";
 import { type SubscriptionRow, subscriptions } from "./schema.ts";
 import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
 import { FOLLOWED_FOLDERS, type SyncDeps } from "./sync-channel.ts";

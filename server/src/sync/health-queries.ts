@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
-import { channels } from "../channels/schema.ts";
+import { channelStatuses } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { messages, syncCursors } from "../mail/schema.ts";
 import {
@@ -11,7 +11,7 @@ import {
 } from "./health.ts";
 import { channelSyncState, subscriptions } from "./schema.ts";
 import { FOLLOWED_FOLDERS } from "./sync-channel.ts";
-import { recentSyncErrors } from "./sync-state.ts";
+import { recentSyncErrors, syncStatesOf } from "./sync-state.ts";
 
 /**
  * The rows sync health is computed from (see health.ts), for one channel or a whole org. Secrets
@@ -78,33 +78,21 @@ export async function orgHealth(db: Db, settings: HealthSettings, orgId: string)
   const rounds = db
     .select({
       channelId: syncCursors.channelId,
-      rounded: sql<number>`count(${syncCursors.lastRoundAt})::int`.as("rounded"),
-      roundAt: sql<Date | null>`min(${syncCursors.lastRoundAt})`
-        .mapWith(syncCursors.lastRoundAt)
-        .as("round_at"),
-      initialDone: sql<number>`count(${syncCursors.initialCompletedAt})::int`.as("initial_done"),
-      initialAt: sql<Date | null>`max(${syncCursors.initialCompletedAt})`
-        .mapWith(syncCursors.initialCompletedAt)
-        .as("initial_at"),
+      rounded: sql<number>`count(${syncCursors.lastRoundAt})::int`,
+      roundAt: sql<Date | null>`min(${syncCursors.lastRoundAt})`.mapWith(syncCursors.lastRoundAt),
+      initialDone: sql<number>`count(${syncCursors.initialCompletedAt})::int`,
+      initialAt: sql<Date | null>`max(${syncCursors.initialCompletedAt})`.mapWith(
+        syncCursors.initialCompletedAt,
+      ),
     })
     .from(syncCursors)
     .where(and(eq(syncCursors.orgId, orgId), inArray(syncCursors.folder, [...FOLLOWED_FOLDERS])))
-    .groupBy(syncCursors.channelId)
-    .as("rounds");
-  const rows = await db
-    .select({
-      id: channels.id,
-      status: channels.status,
-      state: channelSyncState,
-      rounded: rounds.rounded,
-      roundAt: rounds.roundAt,
-      initialDone: rounds.initialDone,
-      initialAt: rounds.initialAt,
-    })
-    .from(channels)
-    .leftJoin(channelSyncState, eq(channelSyncState.channelId, channels.id))
-    .leftJoin(rounds, eq(rounds.channelId, channels.id))
-    .where(eq(channels.orgId, orgId));
+    .groupBy(syncCursors.channelId);
+  const [channelRows, roundRows] = await Promise.all([channelStatuses(db, orgId), rounds]);
+  const ids = channelRows.map((r) => r.id);
+  const states = new Map((await syncStatesOf(db, ids)).map((s) => [s.channelId, s]));
+  const roundsOf = new Map(roundRows.map((r) => [r.channelId, r]));
+  const rows = channelRows.map((c) => ({ ...c, state: states.get(c.id), ...roundsOf.get(c.id) }));
   const subs = rows.length
     ? await db
         .select({
@@ -126,8 +114,8 @@ export async function orgHealth(db: Db, settings: HealthSettings, orgId: string)
       channelStatus: row.status,
       state: row.state ?? undefined,
       cursors: {
-        roundAt: row.rounded === FOLLOWED_FOLDERS.length ? row.roundAt : null,
-        initialAt: row.initialDone === FOLLOWED_FOLDERS.length ? row.initialAt : null,
+        roundAt: row.rounded === FOLLOWED_FOLDERS.length ? (row.roundAt ?? null) : null,
+        initialAt: row.initialDone === FOLLOWED_FOLDERS.length ? (row.initialAt ?? null) : null,
       },
       subscriptions: subs.filter((s) => s.channelId === row.id),
       settings,

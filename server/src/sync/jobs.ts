@@ -1,7 +1,7 @@
-import { DrizzleQueryError, eq } from "drizzle-orm";
+import { DrizzleQueryError } from "drizzle-orm";
 import { z } from "zod";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
-import { channels } from "../channels/schema.ts";
+import { orgOfChannel } from "../channels/channel-store.ts";
 import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
 import { publishHealthChanged } from "./health.ts";
@@ -145,10 +145,6 @@ function withoutSecrets(err: unknown): { code: string; message: string; error: u
 }
 
 async function channelRef(deps: SyncDeps, channelId: string) {
-  const [row] = await deps.db
-    .select({ orgId: channels.orgId })
-    .from(channels)
-    .where(eq(channels.id, channelId))
-    .limit(1);
-  return row ? { orgId: row.orgId, channelId } : undefined;
+  const orgId = await orgOfChannel(deps.db, channelId);
+  return orgId ? { orgId, channelId } : undefined;
 }

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
-import { channels } from "../channels/schema.ts";
+import { connectedChannelGraph } from "../channels/channel-graph.ts";
+import { connectedAmong } from "../channels/channel-store.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
 import { renewSubscription } from "../microsoft/subscriptions.ts";
-import { connectedChannelGraph } from "./channel-graph.ts";
 import {
   graphProblem,
   RENEWAL_RETRY_MS,
@@ -11,9 +11,9 @@ import {
   renewAtFor,
   subscribeChannel,
 } from "./channel-subscriptions.ts";
-import { channelSyncState, type SubscriptionRow, subscriptions } from "./schema.ts";
+import { type SubscriptionRow, subscriptions } from "./schema.ts";
 import type { SyncDeps } from "./sync-channel.ts";
-import { recordSyncError } from "./sync-state.ts";
+import { channelsDueForWebhookRetry, recordSyncError } from "./sync-state.ts";
 import { webhookAvailability } from "./webhook-mode.ts";
 
 /**
@@ -134,19 +134,10 @@ async function postpone(deps: SyncDeps, rows: SubscriptionRow[], now: Date, ms: 
  * off before a restart): subscribe them again.
  */
 export async function retryWebhooks(deps: SyncDeps, now = new Date()): Promise<number> {
-  const dueRetry = lte(channelSyncState.webhookRetryAt, now);
-  const due = webhookAvailability(deps.config).ok
-    ? or(dueRetry, inArray(channelSyncState.pollingReason, ["public_url_not_public", "webhooks_off"]))
-    : dueRetry;
-  const rows = await deps.db
-    .select({ channelId: channelSyncState.channelId })
-    .from(channelSyncState)
-    .innerJoin(channels, eq(channels.id, channelSyncState.channelId))
-    .where(and(eq(channelSyncState.mode, "polling"), eq(channels.status, "connected"), due))
-    .orderBy(asc(channelSyncState.webhookRetryAt))
-    .limit(RENEWAL_BATCH);
+  const due = await channelsDueForWebhookRetry(deps.db, now, webhookAvailability(deps.config).ok);
+  const connected = await connectedAmong(deps.db, due);
   let webhook = 0;
-  for (const { channelId } of rows) {
+  for (const channelId of due.filter((id) => connected.has(id)).slice(0, RENEWAL_BATCH)) {
     try {
       const outcome = await subscribeChannel(deps, channelId, { now });
       if (outcome.mode === "webhook") webhook++;

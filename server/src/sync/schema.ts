@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { channelIdColumn } from "../channels/schema.ts";
 import { at, orgIdColumn } from "../db/columns.ts";
 
@@ -134,21 +134,6 @@ export const backfills = pgTable(
     index("backfills_channel_idx").on(t.channelId, t.createdAt.desc()),
     uniqueIndex("backfills_one_running_uidx").on(t.channelId).where(sql`status = 'running'`),
   ],
-);
-
-/**
- * "At most 4 concurrent Graph requests per mailbox across the cluster": each in-flight request
- * holds one of a channel's slots (0–3). A slot whose holder died frees itself when it expires.
- */
-export const graphRequestSlots = pgTable(
-  "graph_request_slots",
-  {
-    channelId: channelIdColumn(),
-    slot: integer("slot").notNull(),
-    holder: text("holder").notNull(),
-    expiresAt: at("expires_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.channelId, t.slot] })],
 );
 
 export type ChannelSyncStateRow = typeof channelSyncState.$inferSelect;

@@ -1,12 +1,12 @@
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { channels } from "../channels/schema.ts";
+import { lt, sql } from "drizzle-orm";
+import { connectedAmong, connectedChannelIds } from "../channels/channel-store.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { syncLeases } from "../mail/schema.ts";
 import type { SyncChannelJob } from "./jobs.ts";
-import { channelSyncState } from "./schema.ts";
+import { pollingChannelsDue } from "./sync-state.ts";
 
 /**
  * The safety nets under notifications (issue 5, "Safety"): the sweep runs the same delta for every
@@ -45,20 +45,17 @@ export function everyMinutesCron(minutes: number): string {
 /** Enqueues a sweep sync for every connected channel, starts spread over half the interval. */
 export async function runSyncSweep(deps: SweepDeps): Promise<{ enqueued: number }> {
   const random = deps.random ?? Math.random;
-  const rows = await deps.db
-    .select({ id: channels.id })
-    .from(channels)
-    .where(eq(channels.status, "connected"));
+  const channelIds = await connectedChannelIds(deps.db);
   const spreadSeconds = Math.floor(deps.config.sync.sweepMinutes * 60 * SWEEP_SPREAD);
   await sendAll(
     deps,
-    rows.map((r) => ({
-      job: { channelId: r.id, reason: "sweep" as const },
+    channelIds.map((channelId) => ({
+      job: { channelId, reason: "sweep" as const },
       startAfterSeconds: Math.floor(random() * spreadSeconds),
     })),
   );
-  deps.logger?.info({ channels: rows.length, spreadSeconds }, "sync sweep enqueued");
-  return { enqueued: rows.length };
+  deps.logger?.info({ channels: channelIds.length, spreadSeconds }, "sync sweep enqueued");
+  return { enqueued: channelIds.length };
 }
 
 /**
@@ -69,27 +66,19 @@ export async function runSyncSweep(deps: SweepDeps): Promise<{ enqueued: number 
 export async function runSyncPoll(deps: SweepDeps): Promise<{ enqueued: number }> {
   const pollSeconds = deps.config.sync.pollSeconds;
   const dueBefore = sql`now() - make_interval(secs => ${Math.max(1, pollSeconds - POLL_SLACK_SECONDS)})`;
-  const rows = await deps.db
-    .select({ id: channelSyncState.channelId })
-    .from(channelSyncState)
-    .innerJoin(channels, eq(channels.id, channelSyncState.channelId))
-    .where(
-      and(
-        eq(channelSyncState.mode, "polling"),
-        eq(channels.status, "connected"),
-        or(isNull(channelSyncState.lastDeltaAt), lt(channelSyncState.lastDeltaAt, dueBefore)),
-      ),
-    );
+  const polling = await pollingChannelsDue(deps.db, dueBefore);
+  const connected = await connectedAmong(deps.db, polling);
+  const channelIds = polling.filter((id) => connected.has(id));
   const perMinute = Math.max(1, Math.floor(60 / pollSeconds));
-  const sends = rows.flatMap((r) =>
+  const sends = channelIds.flatMap((channelId) =>
     Array.from({ length: perMinute }, (_, k) => ({
-      job: { channelId: r.id, reason: "poll" as const },
+      job: { channelId, reason: "poll" as const },
       startAfterSeconds: k * pollSeconds,
     })),
   );
   await sendAll(deps, sends);
-  if (rows.length > 0) deps.logger?.debug({ channels: rows.length }, "sync poll enqueued");
-  return { enqueued: rows.length };
+  if (channelIds.length > 0) deps.logger?.debug({ channels: channelIds.length }, "sync poll enqueued");
+  return { enqueued: channelIds.length };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
+import { type ChannelGraph, connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { syncCursors } from "../mail/schema.ts";
@@ -26,7 +27,6 @@ import {
 } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import { reauthorizePath } from "../microsoft/subscriptions.ts";
-import { type ChannelGraph, connectedChannelGraph } from "./channel-graph.ts";
 import { dueReauthorizations, settleReauthorizations } from "./channel-subscriptions.ts";
 import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts";
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { type ChannelSyncStateRow, channelSyncState, syncErrors } from "./schema.ts";
 
@@ -114,4 +114,42 @@ export async function recentSyncErrors(db: Db, channelId: string, limit = KEPT_E
     .where(eq(syncErrors.channelId, channelId))
     .orderBy(desc(syncErrors.occurredAt))
     .limit(limit);
+}
+
+/** Channels in polling mode whose last completed round is older than `dueBefore` (or never ran). */
+export async function pollingChannelsDue(db: Db, dueBefore: SQL | Date): Promise<string[]> {
+  const rows = await db
+    .select({ id: channelSyncState.channelId })
+    .from(channelSyncState)
+    .where(
+      and(
+        eq(channelSyncState.mode, "polling"),
+        or(isNull(channelSyncState.lastDeltaAt), lt(channelSyncState.lastDeltaAt, dueBefore)),
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Channels polling because Graph refused their subscription whose retry time has come, oldest
+ * first — and, when `configFixed` (webhooks are possible now), those that polled because
+ * PUBLIC_URL wasn't public or WEBHOOKS was off.
+ */
+export async function channelsDueForWebhookRetry(db: Db, now: Date, configFixed: boolean): Promise<string[]> {
+  const dueRetry = lte(channelSyncState.webhookRetryAt, now);
+  const due = configFixed
+    ? or(dueRetry, inArray(channelSyncState.pollingReason, ["public_url_not_public", "webhooks_off"]))
+    : dueRetry;
+  const rows = await db
+    .select({ id: channelSyncState.channelId })
+    .from(channelSyncState)
+    .where(and(eq(channelSyncState.mode, "polling"), due))
+    .orderBy(asc(channelSyncState.webhookRetryAt));
+  return rows.map((r) => r.id);
+}
+
+/** The sync records of these channels. */
+export async function syncStatesOf(db: Db, channelIds: string[]): Promise<ChannelSyncStateRow[]> {
+  if (channelIds.length === 0) return [];
+  return db.select().from(channelSyncState).where(inArray(channelSyncState.channelId, channelIds));
 }
