@@ -1,31 +1,14 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { z } from "zod";
 import { type AccessTokenDeps, ChannelNeedsReauth } from "../channels/access-token.ts";
 import { connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { Logger } from "../log.ts";
 import { type AttachmentInfo, messages } from "../mail/schema.ts";
+import { fetchAttachmentList } from "../microsoft/attachments.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
 import type { MessageRow } from "./conversation-store.ts";
 
-/** Metadata only: `$select` keeps Graph from sending every file's contentBytes with the list. */
-const LIST_SELECT = "id,name,contentType,size,isInline";
 /** Lists fetched per open conversation at most; the rest stay "not known yet". */
 const MAX_LISTS_PER_OPEN = 20;
-
-const attachmentList = z.object({
-  value: z.array(
-    z
-      .object({
-        id: z.string(),
-        name: z.string().nullish(),
-        contentType: z.string().nullish(),
-        size: z.number().nullish(),
-        isInline: z.boolean().nullish(),
-        contentId: z.string().nullish(),
-      })
-      .loose(),
-  ),
-});
 
 /**
  * Attachment lists normally arrive with the message (the sync stores them). A message stored
@@ -46,11 +29,8 @@ export async function ensureAttachmentLists(
   await Promise.all(
     missing.map(async (row) => {
       try {
-        const list = await connected.graph.request(
-          { path: `/me/messages/${encodeURIComponent(row.graphId)}/attachments?$select=${LIST_SELECT}` },
-          attachmentList,
-        );
-        const infos = list.value.map((a) => ({
+        const list = await fetchAttachmentList(connected.graph, row.graphId);
+        const infos = list.map((a) => ({
           id: a.id,
           name: a.name || "attachment",
           contentType: a.contentType ?? null,

@@ -1,5 +1,4 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
 import { channelGraphClient } from "../channels/channel-graph.ts";
 import { findChannelById } from "../channels/channel-store.ts";
@@ -7,16 +6,9 @@ import type { Db } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { insertHistoryPage } from "../mail/store-history.ts";
-import {
-  ATTACHMENT_EXPAND,
-  type DeltaMessage,
-  deltaMessage,
-  type FollowedFolder,
-  MAX_PAGE_SIZE,
-  MESSAGE_FIELDS,
-} from "../microsoft/delta.ts";
-import type { GraphClient } from "../microsoft/graph-client.ts";
-import { GraphError } from "../microsoft/graph-client.ts";
+import type { FollowedFolder } from "../microsoft/delta.ts";
+import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
+import { fetchMessageList, listMessagesPath, type MessageListPage } from "../microsoft/list-messages.ts";
 import { type BackfillFolderCursor, backfills } from "./schema.ts";
 import { FOLLOWED_FOLDERS, MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
 
@@ -31,13 +23,11 @@ import { FOLLOWED_FOLDERS, MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
  * truth for what it wrote), so the overlap costs one list request per 1,000 messages and no writes.
  * Mail that arrives after the request is the live delta's.
  *
- * Per followed folder it lists `…/mailFolders/{folder}/messages` filtered on receivedDateTime,
- * `$orderby=receivedDateTime desc` (the `$orderby` property leads the `$filter`, as Exchange
- * requires), 1,000 per page with the full `$select` and the attachment list expanded, so nothing is
- * fetched per message; the first page's `@odata.count` gives the folder's total. The next page is
- * fetched while the current one is stored. Each page is stored with the folder's cursor (Graph's
- * next link) and a heartbeat in one transaction, so a crash resumes at the next page.
- * https://learn.microsoft.com/graph/api/user-list-messages · https://learn.microsoft.com/graph/query-parameters#count-parameter
+ * Per followed folder it pages the folder's message list for the window, newest first, with
+ * everything the store needs (microsoft/list-messages.ts), so nothing is fetched per message; the
+ * first page's `@odata.count` gives the folder's total. The next page is fetched while the current
+ * one is stored. Each page is stored with the folder's cursor (Graph's next link) and a heartbeat
+ * in one transaction, so a crash resumes at the next page.
  *
  * Ownership: whoever runs a backfill claims it by writing a fresh heartbeat; every commit checks
  * the heartbeat is still the one it wrote, so a job that lost its claim (a stale one picked up
@@ -179,44 +169,12 @@ export async function publishBackfillProgress(deps: Pick<AccessTokenDeps, "event
   });
 }
 
-/** Path of a folder's first page: the window, newest first, 1,000 per page, with the total. */
-export function backfillListPath(folder: FollowedFolder, windowStart: Date, windowEnd: Date): string {
-  const params = new URLSearchParams({
-    $filter: `receivedDateTime ge ${windowStart.toISOString()} and receivedDateTime lt ${windowEnd.toISOString()}`,
-    $orderby: "receivedDateTime desc",
-    $top: String(MAX_PAGE_SIZE),
-    $count: "true",
-    $select: MESSAGE_FIELDS.join(","),
-    $expand: ATTACHMENT_EXPAND,
-  });
-  return `/me/mailFolders/${folder}/messages?${params
-    .toString()
-    .replaceAll("%2C", ",")
-    .replaceAll("%24", "$")
-    .replaceAll("%2F", "/")}`;
-}
-
-const listPage = z.object({
-  value: z.array(deltaMessage),
-  "@odata.count": z.number().int().nonnegative().optional(),
-  "@odata.nextLink": z.string().optional(),
-});
-
-interface FetchedPage {
+interface FetchedPage extends MessageListPage {
   folder: FollowedFolder;
-  messages: DeltaMessage[];
-  count?: number;
-  next?: string;
 }
 
 async function fetchPage(graph: GraphClient, folder: FollowedFolder, path: string): Promise<FetchedPage> {
-  const page = await graph.request({ path, headers: { prefer: 'IdType="ImmutableId"' } }, listPage);
-  return {
-    folder,
-    messages: page.value,
-    ...(page["@odata.count"] !== undefined ? { count: page["@odata.count"] } : {}),
-    ...(page["@odata.nextLink"] ? { next: graph.pathOf(page["@odata.nextLink"]) } : {}),
-  };
+  return { folder, ...(await fetchMessageList(graph, path)) };
 }
 
 /** This run no longer owns the backfill (cancelled, finished, or claimed by a newer run). */
@@ -300,7 +258,8 @@ export async function runBackfill(
   for (const folder of FOLLOWED_FOLDERS) {
     const cursor = cursors[folder];
     if (cursor?.done) continue;
-    request(folder, cursor?.nextLink ?? backfillListPath(folder, claimed.windowStart, claimed.windowEnd));
+    const first = listMessagesPath(folder, { from: claimed.windowStart, before: claimed.windowEnd });
+    request(folder, cursor?.nextLink ?? first);
   }
 
   try {
