@@ -3,4 +3,5 @@ export * from "../accounts/schema.ts";
 export * from "../channels/schema.ts";
 export * from "../inbox/schema.ts";
 export * from "../mail/schema.ts";
+export * from "../sync/delta/schema.ts";
 export * from "../sync/schema.ts";

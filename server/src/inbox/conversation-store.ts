@@ -5,6 +5,7 @@ import type { Role } from "../accounts/roles.ts";
 import { channels } from "../channels/schema.ts";
 import type { Db } from "../db/client.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { FOLLOWED_FOLDERS } from "../mail/folders.ts";
 import {
   type AttachmentInfo,
   conversations,
@@ -13,7 +14,6 @@ import {
   syncCursors,
 } from "../mail/schema.ts";
 import { channelSyncState } from "../sync/schema.ts";
-import { FOLLOWED_FOLDERS } from "../sync/sync-channel.ts";
 import { htmlToText } from "./html-text.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 

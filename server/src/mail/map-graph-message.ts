@@ -1,5 +1,5 @@
-import type { FollowedFolder } from "../microsoft/delta.ts";
 import type { GraphMessage } from "../microsoft/message-schema.ts";
+import type { FollowedFolder } from "./folders.ts";
 import type { AttachmentInfo, MailAddress, messages } from "./schema.ts";
 
 type Recipient = NonNullable<GraphMessage["from"]>;

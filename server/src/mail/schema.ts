@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { channelIdColumn, channels } from "../channels/schema.ts";
+import { channelIdColumn } from "../channels/schema.ts";
 import { at, orgIdColumn } from "../db/columns.ts";
 
 /** A recipient as Graph gives it (`emailAddress`), flattened; the address kept as written. */
@@ -131,14 +131,3 @@ export const syncCursors = pgTable(
   },
   (t) => [primaryKey({ columns: [t.channelId, t.folder] })],
 );
-
-/** "One sync per channel at a time across every worker": a lease that expires if its worker dies. */
-export const syncLeases = pgTable("sync_leases", {
-  channelId: uuid("channel_id")
-    .primaryKey()
-    .references(() => channels.id, { onDelete: "cascade" }),
-  holder: text("holder").notNull(),
-  expiresAt: at("expires_at").notNull(),
-  /** Someone asked for a sync while the holder was running: it runs one more round before letting go. */
-  rerun: boolean("rerun").notNull().default(false),
-});

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { FollowedFolder } from "../microsoft/delta.ts";
 import type { GraphMessage } from "../microsoft/message-schema.ts";
+import type { FollowedFolder } from "./folders.ts";
 import { mapGraphMessage } from "./map-graph-message.ts";
 import { conversations, messages } from "./schema.ts";
 

@@ -17,10 +17,10 @@ import {
  * Initial rounds ask for `$orderby=receivedDateTime desc` (the only order message delta supports),
  * so the newest mail lands first. With a `$filter`, Graph returns at most 5,000 messages in the
  * initial round: a mailbox busier than that in the window gets its newest 5,000, and the rest is
- * the backfill's job (ADR 010).
+ * the backfill's job (ADR 010). A folder is named as Graph names it: a well-known name (`inbox`,
+ * `sentitems`) or its id.
  * https://learn.microsoft.com/graph/api/message-delta · https://learn.microsoft.com/graph/delta-query-messages
  */
-export type FollowedFolder = "inbox" | "sentitems";
 
 const removedEntry = z.object({ id: z.string(), "@removed": z.object({ reason: z.string().optional() }) });
 export const deltaPageSchema = z.object({
@@ -45,7 +45,7 @@ export class DeltaResetRequired extends Error {
   override name = "DeltaResetRequired";
 }
 
-export function initialDeltaPath(folder: FollowedFolder, options: { receivedSince?: Date } = {}): string {
+export function initialDeltaPath(folder: string, options: { receivedSince?: Date } = {}): string {
   const params = new URLSearchParams({ $select: MESSAGE_FIELDS.join(",") });
   if (options.receivedSince)
     params.set("$filter", `receivedDateTime ge ${options.receivedSince.toISOString()}`);
@@ -59,7 +59,7 @@ export function initialDeltaPath(folder: FollowedFolder, options: { receivedSinc
  * one id per page so the answer stays tiny. Feeds the initial-sync progress bar.
  * https://learn.microsoft.com/graph/query-parameters#count-parameter
  */
-export function windowCountPath(folder: FollowedFolder, receivedSince: Date): string {
+export function windowCountPath(folder: string, receivedSince: Date): string {
   const params = new URLSearchParams({
     $filter: `receivedDateTime ge ${receivedSince.toISOString()}`,
     $count: "true",

@@ -5,12 +5,12 @@ import { findChannelById } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { conflict } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { FOLLOWED_FOLDERS, type FollowedFolder } from "../mail/folders.ts";
 import { insertHistoryPage } from "../mail/store-history.ts";
-import type { FollowedFolder } from "../microsoft/delta.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import { fetchMessageList, listMessagesPath, type MessageListPage } from "../microsoft/list-messages.ts";
 import { type BackfillFolderCursor, backfills } from "./schema.ts";
-import { FOLLOWED_FOLDERS, MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
+import { MAX_EVENT_CONVERSATIONS } from "./sync-channel.ts";
 
 /**
  * "Sync older mail": imports the mail a channel's folders received in a past window, newest first,

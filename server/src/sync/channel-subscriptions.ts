@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import { type ChannelGraph, connectedChannelGraph } from "../channels/channel-graph.ts";
-import type { FollowedFolder } from "../microsoft/delta.ts";
+import { FOLLOWED_FOLDERS, type FollowedFolder } from "../mail/folders.ts";
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import {
   createSubscription,
@@ -11,7 +11,7 @@ import {
 } from "../microsoft/subscriptions.ts";
 import { type SubscriptionRow, subscriptions } from "./schema.ts";
 import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
-import { FOLLOWED_FOLDERS, type SyncDeps } from "./sync-channel.ts";
+import type { SyncDeps } from "./sync-channel.ts";
 import {
   type ChannelRef,
   markPollingMode,

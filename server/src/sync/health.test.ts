@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeHealth, type HealthInput, redactSecrets, rollUpCursors } from "./health.ts";
+import { describeHealth, type HealthInput, redactSecrets } from "./health.ts";
 import type { ChannelSyncStateRow } from "./schema.ts";
 
 const now = new Date("2026-12-01T12:00:00Z");
@@ -176,18 +176,6 @@ describe("a channel's sync health", () => {
     );
     expect(health).toMatchObject({ mode: "polling", pollingReason: "webhooks_off" });
     expect(health.pollingDetail).toContain("every 2 minutes");
-  });
-});
-
-describe("rolling up the folder cursors", () => {
-  it("needs every followed folder before a round counts", () => {
-    const one = [{ folder: "inbox", lastRoundAt: minutesAgo(1), initialCompletedAt: minutesAgo(9) }];
-    expect(rollUpCursors(one)).toEqual({ roundAt: null, initialAt: null });
-    const both = [
-      ...one,
-      { folder: "sentitems", lastRoundAt: minutesAgo(3), initialCompletedAt: minutesAgo(8) },
-    ];
-    expect(rollUpCursors(both)).toEqual({ roundAt: minutesAgo(3), initialAt: minutesAgo(8) });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Config } from "../config.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { CursorRollUp } from "../mail/cursors.ts";
 import type { ChannelSyncStateRow } from "./schema.ts";
-import { FOLLOWED_FOLDERS } from "./sync-channel.ts";
 import type { PollingReason } from "./sync-state.ts";
 
 /**
@@ -31,7 +31,7 @@ export interface HealthInput {
   /** channels.status: connected | needs_reauth | disconnected */
   channelStatus: string;
   state: ChannelSyncStateRow | undefined;
-  /** Per-folder progress from `sync_cursors`, rolled up by `rollUpCursors`. */
+  /** Per-folder progress from `sync_cursors`, rolled up (mail/cursors.ts). */
   cursors: CursorRollUp;
   subscriptions: { folder: string; expiresAt: Date }[];
   settings: HealthSettings;
@@ -39,13 +39,6 @@ export interface HealthInput {
   errorsLastHour?: number;
   /** Live messages stored, for the initial-sync progress (channel page only). */
   messagesSynced?: number;
-}
-
-export interface CursorRollUp {
-  /** Every followed folder finished a round at or after this time. */
-  roundAt: Date | null;
-  /** Every followed folder finished its initial round; the last one at this time. */
-  initialAt: Date | null;
 }
 
 export interface HealthSummary {
@@ -203,21 +196,6 @@ function later(a: Date | null, b: Date | null): Date | null {
   if (!a) return b;
   if (!b) return a;
   return a > b ? a : b;
-}
-
-/** Folds per-folder cursor rows into "every followed folder" times. */
-export function rollUpCursors(
-  rows: { folder: string; lastRoundAt: Date | null; initialCompletedAt: Date | null }[],
-): CursorRollUp {
-  const followed = rows.filter((r) => (FOLLOWED_FOLDERS as readonly string[]).includes(r.folder));
-  const all = followed.length === FOLLOWED_FOLDERS.length;
-  const rounds = followed.map((r) => r.lastRoundAt);
-  const initials = followed.map((r) => r.initialCompletedAt);
-  return {
-    roundAt: all && rounds.every(Boolean) ? new Date(Math.min(...rounds.map((d) => d!.getTime()))) : null,
-    initialAt:
-      all && initials.every(Boolean) ? new Date(Math.max(...initials.map((d) => d!.getTime()))) : null,
-  };
 }
 
 export const healthSettings = (config: Config): HealthSettings => ({

@@ -1,10 +1,10 @@
-import { lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { connectedAmong, connectedChannelIds } from "../channels/channel-store.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
-import { syncLeases } from "../mail/schema.ts";
+import { deleteExpiredLeases } from "./delta/sync-lease.ts";
 import type { SyncChannelJob } from "./jobs.ts";
 import { pollingChannelsDue } from "./sync-state.ts";
 
@@ -87,22 +87,15 @@ export async function runSyncPoll(deps: SweepDeps): Promise<{ enqueued: number }
  * cleared. Runs with the poll, every minute; a live holder renews its lease every few seconds.
  */
 export async function reapExpiredLeases(deps: SweepDeps): Promise<{ enqueued: number }> {
-  const rows = await deps.db
-    .delete(syncLeases)
-    .where(lt(syncLeases.expiresAt, sql`now()`))
-    .returning({ channelId: syncLeases.channelId });
+  const channelIds = await deleteExpiredLeases(deps.db);
   await Promise.all(
-    rows.map((r) =>
-      deps.queue.send(
-        "sync-channel",
-        { channelId: r.channelId, reason: "poll" },
-        { singletonKey: r.channelId },
-      ),
+    channelIds.map((channelId) =>
+      deps.queue.send("sync-channel", { channelId, reason: "poll" }, { singletonKey: channelId }),
     ),
   );
-  if (rows.length > 0)
-    deps.logger?.warn({ channels: rows.length }, "expired sync leases: syncs queued again");
-  return { enqueued: rows.length };
+  if (channelIds.length > 0)
+    deps.logger?.warn({ channels: channelIds.length }, "expired sync leases: syncs queued again");
+  return { enqueued: channelIds.length };
 }
 
 /**

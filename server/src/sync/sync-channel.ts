@@ -1,23 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
 import type { AccessTokenDeps } from "../channels/access-token.ts";
 import { type ChannelGraph, connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
-import { syncCursors } from "../mail/schema.ts";
-import {
-  FILTERED_DELTA_CAP,
-  initialWindowStart,
-  type StoredPage,
-  storeDeltaPage,
-} from "../mail/store-page.ts";
-import { extendSyncLease, finishSyncRound, releaseSyncLease, takeSyncLease } from "../mail/sync-lease.ts";
+import { beginInitialRound, type FolderCursor, readCursors } from "../mail/cursors.ts";
+import { FOLLOWED_FOLDERS, type FollowedFolder } from "../mail/folders.ts";
+import { FILTERED_DELTA_CAP, type StoredPage, storeDeltaPage } from "../mail/store-page.ts";
 import { batchItemError, sendBatch } from "../microsoft/batch.ts";
 import {
   type DeltaPage,
   DeltaResetRequired,
   deltaPrefer,
-  type FollowedFolder,
   fetchDeltaPage,
   initialDeltaPath,
   isDeltaReset,
@@ -28,15 +21,13 @@ import {
 import { type GraphClient, GraphError } from "../microsoft/graph-client.ts";
 import { reauthorizePath } from "../microsoft/subscriptions.ts";
 import { dueReauthorizations, settleReauthorizations } from "./channel-subscriptions.ts";
+import { extendSyncLease, finishSyncRound, releaseSyncLease, takeSyncLease } from "./delta/sync-lease.ts";
 import { type ChannelRef, patchSyncState, readSyncState } from "./sync-state.ts";
 
-/** The folders ADR 009 follows. */
-export const FOLLOWED_FOLDERS: readonly FollowedFolder[] = ["inbox", "sentitems"];
 /** A worker that dies mid-run blocks its channel for at most this long. */
 export const SYNC_LEASE_MS = 30_000;
 /** A run renews its lease this often while it works, so only a dead worker's lease lapses. */
 export const SYNC_LEASE_RENEW_MS = 10_000;
-export { FILTERED_DELTA_CAP };
 /** Rounds one run may chain for rerun requests before handing over to a fresh job. */
 export const MAX_ROUNDS_PER_RUN = 10;
 /** Above this many changed conversations an event says "refetch the list" (null) instead. */
@@ -177,12 +168,6 @@ export interface FolderTarget extends ChannelRef {
   folder: FollowedFolder;
 }
 
-interface Cursor {
-  deltaLink: string | null;
-  nextLink: string | null;
-  messagesSeen: number;
-}
-
 /** The first page of a folder's round, fetched ahead (in a batch) — or Graph's word that it reset. */
 type Prefetched = { page: DeltaPage } | { reset: true };
 
@@ -203,7 +188,7 @@ async function syncRound(
   holder: string,
   { notified, reauthorizeAhead }: { notified: { lastNotificationAt?: Date }; reauthorizeAhead: boolean },
 ) {
-  const cursors = await readCursors(deps, ref.channelId);
+  const cursors = await readCursors(deps.db, ref.channelId);
   const state = await readSyncState(deps.db, ref.channelId);
   let progress: InitialProgress | undefined;
   if (!state?.initialSyncedAt) {
@@ -316,7 +301,7 @@ async function syncFolder(
 async function firstPagesInOneBatch(
   deps: SyncDeps,
   graph: GraphClient,
-  cursors: Map<string, Cursor>,
+  cursors: Map<string, FolderCursor>,
   reauthorize: { ids: string[]; until: Date | null },
 ): Promise<Map<FollowedFolder, Prefetched>> {
   const pages = new Map<FollowedFolder, Prefetched>();
@@ -424,44 +409,16 @@ async function publishProgress(
   });
 }
 
-async function readCursors(deps: SyncDeps, channelId: string): Promise<Map<string, Cursor>> {
-  const rows = await deps.db
-    .select({
-      folder: syncCursors.folder,
-      deltaLink: syncCursors.deltaLink,
-      nextLink: syncCursors.nextLink,
-      messagesSeen: syncCursors.messagesSeen,
-    })
-    .from(syncCursors)
-    .where(eq(syncCursors.channelId, channelId));
-  return new Map(rows.map((r) => [r.folder, r]));
-}
-
 function windowStart(deps: SyncDeps): Date {
   return new Date(Date.now() - deps.config.sync.backfillDays * 24 * 60 * 60 * 1000);
 }
 
 /**
- * A folder's initial round (first sync, or Graph dropped the delta state): forget the position,
- * note when the round began (database clock, like the messages' `updated_at`) and return its first
- * request — the last BACKFILL_DAYS of mail, newest first (microsoft/delta.ts). The window is
- * derived from `round_started_at`, so the reconcile at the round's end (mail/store-page.ts) judges
- * exactly the rows the `$filter` covered, whichever worker finishes the round.
+ * A folder's initial round (first sync, or Graph dropped the delta state): the store forgets the
+ * position and says where the round's window starts (mail/cursors.ts); the round's first request
+ * asks for that window, newest first (microsoft/delta.ts).
  */
 export async function startInitialRound(deps: SyncDeps, target: FolderTarget): Promise<string> {
-  const [cursor] = await deps.db
-    .insert(syncCursors)
-    .values({
-      channelId: target.channelId,
-      orgId: target.orgId,
-      folder: target.folder,
-      roundStartedAt: sql`now()`,
-    })
-    .onConflictDoUpdate({
-      target: [syncCursors.channelId, syncCursors.folder],
-      set: { deltaLink: null, nextLink: null, roundStartedAt: sql`now()` },
-    })
-    .returning({ roundStartedAt: syncCursors.roundStartedAt });
-  const since = initialWindowStart(cursor!.roundStartedAt!, deps.config.sync.backfillDays);
+  const since = await beginInitialRound(deps.db, target, deps.config.sync.backfillDays);
   return initialDeltaPath(target.folder, { receivedSince: since });
 }

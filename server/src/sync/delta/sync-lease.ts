@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
 import { syncLeases } from "./schema.ts";
 
 /**
@@ -77,4 +77,16 @@ export async function extendSyncLease(
     .where(and(eq(syncLeases.channelId, channelId), eq(syncLeases.holder, holder)))
     .returning({ holder: syncLeases.holder });
   return rows.length === 1;
+}
+
+/**
+ * Deletes the leases whose holder stopped renewing them (its process died mid-run) and returns
+ * their channels: a sync asked for meanwhile only left a note on the dead lease.
+ */
+export async function deleteExpiredLeases(db: Db): Promise<string[]> {
+  const rows = await db
+    .delete(syncLeases)
+    .where(lt(syncLeases.expiresAt, sql`now()`))
+    .returning({ channelId: syncLeases.channelId });
+  return rows.map((r) => r.channelId);
 }
