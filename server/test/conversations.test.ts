@@ -7,7 +7,7 @@ import { channelAccessToken } from "../src/channels/access-token.ts";
 import { channels, graphRequestSlots } from "../src/channels/schema.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
-import { subscriptions } from "../src/sync/schema.ts";
+import { subscriptions } from "../src/sync/subscriptions/schema.ts";
 import { createOrg, join, members, signUp } from "./accounts-helpers.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { startConnectedMailbox } from "./outlook-helpers.ts";

@@ -9,7 +9,7 @@ import type { LiveEvent } from "../src/events/bus.ts";
 import { createLogger } from "../src/log.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
-import { backfills } from "../src/sync/schema.ts";
+import { backfills } from "../src/sync/backfill/schema.ts";
 import { join } from "./accounts-helpers.ts";
 import { startTestEmulator } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";

@@ -8,8 +8,9 @@ import { channels } from "../src/channels/schema.ts";
 import { conversations, messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
 import { syncLeases } from "../src/sync/delta/schema.ts";
+import { syncChannel } from "../src/sync/delta/sync-channel.ts";
 import { takeSyncLease } from "../src/sync/delta/sync-lease.ts";
-import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
+import type { SyncDeps } from "../src/sync/sync-deps.ts";
 import type { TestServer } from "./harness.ts";
 import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 

@@ -13,16 +13,13 @@ import { storeDeltaPage } from "../src/mail/store-page.ts";
 import { fetchDeltaPage } from "../src/microsoft/delta.ts";
 import type { GraphClient } from "../src/microsoft/graph-client.ts";
 import { syncLeases } from "../src/sync/delta/schema.ts";
-import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/jobs.ts";
-import { subscriptions, syncErrors } from "../src/sync/schema.ts";
-import { runSyncPoll, runSyncSweep } from "../src/sync/sweep.ts";
-import {
-  type SyncRequest,
-  type SyncResult,
-  startInitialRound,
-  syncChannel,
-} from "../src/sync/sync-channel.ts";
-import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
+import { runSyncPoll, runSyncSweep } from "../src/sync/delta/sweep.ts";
+import { type SyncRequest, type SyncResult, syncChannel } from "../src/sync/delta/sync-channel.ts";
+import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/delta/sync-jobs.ts";
+import { startInitialRound } from "../src/sync/delta/sync-round.ts";
+import { syncErrors } from "../src/sync/state/schema.ts";
+import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/state/sync-state.ts";
+import { subscriptions } from "../src/sync/subscriptions/schema.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";

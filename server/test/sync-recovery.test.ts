@@ -5,7 +5,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { messages } from "../src/mail/schema.ts";
 import { syncLeases } from "../src/sync/delta/schema.ts";
-import { reapExpiredLeases, runSyncSweep } from "../src/sync/sweep.ts";
+import { reapExpiredLeases, runSyncSweep } from "../src/sync/delta/sweep.ts";
 import type { TestServer } from "./harness.ts";
 import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";

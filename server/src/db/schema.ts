@@ -3,5 +3,7 @@ export * from "../accounts/schema.ts";
 export * from "../channels/schema.ts";
 export * from "../inbox/schema.ts";
 export * from "../mail/schema.ts";
+export * from "../sync/backfill/schema.ts";
 export * from "../sync/delta/schema.ts";
-export * from "../sync/schema.ts";
+export * from "../sync/state/schema.ts";
+export * from "../sync/subscriptions/schema.ts";

@@ -13,7 +13,7 @@ import {
   messages,
   syncCursors,
 } from "../mail/schema.ts";
-import { channelSyncState } from "../sync/schema.ts";
+import { channelSyncState } from "../sync/state/schema.ts";
 import { htmlToText } from "./html-text.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 

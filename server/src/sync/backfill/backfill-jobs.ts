@@ -1,42 +1,21 @@
-import { eq } from "drizzle-orm";
-import { z } from "zod";
-import { ChannelNeedsReauth } from "../channels/access-token.ts";
-import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
-import { GraphError } from "../microsoft/graph-client.ts";
-import {
-  type BackfillDeps,
-  failBackfill,
-  isPermanentGraphError,
-  runBackfill,
-  staleBackfills,
-} from "./backfill.ts";
-import { backfills } from "./schema.ts";
-import { recordSyncError } from "./sync-state.ts";
+import { ChannelNeedsReauth } from "../../channels/access-token.ts";
+import type { JobDefinition, JobQueue } from "../../jobs/queue.ts";
+import { GraphError } from "../../microsoft/graph-client.ts";
+import { sendBackfill, syncBackfillJob } from "../job-messages.ts";
+import { recordSyncError } from "../state/sync-state.ts";
+import type { SyncDeps } from "../sync-deps.ts";
+import { failBackfill, findBackfill, staleBackfills } from "./backfill-store.ts";
+import { runBackfill } from "./run-backfill.ts";
 
-export const syncBackfillJob = z.object({ backfillId: z.uuid() });
-
-export interface BackfillJobDeps extends BackfillDeps {
+export interface BackfillJobDeps extends SyncDeps {
   queue: () => Pick<JobQueue, "send">;
 }
 
 /** A throttled backfill comes back after Graph's Retry-After; without one, after this long. */
 const DEFAULT_THROTTLE_SECONDS = 30;
 
-/** Queues a backfill's job; one per channel at a time. */
-export function queueBackfill(
-  queue: Pick<JobQueue, "send">,
-  row: { id: string; channelId: string },
-  startAfterSeconds?: number,
-) {
-  return queue.send(
-    "sync-backfill",
-    { backfillId: row.id },
-    { singletonKey: `backfill:${row.channelId}`, ...(startAfterSeconds ? { startAfterSeconds } : {}) },
-  );
-}
-
 /**
- * `sync-backfill` runs one backfill (backfill.ts) to the end; `sync-backfill-resume` picks up running
+ * `sync-backfill` runs one backfill (run-backfill.ts) to the end; `sync-backfill-resume` picks up running
  * backfills whose worker died (pg-boss also retries a job that failed or expired, and the run
  * resumes from the last stored page either way).
  */
@@ -56,7 +35,7 @@ export function backfillJobs(deps: BackfillJobDeps): JobDefinition[] {
       handler: async () => {
         for (const row of await staleBackfills(deps)) {
           deps.logger?.info({ channelId: row.channelId, backfillId: row.id }, "resuming a stalled backfill");
-          await queueBackfill(deps.queue(), row);
+          await sendBackfill(deps.queue(), row);
         }
       },
     },
@@ -77,7 +56,7 @@ export async function runBackfillJob(
   try {
     await runBackfill(deps, backfillId, signal);
   } catch (err) {
-    const [row] = await deps.db.select().from(backfills).where(eq(backfills.id, backfillId)).limit(1);
+    const row = await findBackfill(deps.db, backfillId);
     if (!row) return;
     const ref = { orgId: row.orgId, channelId: row.channelId };
     if (err instanceof ChannelNeedsReauth) {
@@ -93,7 +72,7 @@ export async function runBackfillJob(
         err.code,
         `${err.message} (backfill retries in ${waitSeconds} s)`,
       );
-      await queueBackfill(deps.queue(), row, waitSeconds);
+      await sendBackfill(deps.queue(), row, waitSeconds);
       return;
     }
     const code = err instanceof GraphError ? err.code : err instanceof Error ? err.name : "error";
@@ -106,4 +85,15 @@ export async function runBackfillJob(
     deps.logger?.warn({ err, backfillId, channelId: row.channelId }, "backfill page failed; retrying");
     throw err;
   }
+}
+
+/** A Graph error the backfill cannot get past by waiting (bad request, no permission…). */
+function isPermanentGraphError(err: unknown): err is GraphError {
+  return (
+    err instanceof GraphError &&
+    err.status >= 400 &&
+    err.status < 500 &&
+    err.status !== 429 &&
+    err.status !== 408
+  );
 }

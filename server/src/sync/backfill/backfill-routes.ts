@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import type { Auth } from "../accounts/auth.ts";
-import { requireMember } from "../accounts/session.ts";
-import { findChannel } from "../channels/channel-store.ts";
-import type { Database } from "../db/client.ts";
-import { badRequest, conflict, notFound } from "../errors.ts";
-import type { EventBus } from "../events/bus.ts";
-import type { JobQueue } from "../jobs/queue.ts";
+import type { Auth } from "../../accounts/auth.ts";
+import { requireMember } from "../../accounts/session.ts";
+import { findChannel } from "../../channels/channel-store.ts";
+import type { Database } from "../../db/client.ts";
+import { badRequest, conflict, notFound } from "../../errors.ts";
+import type { EventBus } from "../../events/bus.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { sendBackfill } from "../job-messages.ts";
 import {
   BACKFILL_CHOICES,
   type BackfillDays,
@@ -15,8 +16,7 @@ import {
   listBackfills,
   publishBackfillProgress,
   startBackfill,
-} from "./backfill.ts";
-import { queueBackfill } from "./backfill-jobs.ts";
+} from "./backfill-store.ts";
 
 export interface BackfillRoutesOptions {
   auth: Auth;
@@ -35,7 +35,7 @@ const startBody = z.object({
 });
 
 /**
- * "Sync older mail" over HTTP (backfill.ts). Any member may watch a channel's backfills; owners
+ * "Sync older mail" over HTTP (backfill-store.ts, run-backfill.ts). Any member may watch a channel's backfills; owners
  * and admins start and cancel them. Responses carry progress and the window, never Graph links.
  */
 export const backfillRoutes: FastifyPluginAsync<BackfillRoutesOptions> = async (app, options) => {
@@ -67,7 +67,7 @@ export const backfillRoutes: FastifyPluginAsync<BackfillRoutesOptions> = async (
       requestedBy: member.userId,
     });
     if (created) {
-      await queueBackfill(queue, backfill);
+      await sendBackfill(queue, backfill);
       await publishBackfillProgress({ events }, backfill);
       request.log.info({ channelId, backfillId: backfill.id, days: backfill.days }, "backfill requested");
     }

@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
-import { connectedAmong, connectedChannelIds } from "../channels/channel-store.ts";
-import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-import type { Logger } from "../log.ts";
-import { deleteExpiredLeases } from "./delta/sync-lease.ts";
-import type { SyncChannelJob } from "./jobs.ts";
-import { pollingChannelsDue } from "./sync-state.ts";
+import { connectedAmong, connectedChannelIds } from "../../channels/channel-store.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/client.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import type { Logger } from "../../log.ts";
+import { type SyncChannelJob, sendSyncChannel } from "../job-messages.ts";
+import { pollingChannelsDue } from "../state/sync-state.ts";
+import { deleteExpiredLeases } from "./sync-lease.ts";
 
 /**
  * The safety nets under notifications (issue 5, "Safety"): the sweep runs the same delta for every
@@ -90,7 +90,7 @@ export async function reapExpiredLeases(deps: SweepDeps): Promise<{ enqueued: nu
   const channelIds = await deleteExpiredLeases(deps.db);
   await Promise.all(
     channelIds.map((channelId) =>
-      deps.queue.send("sync-channel", { channelId, reason: "poll" }, { singletonKey: channelId }),
+      sendSyncChannel(deps.queue, { channelId, reason: "poll" }, { singletonKey: channelId }),
     ),
   );
   if (channelIds.length > 0)
@@ -107,7 +107,7 @@ async function sendAll(deps: SweepDeps, sends: { job: SyncChannelJob; startAfter
   for (let i = 0; i < sends.length; i += SEND_CONCURRENCY) {
     await Promise.all(
       sends.slice(i, i + SEND_CONCURRENCY).map(({ job, startAfterSeconds }) =>
-        deps.queue.send("sync-channel", job, {
+        sendSyncChannel(deps.queue, job, {
           singletonKey: `${job.reason}:${job.channelId}`,
           ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}),
         }),

@@ -1,25 +1,13 @@
 import { DrizzleQueryError } from "drizzle-orm";
-import { z } from "zod";
-import { ChannelNeedsReauth } from "../channels/access-token.ts";
-import { orgOfChannel } from "../channels/channel-store.ts";
-import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
-import { GraphError } from "../microsoft/graph-client.ts";
-import { publishHealthChanged } from "./health.ts";
+import { ChannelNeedsReauth } from "../../channels/access-token.ts";
+import { orgOfChannel } from "../../channels/channel-store.ts";
+import type { JobDefinition, JobQueue } from "../../jobs/queue.ts";
+import { GraphError } from "../../microsoft/graph-client.ts";
+import { type SyncChannelJob, sendSyncChannel, syncChannelJob } from "../job-messages.ts";
+import { publishHealthChanged, recordSyncError } from "../state/sync-state.ts";
+import type { SyncDeps } from "../sync-deps.ts";
 import { everyMinutesCron, reapExpiredLeases, runSyncPoll, runSyncSweep } from "./sweep.ts";
-import { type SyncDeps, syncChannel } from "./sync-channel.ts";
-import { recordSyncError } from "./sync-state.ts";
-
-/** `sync-channel` data. The first version was `{ channelId }` alone, which stays valid. */
-export const syncChannelJob = z.object({
-  channelId: z.uuid(),
-  /** Set on a retry after a failed run: how many runs failed in a row. */
-  attempt: z.number().int().min(1).max(20).optional(),
-  reason: z
-    .enum(["notification", "lifecycle", "sweep", "poll", "connect", "subscribed", "manual"])
-    .optional(),
-  notifiedAt: z.iso.datetime({ offset: true }).optional(),
-});
-export type SyncChannelJob = z.infer<typeof syncChannelJob>;
+import { syncChannel } from "./sync-channel.ts";
 
 export interface SyncJobDeps extends SyncDeps {
   queue: () => Pick<JobQueue, "send">;
@@ -34,7 +22,7 @@ const DEFAULT_THROTTLE_SECONDS = 30;
  * The delta sync job and its safety nets. Send `sync-channel` with `singletonKey: channelId`; a run
  * that finds the lease taken leaves a rerun note for the holder and ends quietly.
  */
-export function syncJobs(deps: SyncJobDeps): JobDefinition[] {
+export function deltaJobs(deps: SyncJobDeps): JobDefinition[] {
   const sweepDeps = () => ({ ...deps, queue: deps.queue() });
   return [
     {
@@ -84,7 +72,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
   try {
     const result = await syncChannel(deps, job.channelId, job);
     if (!result.skipped && result.rerunPending)
-      await deps.queue().send("sync-channel", { channelId: job.channelId }, { singletonKey: job.channelId });
+      await sendSyncChannel(deps.queue(), { channelId: job.channelId }, { singletonKey: job.channelId });
   } catch (err) {
     if (err instanceof ChannelNeedsReauth) {
       deps.logger?.info({ channelId: job.channelId }, "sync stopped: the channel needs reauthorization");
@@ -101,7 +89,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
           err.code,
           `${err.message} (retry in ${waitSeconds} s)`,
         );
-        await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
+        await publishHealthChanged(deps.events, ref);
       }
       deps.logger?.warn({ channelId: job.channelId, status: err.status, waitSeconds }, "sync throttled");
       await sendLater(deps, { ...job }, job.channelId, waitSeconds);
@@ -110,7 +98,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
     const safe = withoutSecrets(err);
     if (ref) {
       await recordSyncError(deps.db, ref, "delta", safe.code, safe.message);
-      await publishHealthChanged(deps.events, ref.orgId, ref.channelId);
+      await publishHealthChanged(deps.events, ref);
     }
     // Retried under its own key, not by pg-boss: a retry waiting out its backoff under the channel's
     // key would hold the stately queue's one waiting slot, and notifications meanwhile would be
@@ -125,7 +113,7 @@ export async function runSyncChannelJob(deps: SyncJobDeps, job: SyncChannelJob):
 
 /** The same sync again, `seconds` from now, waiting under `key`. */
 function sendLater(deps: SyncJobDeps, job: SyncChannelJob, key: string, seconds: number) {
-  return deps.queue().send("sync-channel", job, { singletonKey: key, startAfterSeconds: seconds });
+  return sendSyncChannel(deps.queue(), job, { singletonKey: key, startAfterSeconds: seconds });
 }
 
 /**

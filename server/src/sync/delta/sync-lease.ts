@@ -2,6 +2,11 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { syncLeases } from "./schema.ts";
 
+/** A worker that dies mid-run blocks its channel for at most this long. */
+export const SYNC_LEASE_MS = 30_000;
+/** A run renews its lease this often while it works, so only a dead worker's lease lapses. */
+export const SYNC_LEASE_RENEW_MS = 10_000;
+
 /**
  * Takes the channel's sync lease for `holder`, or — while another holder's lease is unexpired —
  * leaves that holder a note (`rerun`) to run one more round before letting go, and returns false.

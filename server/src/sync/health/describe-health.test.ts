@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeHealth, type HealthInput, redactSecrets } from "./health.ts";
-import type { ChannelSyncStateRow } from "./schema.ts";
+import type { ChannelSyncStateRow } from "../state/schema.ts";
+import { describeHealth, type HealthInput, redactSecrets } from "./describe-health.ts";
 
 const now = new Date("2026-12-01T12:00:00Z");
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);

@@ -1,8 +1,7 @@
-import type { Config } from "../config.ts";
-import type { EventBus } from "../events/bus.ts";
-import type { CursorRollUp } from "../mail/cursors.ts";
-import type { ChannelSyncStateRow } from "./schema.ts";
-import type { PollingReason } from "./sync-state.ts";
+import type { Config } from "../../config.ts";
+import type { CursorRollUp } from "../../mail/cursors.ts";
+import type { ChannelSyncStateRow } from "../state/schema.ts";
+import type { PollingReason } from "../state/sync-state.ts";
 
 /**
  * Sync health: how a channel is kept in sync and how that is going, in words people can act on.
@@ -203,8 +202,3 @@ export const healthSettings = (config: Config): HealthSettings => ({
   pollSeconds: config.sync.pollSeconds,
   sweepMinutes: config.sync.sweepMinutes,
 });
-
-/** Tells the org's open pages that a channel's health changed (they refetch it). */
-export function publishHealthChanged(events: EventBus, orgId: string, channelId: string): Promise<void> {
-  return events.publish(orgId, { type: "sync.health", data: { channelId } });
-}

@@ -1,15 +1,14 @@
-import { eq, inArray } from "drizzle-orm";
-import { channelStatuses } from "../channels/channel-store.ts";
-import type { Db } from "../db/client.ts";
-import { channelRoundTimes, orgRoundTimes } from "../mail/cursors.ts";
-import { FOLLOWED_FOLDERS } from "../mail/folders.ts";
-import { liveMessageCount } from "../mail/message-counts.ts";
-import { DEGRADED_WINDOW_MS, describeHealth, type HealthSettings, redactSecrets } from "./health.ts";
-import { subscriptions } from "./schema.ts";
-import { readSyncState, recentSyncErrors, syncStatesOf } from "./sync-state.ts";
+import { channelStatuses } from "../../channels/channel-store.ts";
+import type { Db } from "../../db/client.ts";
+import { channelRoundTimes, orgRoundTimes } from "../../mail/cursors.ts";
+import { FOLLOWED_FOLDERS } from "../../mail/folders.ts";
+import { liveMessageCount } from "../../mail/message-counts.ts";
+import { readSyncState, recentSyncErrors, syncStatesOf } from "../state/sync-state.ts";
+import { subscriptionExpiries } from "../subscriptions/subscription-store.ts";
+import { DEGRADED_WINDOW_MS, describeHealth, type HealthSettings, redactSecrets } from "./describe-health.ts";
 
 /**
- * The rows sync health is computed from (see health.ts), for one channel or a whole org, each
+ * The rows sync health is computed from (see describe-health.ts), for one channel or a whole org, each
  * asked of the module that owns it. Secrets stay behind: subscriptions are read as folder and
  * expiry only, cursors as times only.
  */
@@ -24,11 +23,9 @@ export async function channelHealth(
   const [state, cursors, subscriptionRows, messagesSynced, errors] = await Promise.all([
     readSyncState(db, channel.id),
     channelRoundTimes(db, channel.id),
-    db
-      .select({ folder: subscriptions.folder, expiresAt: subscriptions.expiresAt })
-      .from(subscriptions)
-      .where(eq(subscriptions.channelId, channel.id))
-      .orderBy(subscriptions.folder),
+    subscriptionExpiries(db, [channel.id]).then((rows) =>
+      rows.map(({ folder, expiresAt }) => ({ folder, expiresAt })),
+    ),
     liveMessageCount(db, channel.id),
     recentSyncErrors(db, channel.id),
   ]);
@@ -62,19 +59,7 @@ export async function orgHealth(db: Db, settings: HealthSettings, orgId: string)
   const now = new Date();
   const [channelRows, rounds] = await Promise.all([channelStatuses(db, orgId), orgRoundTimes(db, orgId)]);
   const ids = channelRows.map((r) => r.id);
-  const [states, subs] = await Promise.all([
-    syncStatesOf(db, ids),
-    ids.length
-      ? db
-          .select({
-            channelId: subscriptions.channelId,
-            folder: subscriptions.folder,
-            expiresAt: subscriptions.expiresAt,
-          })
-          .from(subscriptions)
-          .where(inArray(subscriptions.channelId, ids))
-      : [],
-  ]);
+  const [states, subs] = await Promise.all([syncStatesOf(db, ids), subscriptionExpiries(db, ids)]);
   return channelRows.map((channel) => {
     const summary = describeHealth({
       now,

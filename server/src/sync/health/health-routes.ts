@@ -1,14 +1,16 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import type { Auth } from "../accounts/auth.ts";
-import { requireMember } from "../accounts/session.ts";
-import { findChannel } from "../channels/channel-store.ts";
-import type { Config } from "../config.ts";
-import type { Database } from "../db/client.ts";
-import { conflict } from "../errors.ts";
-import type { EventBus } from "../events/bus.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-import { healthSettings, publishHealthChanged } from "./health.ts";
+import type { Auth } from "../../accounts/auth.ts";
+import { requireMember } from "../../accounts/session.ts";
+import { findChannel } from "../../channels/channel-store.ts";
+import type { Config } from "../../config.ts";
+import type { Database } from "../../db/client.ts";
+import { conflict } from "../../errors.ts";
+import type { EventBus } from "../../events/bus.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { sendSyncChannel } from "../job-messages.ts";
+import { publishHealthChanged } from "../state/sync-state.ts";
+import { healthSettings } from "./describe-health.ts";
 import { channelHealth, orgHealth } from "./health-queries.ts";
 
 export interface HealthRoutesOptions {
@@ -56,7 +58,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
       throw conflict("Reconnect this channel first: Mailroom can't check its mail until it's reconnected");
     const queued = await queueSyncOnce(queue, channel.id);
     request.log.info({ orgId: member.orgId, channelId: channel.id, queued }, "manual sync requested");
-    await publishHealthChanged(events, member.orgId, channel.id);
+    await publishHealthChanged(events, { orgId: member.orgId, channelId: channel.id });
     return reply.status(202).send({ queued });
   });
 };
@@ -66,6 +68,6 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
  * second job for the same channel key is refused (null) while one waits.
  */
 async function queueSyncOnce(queue: JobQueue, channelId: string): Promise<boolean> {
-  const id = await queue.send("sync-channel", { channelId, reason: "manual" }, { singletonKey: channelId });
+  const id = await sendSyncChannel(queue, { channelId, reason: "manual" }, { singletonKey: channelId });
   return id !== null;
 }

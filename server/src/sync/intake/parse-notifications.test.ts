@@ -11,7 +11,7 @@ import {
 // Microsoft's documented examples, kept as fixtures by the emulator (with their source pages).
 const fixtures = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../../emulator/fixtures/notifications",
+  "../../../../emulator/fixtures/notifications",
 );
 const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(fixtures, name), "utf8"));
 

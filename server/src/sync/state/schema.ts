@@ -1,47 +1,6 @@
-import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { channelIdColumn } from "../channels/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
-
-/**
- * Graph change-notification subscriptions, one per followed folder of a channel (ADR 009). Keyed by
- * Graph's subscription id, so a webhook finds its row by primary key. The clientState is sealed
- * (secret box, context `subscription:<id>:client_state`) and compared in constant time on intake.
- * https://learn.microsoft.com/graph/api/resources/subscription
- */
-export const subscriptions = pgTable(
-  "subscriptions",
-  {
-    id: text("id").primaryKey(),
-    orgId: orgIdColumn(),
-    channelId: channelIdColumn(),
-    folder: text("folder").notNull(),
-    clientStateSealed: text("client_state_sealed").notNull(),
-    expiresAt: at("expires_at").notNull(),
-    /** The longest lifetime Graph accepted (learnt from its refusal; see microsoft/subscriptions.ts). */
-    maxMinutes: integer("max_minutes").notNull(),
-    createdAt: at("created_at").notNull().defaultNow(),
-    renewedAt: at("renewed_at"),
-    /**
-     * When the renewal job should renew it: a random point in the second half of its lifetime, so
-     * a thousand channels connected in one hour don't all renew in the same minute.
-     */
-    renewAt: at("renew_at"),
-    /**
-     * Until when Graph holds it authorized: the expiry of the access token behind its last create,
-     * renewal or reauthorization. Graph challenges (reauthorizationRequired) ahead of that time;
-     * the sweep reauthorizes ahead of the challenge, in the batch it sends anyway. Null: unknown.
-     */
-    authorizedUntil: at("authorized_until"),
-  },
-  (t) => [
-    index("subscriptions_channel_idx").on(t.channelId),
-    index("subscriptions_expires_idx").on(t.expiresAt),
-    index("subscriptions_renew_idx").on(t.renewAt),
-  ],
-);
-
-export type SubscriptionRow = typeof subscriptions.$inferSelect;
+import { index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { channelIdColumn } from "../../channels/schema.ts";
+import { at, orgIdColumn } from "../../db/columns.ts";
 
 /**
  * How a channel is being kept in sync, and how that is going: what the channel page and
@@ -91,50 +50,4 @@ export const syncErrors = pgTable(
   (t) => [index("sync_errors_channel_idx").on(t.channelId, t.occurredAt.desc())],
 );
 
-/** Per folder position of a backfill: Graph's next page link, and how far it got. */
-export interface BackfillFolderCursor {
-  /** Path of the next page to fetch; absent before the first page. */
-  nextLink?: string | null;
-  /** Graph's @odata.count for the window in this folder. */
-  total?: number;
-  synced: number;
-  done: boolean;
-}
-
-/**
- * "Sync older mail": a user-requested import of mail received in [window_start, window_end),
- * newest first, resumable after a crash from `cursors`. At most one running per channel.
- */
-export const backfills = pgTable(
-  "backfills",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    orgId: orgIdColumn(),
-    channelId: channelIdColumn(),
-    days: integer("days").notNull(),
-    windowStart: at("window_start").notNull(),
-    windowEnd: at("window_end").notNull(),
-    /** running | done | failed | cancelled */
-    status: text("status").notNull().default("running"),
-    total: integer("total"),
-    synced: integer("synced").notNull().default(0),
-    cursors: jsonb("cursors")
-      .$type<Record<string, BackfillFolderCursor>>()
-      .notNull()
-      .default(sql`'{}'::jsonb`),
-    error: text("error"),
-    requestedBy: text("requested_by"),
-    createdAt: at("created_at").notNull().defaultNow(),
-    updatedAt: at("updated_at").notNull().defaultNow(),
-    /** Last time a worker wrote progress: a running backfill that goes quiet is picked up again. */
-    heartbeatAt: at("heartbeat_at"),
-    finishedAt: at("finished_at"),
-  },
-  (t) => [
-    index("backfills_channel_idx").on(t.channelId, t.createdAt.desc()),
-    uniqueIndex("backfills_one_running_uidx").on(t.channelId).where(sql`status = 'running'`),
-  ],
-);
-
 export type ChannelSyncStateRow = typeof channelSyncState.$inferSelect;
-export type BackfillRow = typeof backfills.$inferSelect;

@@ -1,16 +1,14 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { Db } from "../../db/client.ts";
+import type { EventBus } from "../../events/bus.ts";
+import type { ChannelRef } from "../sync-deps.ts";
 import { type ChannelSyncStateRow, channelSyncState, syncErrors } from "./schema.ts";
 
 /**
- * The channel's sync health record (`channel_sync_state` + `sync_errors`): every sync job writes
- * here through these functions, the channel page and Settings > Channels read it. Writes are
+ * The channel's sync record (`channel_sync_state` + `sync_errors`): every sync stage writes it
+ * through these functions — this file is its only writer — and sync health reads it. Writes are
  * upserts keyed by channel, so any job may be the first to touch a channel.
  */
-export interface ChannelRef {
-  orgId: string;
-  channelId: string;
-}
 
 export type SyncMode = "webhook" | "polling";
 export type PollingReason =
@@ -152,4 +150,9 @@ export async function channelsDueForWebhookRetry(db: Db, now: Date, configFixed:
 export async function syncStatesOf(db: Db, channelIds: string[]): Promise<ChannelSyncStateRow[]> {
   if (channelIds.length === 0) return [];
   return db.select().from(channelSyncState).where(inArray(channelSyncState.channelId, channelIds));
+}
+
+/** Tells the org's open pages that a channel's health changed (they refetch it). */
+export function publishHealthChanged(events: EventBus, ref: ChannelRef): Promise<void> {
+  return events.publish(ref.orgId, { type: "sync.health", data: { channelId: ref.channelId } });
 }

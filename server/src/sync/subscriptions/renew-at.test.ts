@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GraphError } from "../microsoft/graph-client.ts";
-import { graphProblem, renewAtFor } from "./channel-subscriptions.ts";
+import { renewAtFor } from "./renew-at.ts";
 
 describe("renewal time", () => {
   const from = new Date("2026-01-01T00:00:00Z");
@@ -26,20 +25,5 @@ describe("renewal time", () => {
 
   it("never lands before `from`, even for a lifetime that has already ended", () => {
     expect(renewAtFor(from, new Date(from.getTime() - 1000), 0.5)).toEqual(from);
-  });
-});
-
-describe("Graph problems for sync health", () => {
-  it("keeps Graph's code and message, and nothing from other errors", () => {
-    expect(
-      graphProblem(new GraphError(400, "ValidationError", "Subscription validation request failed.")),
-    ).toEqual({
-      code: "ValidationError",
-      message: "Subscription validation request failed.",
-    });
-    expect(graphProblem(new Error("connect ECONNREFUSED https://token@host"))).toEqual({
-      code: "unreachable",
-      message: "Microsoft Graph could not be reached",
-    });
   });
 });

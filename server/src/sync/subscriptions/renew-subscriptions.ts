@@ -1,19 +1,16 @@
-import { asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
-import { ChannelNeedsReauth } from "../channels/access-token.ts";
-import { connectedChannelGraph } from "../channels/channel-graph.ts";
-import { connectedAmong } from "../channels/channel-store.ts";
-import { GraphError } from "../microsoft/graph-client.ts";
-import { renewSubscription } from "../microsoft/subscriptions.ts";
-import {
-  graphProblem,
-  RENEWAL_RETRY_MS,
-  recreateRow,
-  renewAtFor,
-  subscribeChannel,
-} from "./channel-subscriptions.ts";
-import { type SubscriptionRow, subscriptions } from "./schema.ts";
-import type { SyncDeps } from "./sync-channel.ts";
-import { channelsDueForWebhookRetry, recordSyncError } from "./sync-state.ts";
+import { ChannelNeedsReauth } from "../../channels/access-token.ts";
+import { type ChannelGraph, connectedChannelGraph } from "../../channels/channel-graph.ts";
+import { connectedAmong } from "../../channels/channel-store.ts";
+import { GraphError } from "../../microsoft/graph-client.ts";
+import { renewSubscription } from "../../microsoft/subscriptions.ts";
+import { channelsDueForWebhookRetry, publishHealthChanged, recordSyncError } from "../state/sync-state.ts";
+import type { SyncDeps } from "../sync-deps.ts";
+import { graphProblem } from "./graph-problem.ts";
+import { recreateRow } from "./recreate.ts";
+import { RENEWAL_RETRY_MS, renewAtFor } from "./renew-at.ts";
+import type { SubscriptionRow } from "./schema.ts";
+import { subscribeChannel } from "./subscribe-channel.ts";
+import { dueForRenewal, markRenewed, postponeRenewal } from "./subscription-store.ts";
 import { webhookAvailability } from "./webhook-mode.ts";
 
 /**
@@ -37,12 +34,7 @@ export interface RenewalResult {
 }
 
 export async function renewDueSubscriptions(deps: SyncDeps, now = new Date()): Promise<RenewalResult> {
-  const due = await deps.db
-    .select()
-    .from(subscriptions)
-    .where(or(lte(subscriptions.renewAt, now), isNull(subscriptions.renewAt)))
-    .orderBy(asc(subscriptions.renewAt))
-    .limit(RENEWAL_BATCH);
+  const due = await dueForRenewal(deps.db, now, RENEWAL_BATCH);
   const result: RenewalResult = { renewed: 0, recreated: 0, failed: 0 };
   const byChannel = new Map<string, SubscriptionRow[]>();
   for (const row of due) byChannel.set(row.channelId, [...(byChannel.get(row.channelId) ?? []), row]);
@@ -72,9 +64,7 @@ export async function renewDueSubscriptions(deps: SyncDeps, now = new Date()): P
         result.failed++;
       }
     }
-    if (touched) {
-      await deps.events.publish(found.channel.orgId, { type: "sync.health", data: { channelId } });
-    }
+    if (touched) await publishHealthChanged(deps.events, { orgId: found.channel.orgId, channelId });
   }
   return result;
 }
@@ -85,7 +75,7 @@ export async function renewDueSubscriptions(deps: SyncDeps, now = new Date()): P
  */
 async function renewOrRecreate(
   deps: SyncDeps,
-  graph: Parameters<typeof recreateRow>[1],
+  graph: ChannelGraph,
   row: SubscriptionRow,
   now: Date,
 ): Promise<"renewed" | "recreated" | "failed"> {
@@ -97,17 +87,14 @@ async function renewOrRecreate(
   if (row.expiresAt <= now) return recreate();
   try {
     const renewed = await renewSubscription(graph, row.id, { maxMinutes: row.maxMinutes, now });
-    await deps.db
-      .update(subscriptions)
-      .set({
-        expiresAt: renewed.expiresAt,
-        maxMinutes: renewed.maxMinutes,
-        renewedAt: now,
-        renewAt: renewAtFor(now, renewed.expiresAt),
-        // Renewing also reauthorizes: Graph now holds it until the expiry of the token we renewed with.
-        authorizedUntil: graph.tokens.expiresAt(),
-      })
-      .where(eq(subscriptions.id, row.id));
+    await markRenewed(deps.db, row.id, {
+      expiresAt: renewed.expiresAt,
+      maxMinutes: renewed.maxMinutes,
+      renewedAt: now,
+      renewAt: renewAtFor(now, renewed.expiresAt),
+      // Renewing also reauthorizes: Graph now holds it until the expiry of the token we renewed with.
+      authorizedUntil: graph.tokens.expiresAt(),
+    });
     deps.logger?.debug({ subscriptionId: row.id, expiresAt: renewed.expiresAt }, "subscription renewed");
     return "renewed";
   } catch (err) {
@@ -117,15 +104,11 @@ async function renewOrRecreate(
 }
 
 async function postpone(deps: SyncDeps, rows: SubscriptionRow[], now: Date, ms: number): Promise<void> {
-  await deps.db
-    .update(subscriptions)
-    .set({ renewAt: new Date(now.getTime() + ms) })
-    .where(
-      inArray(
-        subscriptions.id,
-        rows.map((r) => r.id),
-      ),
-    );
+  await postponeRenewal(
+    deps.db,
+    rows.map((r) => r.id),
+    new Date(now.getTime() + ms),
+  );
 }
 
 /**

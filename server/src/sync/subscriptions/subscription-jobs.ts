@@ -1,18 +1,10 @@
-import { z } from "zod";
-import type { JobDefinition } from "../jobs/queue.ts";
-import {
-  reauthorizeChannelSubscription,
-  recreateSubscription,
-  subscribeChannel,
-} from "./channel-subscriptions.ts";
-import { RENEWAL_SCHEDULE, renewDueSubscriptions, retryWebhooks } from "./renewal.ts";
-import type { SyncDeps } from "./sync-channel.ts";
-
-const upkeepJob = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("subscribe"), channelId: z.uuid(), reconnected: z.boolean().optional() }),
-  z.object({ action: z.enum(["reauthorize", "recreate"]), subscriptionId: z.string().min(1).max(128) }),
-]);
-export type SubscriptionUpkeepJob = z.infer<typeof upkeepJob>;
+import type { JobDefinition } from "../../jobs/queue.ts";
+import { subscriptionUpkeepJob } from "../job-messages.ts";
+import type { SyncDeps } from "../sync-deps.ts";
+import { reauthorizeChannelSubscription } from "./reauthorize.ts";
+import { recreateSubscription } from "./recreate.ts";
+import { RENEWAL_SCHEDULE, renewDueSubscriptions, retryWebhooks } from "./renew-subscriptions.ts";
+import { subscribeChannel } from "./subscribe-channel.ts";
 
 /**
  * `subscription-upkeep` does the slow Graph calls the webhook must not wait for (subscribe after
@@ -27,7 +19,7 @@ export function subscriptionJobs(deps: SyncDeps): JobDefinition[] {
       concurrency: 2,
       retryLimit: 3,
       handler: async (data) => {
-        const job = upkeepJob.parse(data);
+        const job = subscriptionUpkeepJob.parse(data);
         if (job.action === "subscribe")
           await subscribeChannel(deps, job.channelId, { reauthorize: job.reconnected === true });
         else if (job.action === "reauthorize") await reauthorizeChannelSubscription(deps, job.subscriptionId);

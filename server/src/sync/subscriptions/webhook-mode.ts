@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import type { Config } from "../../config.ts";
 
 /**
  * Whether this server should ask Graph for change notifications at all. Graph delivers only to

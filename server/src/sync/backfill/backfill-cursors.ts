@@ -1,0 +1,38 @@
+import { FOLLOWED_FOLDERS, type FollowedFolder } from "../../mail/folders.ts";
+import type { BackfillFolderCursor } from "./schema.ts";
+
+/** Where a backfill stands in each folder. */
+export type BackfillCursors = Partial<Record<FollowedFolder, BackfillFolderCursor>>;
+
+/**
+ * The folder's cursor after one of its pages is stored: Graph's next link (none: the folder is
+ * done), the page's messages counted, and the window's total once Graph said it. `counted` holds
+ * totals that other folders' first pages reported before being stored, so the bar covers every
+ * folder early.
+ */
+export function advanceCursors(
+  cursors: BackfillCursors,
+  page: { folder: FollowedFolder; messages: number; count?: number; next?: string },
+  counted: ReadonlyMap<FollowedFolder, number>,
+): BackfillCursors {
+  const next: BackfillCursors = { ...cursors };
+  const before = cursors[page.folder] ?? { synced: 0, done: false };
+  next[page.folder] = {
+    ...before,
+    ...(page.count !== undefined ? { total: page.count } : {}),
+    synced: before.synced + page.messages,
+    nextLink: page.next ?? null,
+    done: !page.next,
+  };
+  for (const [other, count] of counted) {
+    if (other !== page.folder && next[other]?.total === undefined)
+      next[other] = { ...(next[other] ?? { synced: 0, done: false }), total: count };
+  }
+  return next;
+}
+
+/** Known once every folder's first page has reported its count (a partial sum would mislead the bar). */
+export function backfillTotal(cursors: BackfillCursors): number | null {
+  const known = FOLLOWED_FOLDERS.map((f) => cursors[f]?.total);
+  return known.every((t) => t !== undefined) ? known.reduce<number>((sum, t) => sum + (t ?? 0), 0) : null;
+}
