@@ -1,4 +1,3 @@
-import type { ChannelGraph } from "../../channels/channel-graph.ts";
 import type { FolderCursor } from "../../mail/cursors.ts";
 import { FOLLOWED_FOLDERS, type FollowedFolder } from "../../mail/folders.ts";
 import { FILTERED_DELTA_CAP } from "../../mail/store-page.ts";
