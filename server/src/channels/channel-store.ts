@@ -174,6 +174,24 @@ export async function channelStatuses(db: Db, orgId: string): Promise<{ id: stri
     .where(eq(channels.orgId, orgId));
 }
 
+/** What other pages show of a channel: its address, its name and whether it is connected. */
+export interface ChannelCard {
+  id: string;
+  email: string;
+  name: string;
+  status: string;
+}
+
+/** The org's channels among these ids, by address. */
+export async function channelCards(db: Db, orgId: string, channelIds: string[]): Promise<ChannelCard[]> {
+  if (channelIds.length === 0) return [];
+  return db
+    .select({ id: channels.id, email: channels.email, name: channels.displayName, status: channels.status })
+    .from(channels)
+    .where(and(eq(channels.orgId, orgId), inArray(channels.id, channelIds)))
+    .orderBy(asc(channels.email));
+}
+
 export async function listChannels(db: Db, orgId: string): Promise<ChannelRow[]> {
   return db.select().from(channels).where(eq(channels.orgId, orgId)).orderBy(asc(channels.createdAt));
 }

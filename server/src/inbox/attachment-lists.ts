@@ -1,11 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { type AccessTokenDeps, ChannelNeedsReauth } from "../channels/access-token.ts";
 import { connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { Logger } from "../log.ts";
-import { type AttachmentInfo, messages } from "../mail/schema.ts";
+import type { MessageRow } from "../mail/read-thread.ts";
+import { saveAttachmentList } from "../mail/store-attachments.ts";
+import type { AttachmentInfo } from "../mail/stored-json.ts";
 import { fetchAttachmentList } from "../microsoft/attachments.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
-import type { MessageRow } from "./conversation-store.ts";
 
 /** Lists fetched per open conversation at most; the rest stay "not known yet". */
 const MAX_LISTS_PER_OPEN = 20;
@@ -38,10 +38,7 @@ export async function ensureAttachmentLists(
           isInline: a.isInline ?? false,
           contentId: a.contentId ?? null,
         }));
-        await deps.db
-          .update(messages)
-          .set({ attachments: infos })
-          .where(and(eq(messages.id, row.id), isNull(messages.attachments)));
+        await saveAttachmentList(deps.db, row.id, infos);
         found.set(row.id, infos);
       } catch (err) {
         if (!(err instanceof GraphError || err instanceof ChannelNeedsReauth)) throw err;

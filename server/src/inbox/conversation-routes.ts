@@ -9,14 +9,14 @@ import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import { ensureAttachmentLists } from "./attachment-lists.ts";
 import {
-  assertVisibleInbox,
   channelsInScope,
   getConversation,
   listConversations,
   MAX_PAGE,
   messageView,
-  type Viewer,
+  type SyncStatusPort,
 } from "./conversation-store.ts";
+import { assertVisibleInbox, type Viewer } from "./visibility.ts";
 
 export interface InboxRoutesOptions {
   auth: Auth;
@@ -26,6 +26,8 @@ export interface InboxRoutesOptions {
   config: Config;
   secretBox: SecretBox;
   logger?: Logger;
+  /** Whether channels are still importing (sync answers; http/app.ts wires it). */
+  syncStatus: SyncStatusPort;
 }
 
 const listQuery = z.object({
@@ -61,7 +63,9 @@ export const conversationRoutes: FastifyPluginAsync<InboxRoutesOptions> = async 
     const [page, channels] = await Promise.all([
       listConversations(db, viewer, { ...query, inboxId }),
       // Only the first page says how the channels' imports are going (the empty and syncing states).
-      query.cursor || query.ids ? Promise.resolve(undefined) : channelsInScope(db, viewer, inboxId),
+      query.cursor || query.ids
+        ? Promise.resolve(undefined)
+        : channelsInScope(db, viewer, inboxId, options.syncStatus),
     ]);
     return channels ? { ...page, channels } : page;
   }

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Role } from "../accounts/roles.ts";
 import { member, user } from "../accounts/schema.ts";
-import { channels } from "../channels/schema.ts";
+import { channelCards } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { AppError, badRequest, notFound } from "../errors.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
@@ -59,11 +59,9 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
   if (!ids.length) return [];
   const [links, people] = await Promise.all([
     db
-      .select({ inboxId: inboxChannels.inboxId, id: channels.id, email: channels.email })
+      .select({ inboxId: inboxChannels.inboxId, channelId: inboxChannels.channelId })
       .from(inboxChannels)
-      .innerJoin(channels, eq(channels.id, inboxChannels.channelId))
-      .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids)))
-      .orderBy(asc(channels.email)),
+      .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids))),
     db
       .select({ inboxId: inboxMembers.inboxId, userId: user.id, name: user.name, email: user.email })
       .from(inboxMembers)
@@ -73,6 +71,8 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
       .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids)))
       .orderBy(asc(user.name)),
   ]);
+  // The channels' addresses come from the channel store, in address order.
+  const cards = await channelCards(db, orgId, [...new Set(links.map((l) => l.channelId))]);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -80,7 +80,9 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
     color: r.color,
     visibility: r.visibility,
     isDefault: r.isDefault,
-    channels: links.filter((l) => l.inboxId === r.id).map(({ id, email }) => ({ id, email })),
+    channels: cards
+      .filter((c) => links.some((l) => l.inboxId === r.id && l.channelId === c.id))
+      .map(({ id, email }) => ({ id, email })),
     members: people
       .filter((p) => p.inboxId === r.id)
       .map(({ userId, name, email }) => ({ userId, name, email })),

@@ -1,6 +1,7 @@
 import type { GraphMessage } from "../microsoft/message-schema.ts";
 import type { FollowedFolder } from "./folders.ts";
-import type { AttachmentInfo, MailAddress, messages } from "./schema.ts";
+import type { messages } from "./schema.ts";
+import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
 type Recipient = NonNullable<GraphMessage["from"]>;
 

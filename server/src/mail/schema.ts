@@ -12,24 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { channelIdColumn } from "../channels/schema.ts";
 import { at, orgIdColumn } from "../db/columns.ts";
-
-/** A recipient as Graph gives it (`emailAddress`), flattened; the address kept as written. */
-export interface MailAddress {
-  name: string | null;
-  address: string;
-}
-
-/** An attachment's metadata as Graph lists it (`$expand=attachments($select=…)`); content on demand. */
-export interface AttachmentInfo {
-  /** Graph's attachment id (for GET /messages/{id}/attachments/{attachmentId}/$value). */
-  id: string;
-  name: string;
-  contentType: string | null;
-  size: number;
-  isInline: boolean;
-  /** cid: for inline images. */
-  contentId: string | null;
-}
+import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
 /**
  * A thread as Outlook groups it: one row per Graph `conversationId` in a channel. The counters are
