@@ -10,8 +10,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { user } from "../accounts/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
+import { orgIdColumn, user } from "../accounts/schema.ts";
+import { at } from "../db/columns.ts";
 
 /**
  * An organisation's own Azure app registration (BYOC). One per org; it serves all the org's

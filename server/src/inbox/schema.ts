@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { user } from "../accounts/schema.ts";
+import { orgIdColumn, user } from "../accounts/schema.ts";
 import { channelIdColumn } from "../channels/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
+import { at } from "../db/columns.ts";
 
 /** A shared inbox: what agents work in. Channels feed it; visibility decides who sees it. */
 export const inboxes = pgTable(

@@ -10,8 +10,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { orgIdColumn } from "../accounts/schema.ts";
 import { channelIdColumn } from "../channels/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
+import { at } from "../db/columns.ts";
 import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
 /**

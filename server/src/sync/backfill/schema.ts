@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at, orgIdColumn } from "../../db/columns.ts";
+import { at } from "../../db/columns.ts";
 
 /** Per folder position of a backfill: Graph's next page link, and how far it got. */
 export interface BackfillFolderCursor {

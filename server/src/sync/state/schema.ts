@@ -1,6 +1,7 @@
 import { index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at, orgIdColumn } from "../../db/columns.ts";
+import { at } from "../../db/columns.ts";
 
 /**
  * How a channel is being kept in sync, and how that is going: what the channel page and

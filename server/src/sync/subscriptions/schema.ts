@@ -1,6 +1,7 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at, orgIdColumn } from "../../db/columns.ts";
+import { at } from "../../db/columns.ts";
 
 /**
  * Graph change-notification subscriptions, one per followed folder of a channel (ADR 009). Keyed by
