@@ -18,7 +18,8 @@ import { replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
 import type { ChannelHooks } from "./channels-options.ts";
 import { byocApp, findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import { discoverAliases } from "./discover-aliases.ts";
-import { consumeOAuthState, createOAuthState, type OAuthState, type ReturnTo } from "./oauth-state.ts";
+import { consumeOAuthState, createOAuthState, type OAuthState } from "./oauth-state.ts";
+import type { ReturnTo } from "./schema.ts";
 
 export interface ConnectDeps {
   config: Config;

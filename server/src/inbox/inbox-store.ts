@@ -7,7 +7,6 @@ import { AppError, badRequest, notFound } from "../errors.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
 import { inboxChannels, inboxes, inboxMembers } from "./schema.ts";
 
-export const INBOX_COLORS = ["blue", "green", "orange", "purple", "red", "teal", "gray", "pink"] as const;
 export type InboxRow = typeof inboxes.$inferSelect;
 
 export interface InboxView {

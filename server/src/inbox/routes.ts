@@ -11,12 +11,11 @@ import {
   assertOrgMembers,
   duplicateName,
   findInbox,
-  INBOX_COLORS,
   inboxView,
   listInboxes,
   setInboxMembers,
 } from "./inbox-store.ts";
-import { inboxChannels, inboxes } from "./schema.ts";
+import { INBOX_COLORS, inboxChannels, inboxes } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
 

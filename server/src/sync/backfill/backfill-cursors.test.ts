@@ -31,18 +31,17 @@ describe("a backfill's position per folder", () => {
       { folder: "inbox", messages: 10, count: 10 },
       new Map([["sentitems", 7]]),
     );
-    expect(after.sentitems).toEqual({ synced: 0, done: false, total: 7 });
+    expect(after.sentitems).toEqual({ nextLink: null, synced: 0, done: false, total: 7 });
     expect(backfillTotal(after)).toBe(17);
   });
 
   it("has no total until every followed folder reported one", () => {
     expect(backfillTotal({})).toBeNull();
-    expect(backfillTotal({ inbox: { synced: 3, total: 3, done: true } })).toBeNull();
+    const inbox = { nextLink: null, synced: 3, total: 3, done: true };
+    expect(backfillTotal({ inbox })).toBeNull();
     expect(
-      backfillTotal({
-        inbox: { synced: 3, total: 3, done: true },
-        sentitems: { synced: 0, total: 0, done: true },
-      }),
-    ).toBe(3);
+      backfillTotal({ inbox, sentitems: { nextLink: null, synced: 0, total: null, done: false } }),
+    ).toBeNull();
+    expect(backfillTotal({ inbox, sentitems: { nextLink: null, synced: 0, total: 0, done: true } })).toBe(3);
   });
 });

@@ -1,8 +1,10 @@
 import { FOLLOWED_FOLDERS, type FollowedFolder } from "../../mail/folders.ts";
 import type { BackfillFolderCursor } from "./schema.ts";
 
-/** Where a backfill stands in each folder. */
+/** Where a backfill stands in each folder; a folder not started yet has no cursor. */
 export type BackfillCursors = Partial<Record<FollowedFolder, BackfillFolderCursor>>;
+
+const UNSTARTED: BackfillFolderCursor = { nextLink: null, total: null, synced: 0, done: false };
 
 /**
  * The folder's cursor after one of its pages is stored: Graph's next link (none: the folder is
@@ -16,23 +18,27 @@ export function advanceCursors(
   counted: ReadonlyMap<FollowedFolder, number>,
 ): BackfillCursors {
   const next: BackfillCursors = { ...cursors };
-  const before = cursors[page.folder] ?? { synced: 0, done: false };
+  const before = cursors[page.folder] ?? UNSTARTED;
   next[page.folder] = {
-    ...before,
-    ...(page.count !== undefined ? { total: page.count } : {}),
+    total: page.count ?? before.total,
     synced: before.synced + page.messages,
     nextLink: page.next ?? null,
     done: !page.next,
   };
   for (const [other, count] of counted) {
-    if (other !== page.folder && next[other]?.total === undefined)
-      next[other] = { ...(next[other] ?? { synced: 0, done: false }), total: count };
+    if (other !== page.folder && (next[other]?.total ?? null) === null)
+      next[other] = { ...(next[other] ?? UNSTARTED), total: count };
   }
   return next;
 }
 
 /** Known once every folder's first page has reported its count (a partial sum would mislead the bar). */
 export function backfillTotal(cursors: BackfillCursors): number | null {
-  const known = FOLLOWED_FOLDERS.map((f) => cursors[f]?.total);
-  return known.every((t) => t !== undefined) ? known.reduce<number>((sum, t) => sum + (t ?? 0), 0) : null;
+  let sum = 0;
+  for (const folder of FOLLOWED_FOLDERS) {
+    const total = cursors[folder]?.total ?? null;
+    if (total === null) return null;
+    sum += total;
+  }
+  return sum;
 }

@@ -2,19 +2,19 @@ import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { conflict } from "../../errors.ts";
 import type { EventBus } from "../../events/bus.ts";
+import { FOLLOWED_FOLDERS } from "../../mail/folders.ts";
 import type { BackfillCursors } from "./backfill-cursors.ts";
-import { type BackfillRow, backfills } from "./schema.ts";
+import { type BackfillRow, type BackfillStatus, backfillCursors, backfills } from "./schema.ts";
 
 /**
- * The `backfills` table's only reader and writer ("Sync older mail"): requests start, list and
+ * The `backfills` and `backfill_cursors` tables' only reader and writer ("Sync older mail"): requests start, list and
  * cancel here; a run claims, advances and finishes its backfill here; the resume job finds the
  * stale ones. A run owns its backfill while its heartbeat is the one it last wrote (run-backfill.ts).
  */
 
 export const BACKFILL_CHOICES = [7, 30, 90] as const;
 export type BackfillDays = (typeof BACKFILL_CHOICES)[number];
-export type BackfillStatus = "running" | "done" | "failed" | "cancelled";
-export type { BackfillRow };
+export type { BackfillRow, BackfillStatus };
 
 /** A running backfill whose heartbeat is older than this is picked up again. */
 export const BACKFILL_STALE_MS = 3 * 60 * 1000;
@@ -121,9 +121,15 @@ export async function claimBackfill(db: Db, id: string, heartbeat: Date): Promis
   return row;
 }
 
+/** Where the backfill stands in each folder it has started. */
+export async function readBackfillCursors(db: Db, id: string): Promise<BackfillCursors> {
+  const rows = await db.select().from(backfillCursors).where(eq(backfillCursors.backfillId, id));
+  return Object.fromEntries(rows.map(({ backfillId: _, folder, ...cursor }) => [folder, cursor]));
+}
+
 /**
- * Inside the page's transaction: the backfill's new position, count and heartbeat — only while the
- * heartbeat is still `claimed` (undefined otherwise: the run lost its claim and must stop).
+ * Inside the page's transaction: the backfill's new positions, count and heartbeat — only while
+ * the heartbeat is still `claimed` (undefined otherwise: the run lost its claim and must stop).
  */
 export async function advanceBackfill(
   tx: Tx,
@@ -131,11 +137,30 @@ export async function advanceBackfill(
   claimed: Date,
   progress: { cursors: BackfillCursors; synced: number; total: number | null; heartbeatAt: Date },
 ): Promise<BackfillRow | undefined> {
+  const { cursors, synced, total, heartbeatAt } = progress;
   const [row] = await tx
     .update(backfills)
-    .set({ ...progress, cursors: { ...progress.cursors }, updatedAt: progress.heartbeatAt })
+    .set({ synced, total, heartbeatAt, updatedAt: heartbeatAt })
     .where(and(eq(backfills.id, id), eq(backfills.status, "running"), eq(backfills.heartbeatAt, claimed)))
     .returning();
+  if (!row) return undefined;
+  const rows = FOLLOWED_FOLDERS.flatMap((folder) => {
+    const cursor = cursors[folder];
+    return cursor ? [{ backfillId: id, folder, ...cursor }] : [];
+  });
+  if (rows.length > 0)
+    await tx
+      .insert(backfillCursors)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [backfillCursors.backfillId, backfillCursors.folder],
+        set: {
+          nextLink: sql`excluded.next_link`,
+          total: sql`excluded.total`,
+          synced: sql`excluded.synced`,
+          done: sql`excluded.done`,
+        },
+      });
   return row;
 }
 
@@ -227,7 +252,7 @@ export function backfillView(row: BackfillRow): BackfillView {
     days: row.days,
     windowStart: row.windowStart.toISOString(),
     windowEnd: row.windowEnd.toISOString(),
-    status: row.status as BackfillStatus,
+    status: row.status,
     synced: row.synced,
     total: row.total,
     error: row.error,

@@ -14,6 +14,7 @@ import {
   findBackfill,
   finishBackfill,
   publishBackfillProgress,
+  readBackfillCursors,
 } from "./backfill-store.ts";
 
 /**
@@ -103,7 +104,7 @@ export async function runBackfill(
   const run: Run = {
     backfill: claimed,
     heartbeat: claimed.heartbeatAt!,
-    cursors: { ...claimed.cursors },
+    cursors: await readBackfillCursors(deps.db, claimed.id),
     synced: claimed.synced,
   };
   try {

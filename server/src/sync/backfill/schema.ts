@@ -1,22 +1,27 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at } from "../../db/columns.ts";
+import { at, oneOf } from "../../db/columns.ts";
+import { FOLLOWED_FOLDERS } from "../../mail/folders.ts";
 
-/** Per folder position of a backfill: Graph's next page link, and how far it got. */
-export interface BackfillFolderCursor {
-  /** Path of the next page to fetch; absent before the first page. */
-  nextLink?: string | null;
-  /** Graph's @odata.count for the window in this folder. */
-  total?: number;
-  synced: number;
-  done: boolean;
-}
+export const BACKFILL_STATUSES = ["running", "done", "failed", "cancelled"] as const;
+export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
 
 /**
  * "Sync older mail": a user-requested import of mail received in [window_start, window_end),
- * newest first, resumable after a crash from `cursors`. At most one running per channel.
+ * newest first, resumable after a crash from its `backfill_cursors`. At most one running per
+ * channel.
  */
 export const backfills = pgTable(
   "backfills",
@@ -27,14 +32,9 @@ export const backfills = pgTable(
     days: integer("days").notNull(),
     windowStart: at("window_start").notNull(),
     windowEnd: at("window_end").notNull(),
-    /** running | done | failed | cancelled */
-    status: text("status").notNull().default("running"),
+    status: text("status", { enum: BACKFILL_STATUSES }).notNull().default("running"),
     total: integer("total"),
     synced: integer("synced").notNull().default(0),
-    cursors: jsonb("cursors")
-      .$type<Record<string, BackfillFolderCursor>>()
-      .notNull()
-      .default(sql`'{}'::jsonb`),
     error: text("error"),
     requestedBy: text("requested_by"),
     createdAt: at("created_at").notNull().defaultNow(),
@@ -46,7 +46,35 @@ export const backfills = pgTable(
   (t) => [
     index("backfills_channel_idx").on(t.channelId, t.createdAt.desc()),
     uniqueIndex("backfills_one_running_uidx").on(t.channelId).where(sql`status = 'running'`),
+    check("backfills_status_check", oneOf(t.status, BACKFILL_STATUSES)),
+  ],
+);
+
+/**
+ * Where a backfill stands in each folder: Graph's next page link and how far it got. Written in
+ * the same transaction as the page it follows, so a crash resumes at the next page.
+ */
+export const backfillCursors = pgTable(
+  "backfill_cursors",
+  {
+    backfillId: uuid("backfill_id")
+      .notNull()
+      .references(() => backfills.id, { onDelete: "cascade" }),
+    folder: text("folder", { enum: FOLLOWED_FOLDERS }).notNull(),
+    /** Path of the next page to fetch; null once the folder is done. */
+    nextLink: text("next_link"),
+    /** Graph's @odata.count for the window in this folder; null until its first page said. */
+    total: integer("total"),
+    synced: integer("synced").notNull().default(0),
+    done: boolean("done").notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.backfillId, t.folder] }),
+    check("backfill_cursors_folder_check", oneOf(t.folder, FOLLOWED_FOLDERS)),
   ],
 );
 
 export type BackfillRow = typeof backfills.$inferSelect;
+
+/** One folder's position (a `backfill_cursors` row without its keys). */
+export type BackfillFolderCursor = Omit<typeof backfillCursors.$inferSelect, "backfillId" | "folder">;

@@ -1,7 +1,6 @@
 import type { Config } from "../../config.ts";
 import type { CursorRollUp } from "../../mail/cursors.ts";
-import type { ChannelSyncStateRow } from "../state/schema.ts";
-import type { PollingReason } from "../state/sync-state.ts";
+import type { ChannelSyncStateRow, PollingReason } from "../state/schema.ts";
 
 /**
  * Sync health: how a channel is kept in sync and how that is going, in words people can act on.
@@ -116,11 +115,7 @@ function every(settings: HealthSettings): string {
 function effectiveMode(input: HealthInput) {
   const { state, settings } = input;
   const reason: HealthPollingReason | null =
-    state?.mode === "polling"
-      ? ((state.pollingReason as PollingReason | null) ?? null)
-      : settings.webhooks === "off"
-        ? "webhooks_off"
-        : null;
+    state?.mode === "polling" ? state.pollingReason : settings.webhooks === "off" ? "webhooks_off" : null;
   if (state?.mode !== "polling" && reason === null)
     return { mode: "webhook" as const, pollingReason: null, pollingDetail: null };
   return {

@@ -1,7 +1,22 @@
-import { index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at } from "../../db/columns.ts";
+import { at, oneOf } from "../../db/columns.ts";
+
+/** How a channel is kept in sync: Graph notifies us, or we ask every SYNC_POLL_SECONDS. */
+export const SYNC_MODES = ["webhook", "polling"] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+/** Why a channel polls (ADR 011). */
+export const POLLING_REASONS = [
+  "public_url_not_public",
+  "webhooks_off",
+  "subscription_refused",
+  "subscription_lapsed",
+] as const;
+export type PollingReason = (typeof POLLING_REASONS)[number];
+/** Which part of sync an error came from. */
+export const SYNC_ERROR_KINDS = ["delta", "subscription", "backfill", "renewal", "throttled"] as const;
+export type SyncErrorKind = (typeof SYNC_ERROR_KINDS)[number];
 
 /**
  * How a channel is being kept in sync, and how that is going: what the channel page and
@@ -13,10 +28,9 @@ export const channelSyncState = pgTable(
   {
     channelId: channelIdColumn().primaryKey(),
     orgId: orgIdColumn(),
-    /** webhook | polling */
-    mode: text("mode").notNull().default("webhook"),
-    /** Why polling: public_url_not_public | subscription_refused | subscription_lapsed. */
-    pollingReason: text("polling_reason"),
+    mode: text("mode", { enum: SYNC_MODES }).notNull().default("webhook"),
+    /** Why polling (null while webhooks work). */
+    pollingReason: text("polling_reason", { enum: POLLING_REASONS }),
     /** Graph's own words when it refused (no secrets: error code and message only). */
     pollingDetail: text("polling_detail"),
     /** While polling because Graph refused: when to try subscribing again. */
@@ -31,7 +45,11 @@ export const channelSyncState = pgTable(
     lastErrorAt: at("last_error_at"),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [index("channel_sync_state_mode_idx").on(t.mode)],
+  (t) => [
+    index("channel_sync_state_mode_idx").on(t.mode),
+    check("channel_sync_state_mode_check", oneOf(t.mode, SYNC_MODES)),
+    check("channel_sync_state_polling_reason_check", oneOf(t.pollingReason, POLLING_REASONS)),
+  ],
 );
 
 /** Recent sync errors per channel (the newest few are kept), shown under sync health. */
@@ -42,13 +60,15 @@ export const syncErrors = pgTable(
     orgId: orgIdColumn(),
     channelId: channelIdColumn(),
     occurredAt: at("occurred_at").notNull().defaultNow(),
-    /** delta | subscription | backfill | renewal | throttled */
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: SYNC_ERROR_KINDS }).notNull(),
     /** Graph's error code, or our own. */
     code: text("code").notNull(),
     message: text("message").notNull(),
   },
-  (t) => [index("sync_errors_channel_idx").on(t.channelId, t.occurredAt.desc())],
+  (t) => [
+    index("sync_errors_channel_idx").on(t.channelId, t.occurredAt.desc()),
+    check("sync_errors_kind_check", oneOf(t.kind, SYNC_ERROR_KINDS)),
+  ],
 );
 
 export type ChannelSyncStateRow = typeof channelSyncState.$inferSelect;

@@ -2,21 +2,19 @@ import { and, asc, desc, eq, inArray, isNull, lt, lte, notInArray, or, type SQL 
 import type { Db } from "../../db/client.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { ChannelRef } from "../sync-deps.ts";
-import { type ChannelSyncStateRow, channelSyncState, syncErrors } from "./schema.ts";
+import {
+  type ChannelSyncStateRow,
+  channelSyncState,
+  type PollingReason,
+  type SyncErrorKind,
+  syncErrors,
+} from "./schema.ts";
 
 /**
  * The channel's sync record (`channel_sync_state` + `sync_errors`): every sync stage writes it
  * through these functions — this file is its only writer — and sync health reads it. Writes are
  * upserts keyed by channel, so any job may be the first to touch a channel.
  */
-
-export type SyncMode = "webhook" | "polling";
-export type PollingReason =
-  | "public_url_not_public"
-  | "webhooks_off"
-  | "subscription_refused"
-  | "subscription_lapsed";
-export type SyncErrorKind = "delta" | "subscription" | "backfill" | "renewal" | "throttled";
 
 /** How many recent errors a channel keeps. */
 export const KEPT_ERRORS = 20;

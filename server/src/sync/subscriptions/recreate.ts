@@ -1,12 +1,7 @@
 import { ChannelNeedsReauth } from "../../channels/access-token.ts";
 import { type ChannelGraph, connectedChannelGraph } from "../../channels/channel-graph.ts";
-import type { FollowedFolder } from "../../mail/folders.ts";
-import {
-  markPollingMode,
-  publishHealthChanged,
-  recordSyncError,
-  type SyncErrorKind,
-} from "../state/sync-state.ts";
+import type { SyncErrorKind } from "../state/schema.ts";
+import { markPollingMode, publishHealthChanged, recordSyncError } from "../state/sync-state.ts";
 import type { SyncDeps } from "../sync-deps.ts";
 import { graphProblem } from "./graph-problem.ts";
 import { RENEWAL_RETRY_MS } from "./renew-at.ts";
@@ -43,7 +38,7 @@ export async function recreateRow(
 ): Promise<RecreateOutcome> {
   const now = options.now ?? new Date();
   const ref = { orgId: row.orgId, channelId: row.channelId };
-  const target = { ...ref, folder: row.folder as FollowedFolder };
+  const target = { ...ref, folder: row.folder };
   let next: NewSubscriptionRow;
   try {
     next = await createAtGraph(deps, graph, target, now, row.maxMinutes);

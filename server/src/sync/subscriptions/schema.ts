@@ -1,7 +1,8 @@
-import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { orgIdColumn } from "../../accounts/schema.ts";
 import { channelIdColumn } from "../../channels/schema.ts";
-import { at } from "../../db/columns.ts";
+import { at, oneOf } from "../../db/columns.ts";
+import { FOLLOWED_FOLDERS } from "../../mail/folders.ts";
 
 /**
  * Graph change-notification subscriptions, one per followed folder of a channel (ADR 009). Keyed by
@@ -15,7 +16,7 @@ export const subscriptions = pgTable(
     id: text("id").primaryKey(),
     orgId: orgIdColumn(),
     channelId: channelIdColumn(),
-    folder: text("folder").notNull(),
+    folder: text("folder", { enum: FOLLOWED_FOLDERS }).notNull(),
     clientStateSealed: text("client_state_sealed").notNull(),
     expiresAt: at("expires_at").notNull(),
     /** The longest lifetime Graph accepted (learnt from its refusal; see microsoft/subscriptions.ts). */
@@ -38,6 +39,7 @@ export const subscriptions = pgTable(
     index("subscriptions_channel_idx").on(t.channelId),
     index("subscriptions_expires_idx").on(t.expiresAt),
     index("subscriptions_renew_idx").on(t.renewAt),
+    check("subscriptions_folder_check", oneOf(t.folder, FOLLOWED_FOLDERS)),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import type { SecretBox } from "../../crypto/secret-box.ts";
 import type { Db } from "../../db/client.ts";
+import type { FollowedFolder } from "../../mail/folders.ts";
 import { type SubscriptionRow, subscriptions } from "./schema.ts";
 
 /**
@@ -54,7 +55,11 @@ export async function replaceSubscription(
 }
 
 /** The ids of a channel's subscriptions for one folder, lowest first (the one kept on a race). */
-export async function folderSubscriptionIds(db: Db, channelId: string, folder: string): Promise<string[]> {
+export async function folderSubscriptionIds(
+  db: Db,
+  channelId: string,
+  folder: FollowedFolder,
+): Promise<string[]> {
   const rows = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
