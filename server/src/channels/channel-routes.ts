@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { user } from "../accounts/schema.ts";
+import { userSummary } from "../accounts/members.ts";
 import { requireMember } from "../accounts/session.ts";
 import { AppError } from "../errors.ts";
 import { aliasesOf, type ChannelRow, findChannel, inboxesOfChannels, listChannels } from "./channel-store.ts";
@@ -51,13 +51,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
     const [inboxes, aliases, connectedBy] = await Promise.all([
       inboxesOfChannels(db, orgId, [c.id]),
       aliasesOf(db, orgId, c.id),
-      c.connectedBy
-        ? db
-            .select({ name: user.name, email: user.email })
-            .from(user)
-            .where(eq(user.id, c.connectedBy))
-            .limit(1)
-        : Promise.resolve([]),
+      c.connectedBy ? userSummary(db, c.connectedBy) : Promise.resolve(null),
     ]);
     return {
       ...summary(c, inboxes.get(c.id) ?? []),
@@ -66,7 +60,7 @@ export const channelRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, op
       undoSendSeconds: c.undoSendSeconds,
       aliases,
       aliasesRefreshedAt: c.aliasesRefreshedAt,
-      connectedBy: connectedBy[0] ?? null,
+      connectedBy,
     };
   }
 

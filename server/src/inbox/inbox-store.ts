@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { membersAmong } from "../accounts/members.ts";
 import type { Role } from "../accounts/roles.ts";
-import { member, user } from "../accounts/schema.ts";
 import { channelCards } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { AppError, badRequest, notFound } from "../errors.ts";
@@ -56,22 +56,22 @@ export async function inboxView(db: Db, orgId: string, row: InboxRow): Promise<I
 async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxView[]> {
   const ids = rows.map((r) => r.id);
   if (!ids.length) return [];
-  const [links, people] = await Promise.all([
+  const [links, memberLinks] = await Promise.all([
     db
       .select({ inboxId: inboxChannels.inboxId, channelId: inboxChannels.channelId })
       .from(inboxChannels)
       .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids))),
     db
-      .select({ inboxId: inboxMembers.inboxId, userId: user.id, name: user.name, email: user.email })
+      .select({ inboxId: inboxMembers.inboxId, userId: inboxMembers.userId })
       .from(inboxMembers)
-      .innerJoin(user, eq(user.id, inboxMembers.userId))
-      // People who left the org keep their inbox_members rows; they are no longer listed.
-      .innerJoin(member, and(eq(member.userId, inboxMembers.userId), eq(member.organizationId, orgId)))
-      .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids)))
-      .orderBy(asc(user.name)),
+      .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids))),
   ]);
-  // The channels' addresses come from the channel store, in address order.
-  const cards = await channelCards(db, orgId, [...new Set(links.map((l) => l.channelId))]);
+  // Addresses from the channel store, by address; people from accounts, by name. People who left
+  // the org keep their inbox_members rows; they are no longer listed.
+  const [cards, people] = await Promise.all([
+    channelCards(db, orgId, [...new Set(links.map((l) => l.channelId))]),
+    membersAmong(db, orgId, [...new Set(memberLinks.map((m) => m.userId))]),
+  ]);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -82,9 +82,7 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
     channels: cards
       .filter((c) => links.some((l) => l.inboxId === r.id && l.channelId === c.id))
       .map(({ id, email }) => ({ id, email })),
-    members: people
-      .filter((p) => p.inboxId === r.id)
-      .map(({ userId, name, email }) => ({ userId, name, email })),
+    members: people.filter((p) => memberLinks.some((m) => m.inboxId === r.id && m.userId === p.userId)),
   }));
 }
 
@@ -95,10 +93,7 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
 export async function assertOrgMembers(db: Db, orgId: string, userIds: string[]): Promise<void> {
   const unique = [...new Set(userIds)];
   if (!unique.length) return;
-  const found = await db
-    .select({ userId: member.userId })
-    .from(member)
-    .where(and(eq(member.organizationId, orgId), inArray(member.userId, unique)));
+  const found = await membersAmong(db, orgId, unique);
   if (found.length !== unique.length) {
     const message = "Choose people who are members of this organization";
     throw badRequest(message, [{ field: "memberIds", message }]);
