@@ -14,8 +14,8 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import fastify from "fastify";
-import { clientStateContext } from "../server/src/sync/channel-subscriptions.ts";
-import { subscriptions } from "../server/src/sync/schema.ts";
+import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
+import { clientStateContext } from "../server/src/sync/subscriptions/subscription-store.ts";
 import { startEmulatorProcess } from "./lib/emulator-process.ts";
 import { type LoadResult, runLoad } from "./lib/load.ts";
 import {

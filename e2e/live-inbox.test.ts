@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
 import { syncCursors } from "../server/src/mail/schema.ts";
-import { subscriptions } from "../server/src/sync/schema.ts";
+import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
 import type { TestClient } from "../server/test/harness.ts";
 import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";

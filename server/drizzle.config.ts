@@ -2,6 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/db/schema.ts",
+  // Each module owns its tables in its own schema.ts; drizzle-kit reads them all.
+  schema: "./src/**/schema.ts",
   out: "./drizzle",
 });

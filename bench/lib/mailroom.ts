@@ -13,7 +13,7 @@ import { type Database, openDatabase } from "../../server/src/db/client.ts";
 import { createLogger } from "../../server/src/log.ts";
 import { syncCursors } from "../../server/src/mail/schema.ts";
 import { type Mailroom, startMailroom } from "../../server/src/start.ts";
-import { subscriptions } from "../../server/src/sync/schema.ts";
+import { subscriptions } from "../../server/src/sync/subscriptions/schema.ts";
 import { freePort, TestClient } from "../../server/test/harness.ts";
 import { waitFor } from "../../server/test/wait-for.ts";
 import { type Backend, BENCH_TLS_DIR } from "./run.ts";

@@ -17,9 +17,12 @@ import { conversations, syncCursors } from "../../server/src/mail/schema.ts";
 import type { TokenSet } from "../../server/src/microsoft/identity-client.ts";
 import { startMailroom } from "../../server/src/start.ts";
 import { channelSyncHooks } from "../../server/src/sync/channel-hooks.ts";
-import { renewDueSubscriptions, retryWebhooks } from "../../server/src/sync/renewal.ts";
-import { subscriptions } from "../../server/src/sync/schema.ts";
-import { runSyncSweep } from "../../server/src/sync/sweep.ts";
+import { runSyncSweep } from "../../server/src/sync/delta/sweep.ts";
+import {
+  renewDueSubscriptions,
+  retryWebhooks,
+} from "../../server/src/sync/subscriptions/renew-subscriptions.ts";
+import { subscriptions } from "../../server/src/sync/subscriptions/schema.ts";
 
 export interface SeedMailbox {
   msTenantId: string;

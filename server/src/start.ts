@@ -10,9 +10,7 @@ import { createPgEventBus } from "./events/pg-bus.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { backfillJobs } from "./sync/backfill-jobs.ts";
 import { syncJobs } from "./sync/jobs.ts";
-import { subscriptionJobs } from "./sync/subscription-jobs.ts";
 
 export interface Mailroom {
   config: Config;
@@ -51,8 +49,6 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
     ...accountJobs({ database, logger }),
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
-    ...backfillJobs({ ...syncDeps, queue: () => queue }),
-    ...subscriptionJobs({ ...syncDeps, queue: () => queue }),
   ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);

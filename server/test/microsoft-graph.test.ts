@@ -5,13 +5,9 @@ import { z } from "zod";
 import { issueAccessToken } from "../../emulator/src/identity/tokens.ts";
 import { type Emulator, MAILROOM_APP, SEED_IDS } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
-import {
-  type DeltaMessage,
-  DeltaResetRequired,
-  fetchDeltaPage,
-  initialDeltaPath,
-} from "../src/microsoft/delta.ts";
+import { DeltaResetRequired, fetchDeltaPage, initialDeltaPath } from "../src/microsoft/delta.ts";
 import { createGraphClient, type GraphClient } from "../src/microsoft/graph-client.ts";
+import type { GraphMessage } from "../src/microsoft/message-schema.ts";
 import {
   createSubscription,
   deleteSubscription,
@@ -55,7 +51,7 @@ async function deliver(subject: string): Promise<void> {
 
 /** Runs one delta round to its deltaLink, collecting everything it returned. */
 async function round(start: string, pageSize = 10) {
-  const messages: DeltaMessage[] = [];
+  const messages: GraphMessage[] = [];
   const removed: string[] = [];
   let path: string | undefined = start;
   let pages = 0;

@@ -5,8 +5,8 @@ import { type Page, signIn } from "../../emulator/src/identity/sign-in-driver.ts
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import type { Db } from "../src/db/client.ts";
-import { syncLeases } from "../src/mail/schema.ts";
-import { MAX_NOTIFIED_SYNC_HOLD_MS } from "../src/sync/webhook-routes.ts";
+import { syncLeases } from "../src/sync/delta/schema.ts";
+import { MAX_NOTIFIED_SYNC_HOLD_MS } from "../src/sync/intake/flush-plan.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";

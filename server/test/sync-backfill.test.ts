@@ -9,7 +9,8 @@ import type { LiveEvent } from "../src/events/bus.ts";
 import { createLogger } from "../src/log.ts";
 import { messages, syncCursors } from "../src/mail/schema.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
-import { backfills } from "../src/sync/schema.ts";
+import { readBackfillCursors } from "../src/sync/backfill/backfill-store.ts";
+import { backfills } from "../src/sync/backfill/schema.ts";
 import { join } from "./accounts-helpers.ts";
 import { startTestEmulator } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";
@@ -105,7 +106,7 @@ async function storedIds() {
 
 async function backfillRow(id: string) {
   const [row] = await server.database.db.select().from(backfills).where(eq(backfills.id, id));
-  return row!;
+  return { ...row!, cursors: await readBackfillCursors(server.database.db, id) };
 }
 
 function progressOf(id: string) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import type { Database } from "../src/db/client.ts";
-import { UNKNOWN_SUBSCRIPTION_MEMORY_MS } from "../src/sync/channel-subscriptions.ts";
+import { UNKNOWN_SUBSCRIPTION_MEMORY_MS } from "../src/sync/subscriptions/subscription-store.ts";
 import { PASSWORD } from "./accounts-helpers.ts";
 import { AppProcess } from "./chaos/app-process.ts";
 import {

@@ -5,10 +5,12 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channelAccessToken } from "../src/channels/access-token.ts";
 import { channels } from "../src/channels/schema.ts";
-import { conversations, messages, syncCursors, syncLeases } from "../src/mail/schema.ts";
-import { takeSyncLease } from "../src/mail/sync-lease.ts";
+import { conversations, messages, syncCursors } from "../src/mail/schema.ts";
 import { createGraphClient } from "../src/microsoft/graph-client.ts";
-import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
+import { syncLeases } from "../src/sync/delta/schema.ts";
+import { syncChannel } from "../src/sync/delta/sync-channel.ts";
+import { takeSyncLease } from "../src/sync/delta/sync-lease.ts";
+import type { SyncDeps } from "../src/sync/sync-deps.ts";
 import type { TestServer } from "./harness.ts";
 import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 

@@ -4,25 +4,23 @@ import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { holdRequest } from "../../emulator/src/testing/hold-request.ts";
-import { channels } from "../src/channels/schema.ts";
+import { channelGraphClient } from "../src/channels/channel-graph.ts";
+import { graphSlots, SLOTS_PER_MAILBOX } from "../src/channels/graph-slots.ts";
+import { channels, graphRequestSlots } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
-import { conversations, messages, syncCursors, syncLeases } from "../src/mail/schema.ts";
+import { FOLLOWED_FOLDERS } from "../src/mail/folders.ts";
+import { conversations, messages, syncCursors } from "../src/mail/schema.ts";
 import { storeDeltaPage } from "../src/mail/store-page.ts";
 import { fetchDeltaPage } from "../src/microsoft/delta.ts";
 import type { GraphClient } from "../src/microsoft/graph-client.ts";
-import { channelGraphClient } from "../src/sync/channel-graph.ts";
-import { graphSlots, SLOTS_PER_MAILBOX } from "../src/sync/graph-slots.ts";
-import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/jobs.ts";
-import { graphRequestSlots, subscriptions, syncErrors } from "../src/sync/schema.ts";
-import { runSyncPoll, runSyncSweep } from "../src/sync/sweep.ts";
-import {
-  FOLLOWED_FOLDERS,
-  type SyncRequest,
-  type SyncResult,
-  startInitialRound,
-  syncChannel,
-} from "../src/sync/sync-channel.ts";
-import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/sync-state.ts";
+import { syncLeases } from "../src/sync/delta/schema.ts";
+import { runSyncPoll, runSyncSweep } from "../src/sync/delta/sweep.ts";
+import { type SyncRequest, type SyncResult, syncChannel } from "../src/sync/delta/sync-channel.ts";
+import { runSyncChannelJob, type SyncJobDeps } from "../src/sync/delta/sync-jobs.ts";
+import { startInitialRound } from "../src/sync/delta/sync-round.ts";
+import { syncErrors } from "../src/sync/state/schema.ts";
+import { markPollingMode, markWebhookMode, readSyncState } from "../src/sync/state/sync-state.ts";
+import { subscriptions } from "../src/sync/subscriptions/schema.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { cancelWaitingSweeps, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";

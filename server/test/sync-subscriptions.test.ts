@@ -5,14 +5,14 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { channels } from "../src/channels/schema.ts";
 import { messages } from "../src/mail/schema.ts";
-import {
-  reauthorizeChannelSubscription,
-  UNKNOWN_SUBSCRIPTION_MEMORY_MS,
-} from "../src/sync/channel-subscriptions.ts";
-import { renewDueSubscriptions, retryWebhooks } from "../src/sync/renewal.ts";
-import { backfills, type SubscriptionRow, subscriptions } from "../src/sync/schema.ts";
-import { type SyncDeps, syncChannel } from "../src/sync/sync-channel.ts";
-import { readSyncState, recentSyncErrors } from "../src/sync/sync-state.ts";
+import { backfills } from "../src/sync/backfill/schema.ts";
+import { syncChannel } from "../src/sync/delta/sync-channel.ts";
+import { readSyncState, recentSyncErrors } from "../src/sync/state/sync-state.ts";
+import { reauthorizeChannelSubscription } from "../src/sync/subscriptions/reauthorize.ts";
+import { renewDueSubscriptions, retryWebhooks } from "../src/sync/subscriptions/renew-subscriptions.ts";
+import { type SubscriptionRow, subscriptions } from "../src/sync/subscriptions/schema.ts";
+import { UNKNOWN_SUBSCRIPTION_MEMORY_MS } from "../src/sync/subscriptions/subscription-store.ts";
+import type { SyncDeps } from "../src/sync/sync-deps.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { startTestServer, type TestClient, type TestServer } from "./harness.ts";

@@ -19,17 +19,9 @@ import type { Store } from "../store/store.ts";
 import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
 import { folderOr404 } from "./folders.ts";
 import { exposedMessageId } from "./message-ids.ts";
-import { messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
+import { type AttachmentExpand, messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 import { applyPreferences, readPreferences } from "./prefer.ts";
-import {
-  type AttachmentExpand,
-  option,
-  parseExpand,
-  parseMessageFilter,
-  parseSelect,
-  type Query,
-  QueryError,
-} from "./query.ts";
+import { option, parseExpand, parseMessageFilter, parseSelect, type Query, QueryError } from "./query.ts";
 import { mailboxOf, owners, queryErrorReply } from "./routes.ts";
 
 const DEFAULT_PAGE = 10;

@@ -6,7 +6,6 @@
 import { htmlToText } from "../store/body-preview.ts";
 import type { StoredAttachment, StoredMessage } from "../store/types.ts";
 import { exposedMessageId } from "./message-ids.ts";
-import type { AttachmentExpand } from "./query.ts";
 
 type MessageField = keyof StoredMessage;
 
@@ -48,6 +47,15 @@ export const SELECTABLE_MESSAGE_FIELDS: ReadonlySet<string> = new Set<string>([
   "internetMessageHeaders",
   "uniqueBody",
 ]);
+
+/**
+ * `$expand=attachments` or `$expand=attachments($select=id,name,…)`: the attachments inline, all
+ * their properties (contentBytes included) or only the selected ones (`@odata.type` and `id` always).
+ * https://learn.microsoft.com/graph/api/message-get (example "Get a message and expand its attachments")
+ */
+export interface AttachmentExpand {
+  select: string[] | null;
+}
 
 export interface MessageViewOptions {
   /** Validated `$select` list, or null for the default set. */

@@ -7,10 +7,9 @@ import type { Mailbox, MailFolder, StoredMessage } from "../store/types.ts";
 import type { CompiledFilter } from "./filter.ts";
 import { folderOr404 } from "./folders.ts";
 import { resolveMessage } from "./message-ids.ts";
-import { messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
+import { type AttachmentExpand, messageView, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 import { applyPreferences, readPreferences } from "./prefer.ts";
 import {
-  type AttachmentExpand,
   nextSkipLink,
   option,
   parseExpand,

@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { type CompiledFilter, compileFilter, FilterError } from "./filter.ts";
-import { SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
+import { type AttachmentExpand, SELECTABLE_MESSAGE_FIELDS } from "./message-view.ts";
 
 export class QueryError extends Error {
   constructor(
@@ -25,15 +25,6 @@ export interface MessageQuery {
   filter: CompiledFilter | null;
   count: boolean;
   expand: AttachmentExpand | null;
-}
-
-/**
- * `$expand=attachments` or `$expand=attachments($select=id,name,…)`: the attachments inline, all
- * their properties (contentBytes included) or only the selected ones (`@odata.type` and `id` always).
- * https://learn.microsoft.com/graph/api/message-get (example "Get a message and expand its attachments")
- */
-export interface AttachmentExpand {
-  select: string[] | null;
 }
 
 /** Properties of the base attachment type a nested `$select` may name. */

@@ -5,26 +5,15 @@
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { EmulatorContext } from "../context.ts";
 import { type AadstsError, aadstsError } from "../errors/aadsts-error.ts";
 import { adminConsentKey } from "../store/identity-types.ts";
 import type { AppRegistration } from "../store/types.ts";
-import { type Authority, checkAppAuthority, resolveAuthority } from "./authority.ts";
+import { checkAppAuthority, resolveAuthority } from "./authority.ts";
 import { authenticateClient, clientCredentials } from "./client-auth.ts";
 import { failures } from "./failures.ts";
-import { type FormFields, formFields } from "./form-fields.ts";
-import { redeemCode, redeemRefreshToken } from "./token-grants.ts";
-import type { TokenResponseBody } from "./token-response.ts";
+import { formFields } from "./form-fields.ts";
+import { type GrantInput, type GrantResult, redeemCode, redeemRefreshToken } from "./token-grants.ts";
 import { issueAccessToken } from "./tokens.ts";
-
-export type GrantResult = { ok: true; body: TokenResponseBody } | { ok: false; failure: AadstsError };
-
-export interface GrantInput {
-  ctx: EmulatorContext;
-  fields: FormFields;
-  app: AppRegistration;
-  authority: Authority;
-}
 
 function fail(reply: FastifyReply, failure: AadstsError): FastifyReply {
   return aadstsError(reply, failure.error === "invalid_client" ? 401 : 400, failure);

@@ -7,11 +7,25 @@
  * https://learn.microsoft.com/entra/identity-platform/refresh-tokens
  */
 import { createHash } from "node:crypto";
+import type { EmulatorContext } from "../context.ts";
+import type { AadstsError } from "../errors/aadsts-error.ts";
+import type { AppRegistration } from "../store/types.ts";
+import type { Authority } from "./authority.ts";
 import { expandDefault, grantedScopes } from "./consent.ts";
 import { failures } from "./failures.ts";
+import type { FormFields } from "./form-fields.ts";
 import { missingScopes, parseScopes } from "./scopes.ts";
-import type { GrantInput, GrantResult } from "./token-endpoint.ts";
-import { userTokenResponse } from "./token-response.ts";
+import { type TokenResponseBody, userTokenResponse } from "./token-response.ts";
+
+/** What a grant is given: the request's form, the authenticated app, and the authority asked. */
+export interface GrantInput {
+  ctx: EmulatorContext;
+  fields: FormFields;
+  app: AppRegistration;
+  authority: Authority;
+}
+
+export type GrantResult = { ok: true; body: TokenResponseBody } | { ok: false; failure: AadstsError };
 
 /** Refresh tokens expire after 90 days without use (refresh-tokens#token-lifetime). */
 export const REFRESH_TOKEN_INACTIVITY_MS = 90 * 24 * 3600_000;

@@ -8,7 +8,28 @@ import { loadSecretKeys, type SecretKey } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 import { startInDefaultOrg } from "./orgs.ts";
-import * as schema from "./schema.ts";
+import {
+  account,
+  invitation,
+  member,
+  organization as orgTable,
+  rateLimit,
+  session,
+  user,
+  verification,
+} from "./schema.ts";
+
+/** Better Auth's own tables, under its model names (accounts/schema.ts also has our helpers). */
+const BETTER_AUTH_TABLES = {
+  user,
+  session,
+  account,
+  verification,
+  organization: orgTable,
+  member,
+  invitation,
+  rateLimit,
+};
 
 export interface CreateAuthOptions {
   config: Config;
@@ -39,7 +60,7 @@ export function createAuth({ config, database, logger }: CreateAuthOptions) {
     basePath: AUTH_BASE_PATH,
     secret: deriveAuthSecret(loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir })),
     trustedOrigins: config.allowedOrigins,
-    database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
+    database: drizzleAdapter(db, { provider: "pg", schema: BETTER_AUTH_TABLES, transaction: true }),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,

@@ -1,6 +1,6 @@
 import { routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { contractRoute } from "../http/contract-route.ts";
+import { contractRoute } from "../contract-route.ts";
 import { changeMemberRole, listMembers, removeMember } from "./members.ts";
 import { publishMembersUpdated } from "./members-updated.ts";
 import { MANAGER_ROLES } from "./roles.ts";

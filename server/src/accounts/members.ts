@@ -1,5 +1,5 @@
 import type { Member } from "@mailroom/contract";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { type MembershipChange, removalRefusal, roleChangeRefusal } from "./member-policy.ts";
@@ -46,6 +46,31 @@ export async function findMember(db: Db, orgId: string, memberId: string): Promi
     .innerJoin(user, eq(user.id, member.userId))
     .where(and(eq(member.organizationId, orgId), eq(member.id, memberId)));
   return row ? toView(row) : null;
+}
+
+/** Who these users are, for those of them who belong to the org, by name. */
+export async function membersAmong(
+  db: Db,
+  orgId: string,
+  userIds: string[],
+): Promise<{ userId: string; name: string; email: string }[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ userId: user.id, name: user.name, email: user.email })
+    .from(member)
+    .innerJoin(user, eq(user.id, member.userId))
+    .where(and(eq(member.organizationId, orgId), inArray(member.userId, userIds)))
+    .orderBy(asc(user.name));
+}
+
+/** A user's name and address (whoever they are: someone who left an org keeps theirs). */
+export async function userSummary(db: Db, userId: string): Promise<{ name: string; email: string } | null> {
+  const [row] = await db
+    .select({ name: user.name, email: user.email })
+    .from(user)
+    .where(eq(user.id, userId))
+    .limit(1);
+  return row ?? null;
 }
 
 /** True when someone with this email already belongs to the org. */

@@ -1,7 +1,7 @@
 import { routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { contractRoute } from "../contract-route.ts";
 import { notFound } from "../errors.ts";
-import { contractRoute } from "../http/contract-route.ts";
 import type { Auth } from "./auth.ts";
 import { callAuth } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";

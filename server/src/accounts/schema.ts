@@ -152,3 +152,9 @@ export const rateLimit = pgTable(
   },
   (t) => [index("rate_limit_last_request_idx").on(t.lastRequest)],
 );
+
+/** The owning organisation: every org-scoped row of every module has one, and goes with it. */
+export const orgIdColumn = () =>
+  text("org_id")
+    .notNull()
+    .references(() => organization.id, { onDelete: "cascade" });

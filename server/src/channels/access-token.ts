@@ -7,7 +7,7 @@ import type { EventBus } from "../events/bus.ts";
 import { IdentityError, refreshTokens } from "../microsoft/identity-client.ts";
 import { type ChannelRow, saveTokens } from "./channel-store.ts";
 import { byocApp, findOrgCredentials, platformApp } from "./credentials.ts";
-import { channels } from "./schema.ts";
+import { channels, type StatusReason } from "./schema.ts";
 
 /**
  * Refresh this long before the access token expires. Graph challenges a subscription with
@@ -97,7 +97,11 @@ async function byocFor(deps: AccessTokenDeps, channel: ChannelRow) {
   return row && row.id === channel.credentialsId ? byocApp(deps.box, row) : undefined;
 }
 
-async function markNeedsReauth(deps: AccessTokenDeps, channel: ChannelRow, reason: string): Promise<never> {
+async function markNeedsReauth(
+  deps: AccessTokenDeps,
+  channel: ChannelRow,
+  reason: StatusReason,
+): Promise<never> {
   await deps.db
     .update(channels)
     .set({

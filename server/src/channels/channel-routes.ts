@@ -1,13 +1,13 @@
 import { type ChannelDetail, type ChannelSummary, type InboxRef, routes } from "@mailroom/contract";
 import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { user } from "../accounts/schema.ts";
+import { userSummary } from "../accounts/members.ts";
 import { type OrgMember, requireMember } from "../accounts/session.ts";
+import { contractRoute } from "../contract-route.ts";
 import { AppError } from "../errors.ts";
-import { contractRoute } from "../http/contract-route.ts";
 import { aliasesOf, type ChannelRow, findChannel, inboxesOfChannels, listChannels } from "./channel-store.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { refreshChannelAliases } from "./refresh-aliases.ts";
-import type { ChannelsOptions } from "./routes.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
@@ -37,13 +37,7 @@ export const channelRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (app,
     const [inboxes, aliases, connectedBy] = await Promise.all([
       inboxesOfChannels(db, viewer.orgId, [c.id], viewer),
       aliasesOf(db, viewer.orgId, c.id),
-      c.connectedBy
-        ? db
-            .select({ name: user.name, email: user.email })
-            .from(user)
-            .where(eq(user.id, c.connectedBy))
-            .limit(1)
-        : Promise.resolve([]),
+      c.connectedBy ? userSummary(db, c.connectedBy) : Promise.resolve(null),
     ]);
     return {
       ...summary(c, inboxes.get(c.id) ?? []),
@@ -52,7 +46,7 @@ export const channelRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (app,
       undoSendSeconds: c.undoSendSeconds,
       aliases,
       aliasesRefreshedAt: c.aliasesRefreshedAt?.toISOString() ?? null,
-      connectedBy: connectedBy[0] ?? null,
+      connectedBy,
     };
   }
 

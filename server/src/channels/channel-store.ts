@@ -139,6 +139,64 @@ export async function findChannel(db: Db, orgId: string, channelId: string): Pro
   return row;
 }
 
+/** A channel by id, whatever its org (for jobs, which carry a channel id only); undefined if gone. */
+export async function findChannelById(db: Db, channelId: string): Promise<ChannelRow | undefined> {
+  const [row] = await db.select().from(channels).where(eq(channels.id, channelId)).limit(1);
+  return row;
+}
+
+/** The org a channel belongs to; undefined if the channel is gone. */
+export async function orgOfChannel(db: Db, channelId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ orgId: channels.orgId })
+    .from(channels)
+    .where(eq(channels.id, channelId))
+    .limit(1);
+  return row?.orgId;
+}
+
+/** Every connected channel, across orgs (the sync sweep visits each). */
+export async function connectedChannelIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: channels.id }).from(channels).where(eq(channels.status, "connected"));
+  return rows.map((r) => r.id);
+}
+
+/** Which of these channels are connected. */
+export async function connectedAmong(db: Db, channelIds: string[]): Promise<Set<string>> {
+  if (channelIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(inArray(channels.id, channelIds), eq(channels.status, "connected")));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The org's channels with their connection status (sync health lists one line each). */
+export async function channelStatuses(db: Db, orgId: string): Promise<{ id: string; status: string }[]> {
+  return db
+    .select({ id: channels.id, status: channels.status })
+    .from(channels)
+    .where(eq(channels.orgId, orgId));
+}
+
+/** What other pages show of a channel: its address, its name and whether it is connected. */
+export interface ChannelCard {
+  id: string;
+  email: string;
+  name: string;
+  status: string;
+}
+
+/** The org's channels among these ids, by address. */
+export async function channelCards(db: Db, orgId: string, channelIds: string[]): Promise<ChannelCard[]> {
+  if (channelIds.length === 0) return [];
+  return db
+    .select({ id: channels.id, email: channels.email, name: channels.displayName, status: channels.status })
+    .from(channels)
+    .where(and(eq(channels.orgId, orgId), inArray(channels.id, channelIds)))
+    .orderBy(asc(channels.email));
+}
+
 export async function listChannels(db: Db, orgId: string): Promise<ChannelRow[]> {
   return db.select().from(channels).where(eq(channels.orgId, orgId)).orderBy(asc(channels.createdAt));
 }

@@ -2,11 +2,11 @@ import { routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { readSession, requireMember } from "../accounts/session.ts";
-import { contractRoute } from "../http/contract-route.ts";
+import { contractRoute } from "../contract-route.ts";
 import { PERMISSION_REASONS } from "../microsoft/scopes.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { completeConnect, startConnect } from "./connect.ts";
 import { findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
-import type { ChannelsOptions } from "./routes.ts";
 
 const ADMINS = ["owner", "admin"] as const;
 

@@ -12,13 +12,15 @@ import {
   buildAuthorizeUrl,
   exchangeCode,
   IdentityError,
+  type TokenSet,
 } from "../microsoft/identity-client.ts";
 import { fetchMe } from "../microsoft/me.ts";
 import { replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
+import type { ChannelHooks } from "./channels-options.ts";
 import { byocApp, findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import { discoverAliases } from "./discover-aliases.ts";
-import { consumeOAuthState, createOAuthState, type OAuthState, type ReturnTo } from "./oauth-state.ts";
-import type { ChannelHooks } from "./routes.ts";
+import { consumeOAuthState, createOAuthState, type OAuthState } from "./oauth-state.ts";
+import type { ReturnTo } from "./schema.ts";
 
 export interface ConnectDeps {
   config: Config;
@@ -114,61 +116,79 @@ export async function completeConnect(
       redirectUri: state.redirectUri,
       codeVerifier: state.codeVerifier,
     });
-    const graph = createGraphClient({
-      graphUrl: deps.config.microsoft.graphUrl,
-      accessToken: async () => tokens.accessToken,
-    });
-    const me = await fetchMe(graph);
-    const aliases = discoverAliases(me);
-    const primary = aliases.find((a) => a.isPrimary)?.address;
-    const msTenantId = tokens.idToken?.tid;
-    if (!primary || !msTenantId) {
-      log.warn(
-        { hasPrimary: Boolean(primary), hasTenant: Boolean(msTenantId) },
-        "mailbox has no address or tenant",
-      );
-      return problemPath("unknown", returnTo);
-    }
-    const { channel, created } = await upsertConnectedChannel(deps.db, deps.box, {
-      orgId: state.orgId,
-      userId: state.userId,
-      msTenantId,
-      msUserId: me.id,
-      email: primary,
-      mailboxName: me.displayName ?? null,
-      credentialSource: state.credentialSource === "byoc" ? "byoc" : "platform",
-      credentialsId: state.credentialsId,
-      clientId: state.clientId,
-      tokens,
-    });
-    await replaceAliases(deps.db, state.orgId, channel.id, aliases);
-    if (created) await linkToDefaultInbox(deps.db, state.orgId, channel.id);
-    await deps.events.publish(state.orgId, { type: "channels.updated", data: { channelId: channel.id } });
-    log.info({ channelId: channel.id, created, aliases: aliases.length }, "Outlook channel connected");
-    await deps.hooks
-      ?.connected(channel.id, { reconnected: !created })
-      .catch((err: unknown) => log.warn({ err, channelId: channel.id }, "connect hook failed"));
+    const channelId = await storeMailbox(deps, state, tokens, log);
+    if (!channelId) return problemPath("unknown", returnTo);
     return returnTo === "onboarding"
-      ? `/onboarding?step=connect&connected=${channel.id}`
-      : `/settings/channels/${channel.id}/connected`;
+      ? `/onboarding?step=connect&connected=${channelId}`
+      : `/settings/channels/${channelId}/connected`;
   } catch (err) {
-    if (err instanceof IdentityError) {
-      log.warn(
-        { problem: err.classified.problem, aadsts: err.classified.aadsts, status: err.status },
-        "code exchange refused",
-      );
-      return problemPath(err.classified.problem, returnTo);
-    }
-    if (err instanceof GraphError) {
-      log.warn({ status: err.status, code: err.code }, "Graph refused GET /me after connect");
-      return problemPath(
-        err.status === 401 || err.status === 403 ? "consent_required" : "transient",
-        returnTo,
-      );
-    }
-    log.error({ err }, "connect failed");
-    return problemPath("unknown", returnTo);
+    return problemPath(connectProblem(err, log), returnTo);
   }
+}
+
+/**
+ * The signed-in mailbox becomes (or updates) the org's channel: its address and aliases from Graph
+ * /me, its tokens sealed, a new channel linked to the default inbox, and sync's hook told. The
+ * channel's id, or undefined when Microsoft gave no address or tenant.
+ */
+async function storeMailbox(
+  deps: ConnectDeps,
+  state: OAuthState,
+  tokens: TokenSet,
+  log: FastifyBaseLogger,
+): Promise<string | undefined> {
+  const graph = createGraphClient({
+    graphUrl: deps.config.microsoft.graphUrl,
+    accessToken: async () => tokens.accessToken,
+  });
+  const me = await fetchMe(graph);
+  const aliases = discoverAliases(me);
+  const primary = aliases.find((a) => a.isPrimary)?.address;
+  const msTenantId = tokens.idToken?.tid;
+  if (!primary || !msTenantId) {
+    log.warn(
+      { hasPrimary: Boolean(primary), hasTenant: Boolean(msTenantId) },
+      "mailbox has no address or tenant",
+    );
+    return undefined;
+  }
+  const { channel, created } = await upsertConnectedChannel(deps.db, deps.box, {
+    orgId: state.orgId,
+    userId: state.userId,
+    msTenantId,
+    msUserId: me.id,
+    email: primary,
+    mailboxName: me.displayName ?? null,
+    credentialSource: state.credentialSource === "byoc" ? "byoc" : "platform",
+    credentialsId: state.credentialsId,
+    clientId: state.clientId,
+    tokens,
+  });
+  await replaceAliases(deps.db, state.orgId, channel.id, aliases);
+  if (created) await linkToDefaultInbox(deps.db, state.orgId, channel.id);
+  await deps.events.publish(state.orgId, { type: "channels.updated", data: { channelId: channel.id } });
+  log.info({ channelId: channel.id, created, aliases: aliases.length }, "Outlook channel connected");
+  await deps.hooks
+    ?.connected(channel.id, { reconnected: !created })
+    .catch((err: unknown) => log.warn({ err, channelId: channel.id }, "connect hook failed"));
+  return channel.id;
+}
+
+/** What went wrong after Microsoft's redirect, as the problem page to show. */
+function connectProblem(err: unknown, log: FastifyBaseLogger): CallbackProblem {
+  if (err instanceof IdentityError) {
+    log.warn(
+      { problem: err.classified.problem, aadsts: err.classified.aadsts, status: err.status },
+      "code exchange refused",
+    );
+    return err.classified.problem;
+  }
+  if (err instanceof GraphError) {
+    log.warn({ status: err.status, code: err.code }, "Graph refused GET /me after connect");
+    return err.status === 401 || err.status === 403 ? "consent_required" : "transient";
+  }
+  log.error({ err }, "connect failed");
+  return "unknown";
 }
 
 async function appForState(deps: ConnectDeps, state: OAuthState): Promise<AppCredentials | undefined> {

@@ -2,9 +2,9 @@ import { type CredentialsView, routes } from "@mailroom/contract";
 import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../accounts/session.ts";
-import { contractRoute } from "../http/contract-route.ts";
+import { contractRoute } from "../contract-route.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { deleteOrgCredentials, findOrgCredentials, redirectUri, saveOrgCredentials } from "./credentials.ts";
-import type { ChannelsOptions } from "./routes.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;

@@ -1,6 +1,5 @@
 import type { GraphMe } from "../microsoft/me.ts";
-
-export type AliasSource = "proxyAddresses" | "mail" | "otherMails" | "userPrincipalName";
+import type { AliasSource } from "./schema.ts";
 
 export interface DiscoveredAlias {
   /** As Microsoft spells it (case kept for display); compared case-insensitively. */

@@ -3,12 +3,9 @@ import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import { createPkce } from "../microsoft/pkce.ts";
-import { oauthStates } from "./schema.ts";
+import { type CredentialSource, type OAuthPurpose, oauthStates, type ReturnTo } from "./schema.ts";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
-
-export type OAuthPurpose = "connect" | "reconnect";
-export type ReturnTo = "onboarding" | "channels";
 
 export interface NewOAuthState {
   orgId: string;
@@ -17,7 +14,7 @@ export interface NewOAuthState {
   purpose: OAuthPurpose;
   channelId?: string;
   returnTo: ReturnTo;
-  credentialSource: "platform" | "byoc";
+  credentialSource: CredentialSource;
   credentialsId?: string;
   clientId: string;
   redirectUri: string;

@@ -2,8 +2,8 @@ import { createGraphClient } from "../microsoft/graph-client.ts";
 import { fetchMe } from "../microsoft/me.ts";
 import { channelAccessToken } from "./access-token.ts";
 import { type ChannelRow, replaceAliases } from "./channel-store.ts";
+import type { ChannelsOptions } from "./channels-options.ts";
 import { discoverAliases } from "./discover-aliases.ts";
-import type { ChannelsOptions } from "./routes.ts";
 
 /** Re-reads GET /me for the channel's mailbox and stores its addresses. */
 export async function refreshChannelAliases(options: ChannelsOptions, channel: ChannelRow): Promise<void> {

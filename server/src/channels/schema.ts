@@ -1,8 +1,37 @@
-import type { CredentialSource } from "@mailroom/contract";
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { user } from "../accounts/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { orgIdColumn, user } from "../accounts/schema.ts";
+import { at, oneOf } from "../db/columns.ts";
+import { IDENTITY_PROBLEMS } from "../microsoft/classify-identity-error.ts";
+
+/** The states and kinds the channel tables hold, typed and checked in the database (ADR 014). */
+export const CHANNEL_PROVIDERS = ["outlook"] as const;
+export const CHANNEL_STATUSES = ["connected", "needs_reauth", "disconnected"] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+/** Why a channel needs attention: Microsoft's refusal, classified, or our own app missing. */
+export const STATUS_REASONS = [...IDENTITY_PROBLEMS, "credentials_missing"] as const;
+export type StatusReason = (typeof STATUS_REASONS)[number];
+/** Which app a channel (or a connect in progress) uses: ours, or the org's own (BYOC). */
+export const CREDENTIAL_SOURCES = ["platform", "byoc"] as const;
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+/** Where Microsoft listed an alias (channels/discover-aliases.ts). */
+export const ALIAS_SOURCES = ["proxyAddresses", "mail", "otherMails", "userPrincipalName"] as const;
+export type AliasSource = (typeof ALIAS_SOURCES)[number];
+export const OAUTH_PURPOSES = ["connect", "reconnect"] as const;
+export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
+/** Where the person started a connect, and returns to. */
+export const RETURN_TO = ["onboarding", "channels"] as const;
+export type ReturnTo = (typeof RETURN_TO)[number];
 
 /**
  * An organisation's own Azure app registration (BYOC). One per org; it serves all the org's
@@ -37,14 +66,13 @@ export const channels = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: orgIdColumn(),
-    provider: text("provider").$type<"outlook">().notNull().default("outlook"),
-    /** connected | needs_reauth | disconnected */
-    status: text("status").notNull().default("connected"),
-    /** Why it needs attention (an IdentityProblem), or null. */
-    statusReason: text("status_reason"),
+    provider: text("provider", { enum: CHANNEL_PROVIDERS }).notNull().default("outlook"),
+    status: text("status", { enum: CHANNEL_STATUSES }).notNull().default("connected"),
+    /** Why it needs attention, or null. */
+    statusReason: text("status_reason", { enum: STATUS_REASONS }),
     statusChangedAt: at("status_changed_at").defaultNow().notNull(),
-    /** platform | byoc — and which app it was connected with. */
-    credentialSource: text("credential_source").$type<CredentialSource>().notNull(),
+    /** Which app it was connected with. */
+    credentialSource: text("credential_source", { enum: CREDENTIAL_SOURCES }).notNull(),
     credentialsId: uuid("credentials_id").references(() => microsoftCredentials.id, { onDelete: "restrict" }),
     clientId: text("client_id").notNull(),
     msTenantId: text("ms_tenant_id").notNull(),
@@ -72,6 +100,10 @@ export const channels = pgTable(
     index("channels_org_idx").on(t.orgId),
     index("channels_credentials_idx").on(t.credentialsId),
     check("channels_undo_send_range", sql`${t.undoSendSeconds} between 0 and 30`),
+    check("channels_provider_check", oneOf(t.provider, CHANNEL_PROVIDERS)),
+    check("channels_status_check", oneOf(t.status, CHANNEL_STATUSES)),
+    check("channels_status_reason_check", oneOf(t.statusReason, STATUS_REASONS)),
+    check("channels_credential_source_check", oneOf(t.credentialSource, CREDENTIAL_SOURCES)),
   ],
 );
 
@@ -87,10 +119,13 @@ export const channelAliases = pgTable(
     address: text("address").notNull(),
     addressLower: text("address_lower").notNull(),
     isPrimary: boolean("is_primary").notNull().default(false),
-    source: text("source").notNull(),
+    source: text("source", { enum: ALIAS_SOURCES }).notNull(),
     discoveredAt: at("discovered_at").defaultNow().notNull(),
   },
-  (t) => [uniqueIndex("channel_aliases_channel_address_uidx").on(t.channelId, t.addressLower)],
+  (t) => [
+    uniqueIndex("channel_aliases_channel_address_uidx").on(t.channelId, t.addressLower),
+    check("channel_aliases_source_check", oneOf(t.source, ALIAS_SOURCES)),
+  ],
 );
 
 /**
@@ -108,13 +143,11 @@ export const oauthStates = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     /** SHA-256 of the session token: the callback must come from the same browser session. */
     sessionHash: text("session_hash").notNull(),
-    /** connect | reconnect */
-    purpose: text("purpose").notNull(),
+    purpose: text("purpose", { enum: OAUTH_PURPOSES }).notNull(),
     /** For reconnect: the channel to update (the mailbox must match). */
     channelId: uuid("channel_id").references(() => channels.id, { onDelete: "cascade" }),
-    /** Where the person started: onboarding | channels */
-    returnTo: text("return_to").notNull(),
-    credentialSource: text("credential_source").$type<CredentialSource>().notNull(),
+    returnTo: text("return_to", { enum: RETURN_TO }).notNull(),
+    credentialSource: text("credential_source", { enum: CREDENTIAL_SOURCES }).notNull(),
     credentialsId: uuid("credentials_id").references(() => microsoftCredentials.id, { onDelete: "cascade" }),
     clientId: text("client_id").notNull(),
     codeVerifierSealed: text("code_verifier_sealed").notNull(),
@@ -123,7 +156,12 @@ export const oauthStates = pgTable(
     expiresAt: at("expires_at").notNull(),
     consumedAt: at("consumed_at"),
   },
-  (t) => [index("oauth_states_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("oauth_states_expires_idx").on(t.expiresAt),
+    check("oauth_states_purpose_check", oneOf(t.purpose, OAUTH_PURPOSES)),
+    check("oauth_states_return_to_check", oneOf(t.returnTo, RETURN_TO)),
+    check("oauth_states_credential_source_check", oneOf(t.credentialSource, CREDENTIAL_SOURCES)),
+  ],
 );
 
 /** The channel a row belongs to, deleted with it (mail, sync and inbox tables). */
@@ -131,3 +169,19 @@ export const channelIdColumn = () =>
   uuid("channel_id")
     .notNull()
     .references(() => channels.id, { onDelete: "cascade" });
+
+/**
+ * "At most 4 concurrent Graph requests per mailbox across the cluster": each in-flight request
+ * holds one of a channel's slots (0–3). A slot whose holder died frees itself when it expires
+ * (graph-slots.ts).
+ */
+export const graphRequestSlots = pgTable(
+  "graph_request_slots",
+  {
+    channelId: channelIdColumn(),
+    slot: integer("slot").notNull(),
+    holder: text("holder").notNull(),
+    expiresAt: at("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.slot] })],
+);

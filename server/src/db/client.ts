@@ -4,14 +4,14 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
-import * as schema from "./schema.ts";
 
 /**
  * One Drizzle database over either embedded PGlite (DATABASE_URL unset) or node-postgres.
  * Both drivers expose the same query builder; we type it as the node-postgres flavour so
- * modules write one kind of code.
+ * modules write one kind of code. No schema is handed to Drizzle: queries name their tables
+ * (imported from the module that owns them), and the database layer knows none of them.
  */
-export type Db = NodePgDatabase<typeof schema>;
+export type Db = NodePgDatabase;
 
 export interface Database {
   db: Db;
@@ -38,7 +38,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});
-    const db = drizzlePg({ client: pool, schema });
+    const db = drizzlePg({ client: pool });
     return {
       db,
       kind: "postgres",
@@ -50,7 +50,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const dir = path.join(options.dataDir, "pglite");
   fs.mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
-  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: pglite }) as unknown as Db;
   let closed = false;
   return {
     db,

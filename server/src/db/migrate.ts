@@ -8,17 +8,20 @@ import type { Database } from "./client.ts";
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
-/** Applies pending migrations (idempotent; safe to run at every start and from several processes). */
-export async function runMigrations(database: Database): Promise<void> {
+/**
+ * Applies pending migrations (idempotent; safe to run at every start and from several processes).
+ * `folder` is for tests that replay history: a copy of the migrations that stops at an older one.
+ */
+export async function runMigrations(database: Database, folder = migrationsFolder): Promise<void> {
   if (database.kind === "pglite" && database.pglite) {
-    await migratePglite(drizzlePglite({ client: database.pglite }), { migrationsFolder });
+    await migratePglite(drizzlePglite({ client: database.pglite }), { migrationsFolder: folder });
   } else {
     // Drizzle's pg migrator runs in one transaction; the advisory lock keeps concurrent starts
     // (several web and worker processes) from racing each other.
     const client = await database.pool!.connect();
     try {
       await client.query("select pg_advisory_lock(7201001)");
-      await migratePg(drizzlePg({ client }), { migrationsFolder });
+      await migratePg(drizzlePg({ client }), { migrationsFolder: folder });
     } finally {
       await client.query("select pg_advisory_unlock(7201001)").catch(() => {});
       client.release();

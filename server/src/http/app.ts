@@ -16,8 +16,9 @@ import { inboxRoutes } from "../inbox/routes.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { channelSyncHooks } from "../sync/channel-hooks.ts";
+import { syncStatus } from "../sync/health/sync-status.ts";
+import { webhookRoutes } from "../sync/intake/webhook-routes.ts";
 import { syncRoutes } from "../sync/routes.ts";
-import { webhookRoutes } from "../sync/webhook-routes.ts";
 import { registerCsrf } from "./csrf.ts";
 import { eventsRoute } from "./events-route.ts";
 import { frameworkErrors, registerInputGuard } from "./input-guard.ts";
@@ -121,6 +122,7 @@ async function browserApp(app: FastifyInstance, deps: HttpDeps) {
     config,
     secretBox: deps.secretBox,
     logger: deps.logger,
+    syncStatus: syncStatus(deps.database.db),
   });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 

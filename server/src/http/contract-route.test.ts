@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { contractRoute } from "./contract-route.ts";
+import { contractRoute } from "../contract-route.ts";
 import { registerProblemHandler } from "./problem.ts";
 
 const renameThing = defineRoute({

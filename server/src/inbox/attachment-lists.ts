@@ -1,31 +1,14 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { z } from "zod";
 import { type AccessTokenDeps, ChannelNeedsReauth } from "../channels/access-token.ts";
+import { connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { Logger } from "../log.ts";
-import { type AttachmentInfo, messages } from "../mail/schema.ts";
+import type { MessageRow } from "../mail/read-thread.ts";
+import { saveAttachmentList } from "../mail/store-attachments.ts";
+import type { AttachmentInfo } from "../mail/stored-json.ts";
+import { fetchAttachmentList } from "../microsoft/attachments.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
-import { connectedChannelGraph } from "../sync/channel-graph.ts";
-import type { MessageRow } from "./conversation-store.ts";
 
-/** Metadata only: `$select` keeps Graph from sending every file's contentBytes with the list. */
-const LIST_SELECT = "id,name,contentType,size,isInline";
 /** Lists fetched per open conversation at most; the rest stay "not known yet". */
 const MAX_LISTS_PER_OPEN = 20;
-
-const attachmentList = z.object({
-  value: z.array(
-    z
-      .object({
-        id: z.string(),
-        name: z.string().nullish(),
-        contentType: z.string().nullish(),
-        size: z.number().nullish(),
-        isInline: z.boolean().nullish(),
-        contentId: z.string().nullish(),
-      })
-      .loose(),
-  ),
-});
 
 /**
  * Attachment lists normally arrive with the message (the sync stores them). A message stored
@@ -46,11 +29,8 @@ export async function ensureAttachmentLists(
   await Promise.all(
     missing.map(async (row) => {
       try {
-        const list = await connected.graph.request(
-          { path: `/me/messages/${encodeURIComponent(row.graphId)}/attachments?$select=${LIST_SELECT}` },
-          attachmentList,
-        );
-        const infos = list.value.map((a) => ({
+        const list = await fetchAttachmentList(connected.graph, row.graphId);
+        const infos = list.map((a) => ({
           id: a.id,
           name: a.name || "attachment",
           contentType: a.contentType ?? null,
@@ -58,10 +38,7 @@ export async function ensureAttachmentLists(
           isInline: a.isInline ?? false,
           contentId: a.contentId ?? null,
         }));
-        await deps.db
-          .update(messages)
-          .set({ attachments: infos })
-          .where(and(eq(messages.id, row.id), isNull(messages.attachments)));
+        await saveAttachmentList(deps.db, row.id, infos);
         found.set(row.id, infos);
       } catch (err) {
         if (!(err instanceof GraphError || err instanceof ChannelNeedsReauth)) throw err;

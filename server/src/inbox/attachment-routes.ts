@@ -3,11 +3,12 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { requireMember } from "../accounts/session.ts";
 import { channelAccessToken } from "../channels/access-token.ts";
+import { connectedChannelGraph } from "../channels/channel-graph.ts";
+import { acquireGraphSlots } from "../channels/graph-slots.ts";
 import { AppError, notFound } from "../errors.ts";
+import { attachmentContentPath } from "../microsoft/attachments.ts";
 import { graphGetBinary } from "../microsoft/graph-binary.ts";
 import { GraphError } from "../microsoft/graph-client.ts";
-import { connectedChannelGraph } from "../sync/channel-graph.ts";
-import { acquireGraphSlots } from "../sync/graph-slots.ts";
 import { ensureAttachmentLists } from "./attachment-lists.ts";
 import type { InboxRoutesOptions } from "./conversation-routes.ts";
 import { attachmentKey, findVisibleMessage } from "./conversation-store.ts";
@@ -82,7 +83,7 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
       file = await graphGetBinary({
         graphUrl: config.microsoft.graphUrl,
         accessToken: channelAccessToken(deps, connected.channel),
-        path: `/me/messages/${encodeURIComponent(message!.graphId)}/attachments/${encodeURIComponent(attachment.id)}/$value`,
+        path: attachmentContentPath(message!.graphId, attachment.id),
       });
     } catch (err) {
       await release();

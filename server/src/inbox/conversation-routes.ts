@@ -3,20 +3,20 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../accounts/auth.ts";
 import { requireMember } from "../accounts/session.ts";
 import type { Config } from "../config.ts";
+import { contractRoute } from "../contract-route.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import { contractRoute } from "../http/contract-route.ts";
 import type { Logger } from "../log.ts";
 import { ensureAttachmentLists } from "./attachment-lists.ts";
 import {
-  assertVisibleInbox,
   channelsInScope,
   getConversation,
   listConversations,
   messageView,
-  type Viewer,
+  type SyncStatusPort,
 } from "./conversation-store.ts";
+import { assertVisibleInbox, type Viewer } from "./visibility.ts";
 
 export interface InboxRoutesOptions {
   auth: Auth;
@@ -26,6 +26,8 @@ export interface InboxRoutesOptions {
   config: Config;
   secretBox: SecretBox;
   logger?: Logger;
+  /** Whether channels are still importing (sync answers; http/app.ts wires it). */
+  syncStatus: SyncStatusPort;
 }
 
 /**
@@ -47,7 +49,9 @@ export const conversationRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = asy
     const [page, channels] = await Promise.all([
       listConversations(db, viewer, { ...query, inboxId }),
       // Only the first page says how the channels' imports are going (the empty and syncing states).
-      query.cursor || query.ids ? Promise.resolve(undefined) : channelsInScope(db, viewer, inboxId),
+      query.cursor || query.ids
+        ? Promise.resolve(undefined)
+        : channelsInScope(db, viewer, inboxId, options.syncStatus),
     ]);
     return channels ? { ...page, channels } : page;
   }

@@ -1,8 +1,8 @@
 import type { Inbox } from "@mailroom/contract";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { membersAmong } from "../accounts/members.ts";
 import type { Role } from "../accounts/roles.ts";
-import { member, user } from "../accounts/schema.ts";
-import { channels } from "../channels/schema.ts";
+import { channelCards } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
 import { AppError, badRequest, notFound } from "../errors.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
@@ -47,21 +47,21 @@ export async function inboxView(db: Db, orgId: string, row: InboxRow): Promise<I
 async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxView[]> {
   const ids = rows.map((r) => r.id);
   if (!ids.length) return [];
-  const [links, people] = await Promise.all([
+  const [links, memberLinks] = await Promise.all([
     db
-      .select({ inboxId: inboxChannels.inboxId, id: channels.id, email: channels.email })
+      .select({ inboxId: inboxChannels.inboxId, channelId: inboxChannels.channelId })
       .from(inboxChannels)
-      .innerJoin(channels, eq(channels.id, inboxChannels.channelId))
-      .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids)))
-      .orderBy(asc(channels.email)),
+      .where(and(eq(inboxChannels.orgId, orgId), inArray(inboxChannels.inboxId, ids))),
     db
-      .select({ inboxId: inboxMembers.inboxId, userId: user.id, name: user.name, email: user.email })
+      .select({ inboxId: inboxMembers.inboxId, userId: inboxMembers.userId })
       .from(inboxMembers)
-      .innerJoin(user, eq(user.id, inboxMembers.userId))
-      // People who left the org keep their inbox_members rows; they are no longer listed.
-      .innerJoin(member, and(eq(member.userId, inboxMembers.userId), eq(member.organizationId, orgId)))
-      .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids)))
-      .orderBy(asc(user.name)),
+      .where(and(eq(inboxMembers.orgId, orgId), inArray(inboxMembers.inboxId, ids))),
+  ]);
+  // Addresses from the channel store, by address; people from accounts, by name. People who left
+  // the org keep their inbox_members rows; they are no longer listed.
+  const [cards, people] = await Promise.all([
+    channelCards(db, orgId, [...new Set(links.map((l) => l.channelId))]),
+    membersAmong(db, orgId, [...new Set(memberLinks.map((m) => m.userId))]),
   ]);
   return rows.map((r) => ({
     id: r.id,
@@ -70,10 +70,10 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
     color: r.color,
     visibility: r.visibility,
     isDefault: r.isDefault,
-    channels: links.filter((l) => l.inboxId === r.id).map(({ id, email }) => ({ id, email })),
-    members: people
-      .filter((p) => p.inboxId === r.id)
-      .map(({ userId, name, email }) => ({ userId, name, email })),
+    channels: cards
+      .filter((c) => links.some((l) => l.inboxId === r.id && l.channelId === c.id))
+      .map(({ id, email }) => ({ id, email })),
+    members: people.filter((p) => memberLinks.some((m) => m.inboxId === r.id && m.userId === p.userId)),
   }));
 }
 
@@ -84,10 +84,7 @@ async function hydrate(db: Db, orgId: string, rows: InboxRow[]): Promise<InboxVi
 export async function assertOrgMembers(db: Db, orgId: string, userIds: string[]): Promise<void> {
   const unique = [...new Set(userIds)];
   if (!unique.length) return;
-  const found = await db
-    .select({ userId: member.userId })
-    .from(member)
-    .where(and(eq(member.organizationId, orgId), inArray(member.userId, unique)));
+  const found = await membersAmong(db, orgId, unique);
   if (found.length !== unique.length) {
     const message = "Choose people who are members of this organization";
     throw badRequest(message, [{ field: "memberIds", message }]);

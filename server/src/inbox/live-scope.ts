@@ -2,7 +2,7 @@ import { findMembership } from "../accounts/orgs.ts";
 import type { Role } from "../accounts/roles.ts";
 import type { Db } from "../db/client.ts";
 import { type LiveEvent, RESYNC } from "../events/bus.ts";
-import { visibleChannelIds } from "./conversation-store.ts";
+import { visibleChannelIds } from "./visibility.ts";
 
 /**
  * Which of an org's live events one member's stream may carry. Events about conversations name

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { deltaMessage } from "../microsoft/delta.ts";
+import { graphMessage } from "../microsoft/message-schema.ts";
 import { mapGraphMessage } from "./map-graph-message.ts";
 
 // Microsoft's documented example (https://learn.microsoft.com/graph/api/message-get), as the emulator keeps it.
-const documented = deltaMessage.parse(
+const documented = graphMessage.parse(
   JSON.parse(
     fs.readFileSync(new URL("../../../emulator/fixtures/graph/message.json", import.meta.url), "utf8"),
   ),

@@ -1,7 +1,9 @@
-import type { DeltaMessage, FollowedFolder } from "../microsoft/delta.ts";
-import type { AttachmentInfo, MailAddress, messages } from "./schema.ts";
+import type { GraphMessage } from "../microsoft/message-schema.ts";
+import type { FollowedFolder } from "./folders.ts";
+import type { messages } from "./schema.ts";
+import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
-type Recipient = NonNullable<DeltaMessage["from"]>;
+type Recipient = NonNullable<GraphMessage["from"]>;
 
 /** The message columns that come from Graph; the store adds org, channel and conversation. */
 export type MappedMessage = Omit<
@@ -13,11 +15,11 @@ export type MappedMessage = Omit<
 };
 
 /**
- * A delta message in a followed folder → the row we keep. Pure, so it is tested with the example
+ * A Graph message in a followed folder → the row we keep. Pure, so it is tested with the example
  * message Microsoft documents (https://learn.microsoft.com/graph/api/message-get). What sits in
  * Sent Items was written by the mailbox, hence outbound (ADR 009).
  */
-export function mapGraphMessage(message: DeltaMessage, folder: FollowedFolder): MappedMessage {
+export function mapGraphMessage(message: GraphMessage, folder: FollowedFolder): MappedMessage {
   const from = message.from ?? message.sender;
   return {
     graphConversationId: message.conversationId || message.id,
@@ -52,7 +54,7 @@ export function mapGraphMessage(message: DeltaMessage, folder: FollowedFolder): 
  * what it knew). Graph's `size` is the attachment's size in bytes.
  * https://learn.microsoft.com/graph/api/resources/attachment
  */
-function attachmentList(list: DeltaMessage["attachments"]): AttachmentInfo[] | null {
+function attachmentList(list: GraphMessage["attachments"]): AttachmentInfo[] | null {
   if (!list) return null;
   return list.map((a) => ({
     id: a.id,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -10,26 +11,14 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { channelIdColumn, channels } from "../channels/schema.ts";
-import { at, orgIdColumn } from "../db/columns.ts";
+import { orgIdColumn } from "../accounts/schema.ts";
+import { channelIdColumn } from "../channels/schema.ts";
+import { at, oneOf } from "../db/columns.ts";
+import { FOLLOWED_FOLDERS } from "./folders.ts";
+import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
-/** A recipient as Graph gives it (`emailAddress`), flattened; the address kept as written. */
-export interface MailAddress {
-  name: string | null;
-  address: string;
-}
-
-/** An attachment's metadata as Graph lists it (`$expand=attachments($select=…)`); content on demand. */
-export interface AttachmentInfo {
-  /** Graph's attachment id (for GET /messages/{id}/attachments/{attachmentId}/$value). */
-  id: string;
-  name: string;
-  contentType: string | null;
-  size: number;
-  isInline: boolean;
-  /** cid: for inline images. */
-  contentId: string | null;
-}
+export const MESSAGE_DIRECTIONS = ["inbound", "outbound"] as const;
+export const BODY_CONTENT_TYPES = ["text", "html"] as const;
 
 /**
  * A thread as Outlook groups it: one row per Graph `conversationId` in a channel. The counters are
@@ -73,10 +62,9 @@ export const messages = pgTable(
       .references(() => conversations.id, { onDelete: "cascade" }),
     graphId: text("graph_id").notNull(),
     internetMessageId: text("internet_message_id"),
-    /** inbox | sentitems (ADR 009) */
-    folder: text("folder").notNull(),
-    /** inbound | outbound: what sits in Sent Items was sent by the mailbox. */
-    direction: text("direction").notNull(),
+    folder: text("folder", { enum: FOLLOWED_FOLDERS }).notNull(),
+    /** What sits in Sent Items was sent by the mailbox. */
+    direction: text("direction", { enum: MESSAGE_DIRECTIONS }).notNull(),
     fromAddress: text("from_address"),
     fromName: text("from_name"),
     toRecipients: jsonb("to_recipients").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
@@ -85,7 +73,7 @@ export const messages = pgTable(
     replyTo: jsonb("reply_to").$type<MailAddress[]>().notNull().default(sql`'[]'::jsonb`),
     subject: text("subject").notNull().default(""),
     bodyPreview: text("body_preview").notNull().default(""),
-    bodyContentType: text("body_content_type").notNull().default("text"),
+    bodyContentType: text("body_content_type", { enum: BODY_CONTENT_TYPES }).notNull().default("text"),
     bodyContent: text("body_content").notNull().default(""),
     receivedAt: at("received_at"),
     sentAt: at("sent_at"),
@@ -103,6 +91,9 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_channel_graph_uidx").on(t.channelId, t.graphId),
     index("messages_conversation_received_idx").on(t.conversationId, t.receivedAt),
+    check("messages_folder_check", oneOf(t.folder, FOLLOWED_FOLDERS)),
+    check("messages_direction_check", oneOf(t.direction, MESSAGE_DIRECTIONS)),
+    check("messages_body_content_type_check", oneOf(t.bodyContentType, BODY_CONTENT_TYPES)),
   ],
 );
 
@@ -116,7 +107,7 @@ export const syncCursors = pgTable(
   {
     channelId: channelIdColumn(),
     orgId: orgIdColumn(),
-    folder: text("folder").notNull(),
+    folder: text("folder", { enum: FOLLOWED_FOLDERS }).notNull(),
     deltaLink: text("delta_link"),
     nextLink: text("next_link"),
     initialCompletedAt: at("initial_completed_at"),
@@ -129,16 +120,8 @@ export const syncCursors = pgTable(
     lastRoundAt: at("last_round_at"),
     messagesSeen: integer("messages_seen").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.channelId, t.folder] })],
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.folder] }),
+    check("sync_cursors_folder_check", oneOf(t.folder, FOLLOWED_FOLDERS)),
+  ],
 );
-
-/** "One sync per channel at a time across every worker": a lease that expires if its worker dies. */
-export const syncLeases = pgTable("sync_leases", {
-  channelId: uuid("channel_id")
-    .primaryKey()
-    .references(() => channels.id, { onDelete: "cascade" }),
-  holder: text("holder").notNull(),
-  expiresAt: at("expires_at").notNull(),
-  /** Someone asked for a sync while the holder was running: it runs one more round before letting go. */
-  rerun: boolean("rerun").notNull().default(false),
-});

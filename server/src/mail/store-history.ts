@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { DeltaMessage, FollowedFolder } from "../microsoft/delta.ts";
+import type { GraphMessage } from "../microsoft/message-schema.ts";
+import type { FollowedFolder } from "./folders.ts";
 import { mapGraphMessage } from "./map-graph-message.ts";
 import { conversations, messages } from "./schema.ts";
 
@@ -29,7 +30,7 @@ export interface StoredHistory {
 export async function insertHistoryPage(
   tx: HistoryTx,
   target: HistoryTarget,
-  page: DeltaMessage[],
+  page: GraphMessage[],
 ): Promise<StoredHistory> {
   if (page.length === 0) return { inserted: 0, conversationIds: [] };
   const rows = [...new Map(page.map((m) => [m.id, mapGraphMessage(m, target.folder)])).values()];

@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { DeltaPage, FollowedFolder } from "../microsoft/delta.ts";
+import type { DeltaPage } from "../microsoft/delta.ts";
+import type { FollowedFolder } from "./folders.ts";
 import { type MappedMessage, mapGraphMessage } from "./map-graph-message.ts";
 import { conversations, messages, syncCursors } from "./schema.ts";
 

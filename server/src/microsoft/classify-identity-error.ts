@@ -3,21 +3,23 @@
  * endpoint error body) into one of our problem kinds. The AADSTS code decides; the OAuth `error`
  * is the fallback. https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
-export type IdentityProblem =
-  | "redirect_uri_mismatch"
-  | "invalid_client_secret"
-  | "client_secret_expired"
-  | "app_not_found"
-  | "account_type_not_supported"
-  | "consent_required"
-  | "admin_approval_required"
-  | "refresh_token_expired"
-  | "grant_revoked"
-  | "interaction_required"
-  | "access_denied"
-  | "our_bug"
-  | "transient"
-  | "unknown";
+export const IDENTITY_PROBLEMS = [
+  "redirect_uri_mismatch",
+  "invalid_client_secret",
+  "client_secret_expired",
+  "app_not_found",
+  "account_type_not_supported",
+  "consent_required",
+  "admin_approval_required",
+  "refresh_token_expired",
+  "grant_revoked",
+  "interaction_required",
+  "access_denied",
+  "our_bug",
+  "transient",
+  "unknown",
+] as const;
+export type IdentityProblem = (typeof IDENTITY_PROBLEMS)[number];
 
 /** What the person (or the system) should do about it. */
 export type IdentityProblemClass = "config" | "reauth" | "cancelled" | "bug" | "transient";

@@ -1,6 +1,13 @@
-import type { Message } from "@microsoft/microsoft-graph-types";
 import { z } from "zod";
 import { type GraphClient, GraphError } from "./graph-client.ts";
+import {
+  ATTACHMENT_EXPAND,
+  type GraphMessage,
+  graphMessage,
+  graphQuery,
+  MAX_PAGE_SIZE,
+  MESSAGE_FIELDS,
+} from "./message-schema.ts";
 
 /**
  * Delta queries on one mail folder: the initial sync (optionally only mail received since a date)
@@ -10,90 +17,10 @@ import { type GraphClient, GraphError } from "./graph-client.ts";
  * Initial rounds ask for `$orderby=receivedDateTime desc` (the only order message delta supports),
  * so the newest mail lands first. With a `$filter`, Graph returns at most 5,000 messages in the
  * initial round: a mailbox busier than that in the window gets its newest 5,000, and the rest is
- * the backfill's job (ADR 010).
+ * the backfill's job (ADR 010). A folder is named as Graph names it: a well-known name (`inbox`,
+ * `sentitems`) or its id.
  * https://learn.microsoft.com/graph/api/message-delta · https://learn.microsoft.com/graph/delta-query-messages
  */
-export type FollowedFolder = "inbox" | "sentitems";
-
-/** Everything the store needs, so no per-message GET follows a delta page. */
-export const MESSAGE_FIELDS = [
-  "id",
-  "conversationId",
-  "internetMessageId",
-  "subject",
-  "from",
-  "sender",
-  "toRecipients",
-  "ccRecipients",
-  "bccRecipients",
-  "replyTo",
-  "receivedDateTime",
-  "sentDateTime",
-  "isRead",
-  "isDraft",
-  "body",
-  "bodyPreview",
-  "hasAttachments",
-  "parentFolderId",
-  "categories",
-  "flag",
-  "importance",
-  "webLink",
-] as const satisfies readonly (keyof Message)[];
-
-/**
- * The attachment list comes with each message, so no per-message GET is needed for it. `contentId`
- * (the cid: of an inline image) is a property of fileAttachment, not of the base attachment type;
- * OData selects it with a type cast (`microsoft.graph.fileAttachment/contentId`); item and
- * reference attachments simply come without it.
- * https://learn.microsoft.com/graph/api/resources/fileattachment · https://learn.microsoft.com/graph/query-parameters
- */
-export const ATTACHMENT_EXPAND =
-  "attachments($select=id,name,contentType,size,isInline,microsoft.graph.fileAttachment/contentId)";
-
-/** Graph documents no maximum page size; 1,000 is the list API's cap and what we ask for. */
-export const MAX_PAGE_SIZE = 1000;
-
-const recipient = z.object({
-  emailAddress: z.object({ name: z.string().nullish(), address: z.string().nullish() }).nullish(),
-});
-export const deltaMessage = z.object({
-  id: z.string(),
-  conversationId: z.string().nullish(),
-  internetMessageId: z.string().nullish(),
-  subject: z.string().nullish(),
-  from: recipient.nullish(),
-  sender: recipient.nullish(),
-  toRecipients: z.array(recipient).nullish(),
-  ccRecipients: z.array(recipient).nullish(),
-  bccRecipients: z.array(recipient).nullish(),
-  replyTo: z.array(recipient).nullish(),
-  receivedDateTime: z.string().nullish(),
-  sentDateTime: z.string().nullish(),
-  isRead: z.boolean().nullish(),
-  isDraft: z.boolean().nullish(),
-  body: z.object({ contentType: z.string().nullish(), content: z.string().nullish() }).nullish(),
-  bodyPreview: z.string().nullish(),
-  hasAttachments: z.boolean().nullish(),
-  parentFolderId: z.string().nullish(),
-  categories: z.array(z.string()).nullish(),
-  flag: z.object({ flagStatus: z.string().nullish() }).nullish(),
-  importance: z.string().nullish(),
-  webLink: z.string().nullish(),
-  attachments: z
-    .array(
-      z.object({
-        id: z.string(),
-        name: z.string().nullish(),
-        contentType: z.string().nullish(),
-        size: z.number().nullish(),
-        isInline: z.boolean().nullish(),
-        contentId: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-});
-export type DeltaMessage = z.infer<typeof deltaMessage>;
 
 const removedEntry = z.object({ id: z.string(), "@removed": z.object({ reason: z.string().optional() }) });
 export const deltaPageSchema = z.object({
@@ -104,7 +31,7 @@ export const deltaPageSchema = z.object({
 
 export interface DeltaPage {
   /** Created or changed messages, in their latest state. */
-  messages: DeltaMessage[];
+  messages: GraphMessage[];
   /** Ids deleted from the folder or moved out of it. */
   removed: string[];
   /** Path of the next page, while the round has more. */
@@ -118,13 +45,13 @@ export class DeltaResetRequired extends Error {
   override name = "DeltaResetRequired";
 }
 
-export function initialDeltaPath(folder: FollowedFolder, options: { receivedSince?: Date } = {}): string {
+export function initialDeltaPath(folder: string, options: { receivedSince?: Date } = {}): string {
   const params = new URLSearchParams({ $select: MESSAGE_FIELDS.join(",") });
   if (options.receivedSince)
     params.set("$filter", `receivedDateTime ge ${options.receivedSince.toISOString()}`);
   params.set("$orderby", "receivedDateTime desc");
   params.set("$expand", ATTACHMENT_EXPAND);
-  return `/me/mailFolders/${folder}/messages/delta?${queryString(params)}`;
+  return `/me/mailFolders/${folder}/messages/delta?${graphQuery(params)}`;
 }
 
 /**
@@ -132,22 +59,17 @@ export function initialDeltaPath(folder: FollowedFolder, options: { receivedSinc
  * one id per page so the answer stays tiny. Feeds the initial-sync progress bar.
  * https://learn.microsoft.com/graph/query-parameters#count-parameter
  */
-export function windowCountPath(folder: FollowedFolder, receivedSince: Date): string {
+export function windowCountPath(folder: string, receivedSince: Date): string {
   const params = new URLSearchParams({
     $filter: `receivedDateTime ge ${receivedSince.toISOString()}`,
     $count: "true",
     $top: "1",
     $select: "id",
   });
-  return `/me/mailFolders/${folder}/messages?${queryString(params)}`;
+  return `/me/mailFolders/${folder}/messages?${graphQuery(params)}`;
 }
 
 export const windowCount = z.object({ "@odata.count": z.number().int().nonnegative() });
-
-/** Graph reads `$` and `,` literally; keep the rest encoded (spaces, colons, parentheses). */
-function queryString(params: URLSearchParams): string {
-  return params.toString().replaceAll("%2C", ",").replaceAll("%24", "$").replaceAll("%2F", "/");
-}
 
 /** The Prefer header of every delta request: immutable ids and the largest page. */
 export function deltaPrefer(pageSize = MAX_PAGE_SIZE): string {
@@ -183,7 +105,7 @@ export function readDeltaPage(graph: GraphClient, json: unknown): DeltaPage {
   if (!parsedPage.success)
     throw new GraphError(200, "UnexpectedResponse", "Graph answered a delta request in an unexpected shape");
   const page = parsedPage.data;
-  const messages: DeltaMessage[] = [];
+  const messages: GraphMessage[] = [];
   const removed: string[] = [];
   for (const item of page.value) {
     const gone = removedEntry.safeParse(item);
@@ -191,7 +113,7 @@ export function readDeltaPage(graph: GraphClient, json: unknown): DeltaPage {
       removed.push(gone.data.id);
       continue;
     }
-    const parsed = deltaMessage.safeParse(item);
+    const parsed = graphMessage.safeParse(item);
     if (!parsed.success)
       throw new GraphError(200, "UnexpectedResponse", "A delta page held an item that is not a message");
     messages.push(parsed.data);

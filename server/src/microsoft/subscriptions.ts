@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { FollowedFolder } from "./delta.ts";
 import { type GraphClient, GraphError } from "./graph-client.ts";
 
 /**
@@ -26,7 +25,8 @@ export interface Subscription {
 }
 
 export interface NewSubscription {
-  folder: FollowedFolder;
+  /** A well-known folder name (`inbox`, `sentitems`) or a folder id. */
+  folder: string;
   notificationUrl: string;
   lifecycleNotificationUrl: string;
   clientState: string;

@@ -1,14 +1,13 @@
-import { and, eq } from "drizzle-orm";
-import type { ChannelHooks } from "../channels/routes.ts";
+import type { ChannelHooks } from "../channels/channels-options.ts";
 import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
-import { unsubscribeChannel } from "./channel-subscriptions.ts";
-import { backfills } from "./schema.ts";
-import type { SubscriptionUpkeepJob } from "./subscription-jobs.ts";
+import { cancelRunningBackfills } from "./backfill/backfill-store.ts";
+import { sendSubscriptionUpkeep, sendSyncChannel } from "./job-messages.ts";
+import { unsubscribeChannel } from "./subscriptions/subscribe-channel.ts";
 
 export interface ChannelSyncHookDeps {
   config: Config;
@@ -39,23 +38,14 @@ export function channelSyncHooks(deps: ChannelSyncHookDeps): ChannelHooks {
     async connected(channelId, { reconnected }) {
       const { queue } = deps;
       if (!queue) return;
-      const subscribe: SubscriptionUpkeepJob = { action: "subscribe", channelId, reconnected };
-      await queue.send("subscription-upkeep", subscribe, { singletonKey: `subscribe:${channelId}` });
-      await queue.send("sync-channel", { channelId, reason: "connect" }, { singletonKey: channelId });
+      await sendSubscriptionUpkeep(queue, { action: "subscribe", channelId, reconnected });
+      await sendSyncChannel(queue, { channelId, reason: "connect" }, { singletonKey: channelId });
       deps.logger.info({ channelId, reconnected }, "channel connected: subscribe and first sync queued");
     },
     async disconnecting(channelId) {
       await unsubscribeChannel(syncDeps, channelId);
       // A running "Sync older mail" stops at its next page instead of failing on missing tokens.
-      await syncDeps.db
-        .update(backfills)
-        .set({
-          status: "cancelled",
-          error: "The channel was disconnected",
-          finishedAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .where(and(eq(backfills.channelId, channelId), eq(backfills.status, "running")));
+      await cancelRunningBackfills(syncDeps.db, channelId, "The channel was disconnected");
     },
   };
 }

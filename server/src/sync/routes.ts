@@ -6,8 +6,8 @@ import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
-import { backfillRoutes } from "./backfill-routes.ts";
-import { healthRoutes } from "./health-routes.ts";
+import { backfillRoutes } from "./backfill/backfill-routes.ts";
+import { healthRoutes } from "./health/health-routes.ts";
 
 export interface SyncRoutesOptions {
   config: Config;
