@@ -52,6 +52,23 @@ describe("answers match Microsoft's documented examples", () => {
     expect(shapeDifferences(fixture("mailfolder.json"), folder)).toEqual([]);
   });
 
+  it("mailFolders with includeHiddenFolders=true lists Clutter with isHidden (user-list-mailfolders, example 2)", async () => {
+    const documented = fixture("mailfolders-include-hidden.json");
+    type Folders = { value: { displayName: string; isHidden: boolean }[] };
+    const withHidden = await json<Folders>(
+      await graph(emulator, "me/mailFolders/?includeHiddenFolders=true", { token }),
+    );
+    expect(shapeDifferences(documented, withHidden)).toEqual([]);
+    expect(withHidden.value).toContainEqual(
+      expect.objectContaining({ displayName: "Clutter", isHidden: true }),
+    );
+    const plain = await json<Folders>(await graph(emulator, "me/mailFolders", { token }));
+    expect(plain.value.map((folder) => folder.displayName)).not.toContain("Clutter");
+    expect(plain.value.every((folder) => !folder.isHidden)).toBe(true);
+    const clutter = await json(await graph(emulator, "me/mailFolders/clutter", { token }));
+    expect(clutter).toMatchObject({ displayName: "Clutter", isHidden: true });
+  });
+
   it("user (user-get)", async () => {
     const user = await json(await graph(emulator, "me", { token }));
     expect(shapeDifferences(fixture("user.json"), user)).toEqual([]);
