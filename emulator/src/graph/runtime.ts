@@ -32,7 +32,8 @@ export interface UploadSession {
   mailboxId: string;
   messageId: string;
   name: string;
-  contentType: string;
+  /** As given in AttachmentItem; null: recognised from the bytes when the upload completes. */
+  contentType: string | null;
   size: number;
   isInline: boolean;
   contentId: string | null;
