@@ -8,13 +8,20 @@
  * https://learn.microsoft.com/graph/api/attachment-createuploadsession
  */
 import type { Store } from "../store/store.ts";
-import type { Mailbox, StoredMessage } from "../store/types.ts";
+import type { Mailbox } from "../store/types.ts";
 import { InputError } from "./message-input.ts";
 
 export const MESSAGE_SIZE_EXCEEDED = "The message exceeds the maximum supported size.";
 export const DEFAULT_MAX_MESSAGE_SIZE_MB = 35;
 
-export function messageSizeBytes(message: Pick<StoredMessage, "subject" | "body" | "attachments">): number {
+/** What a message is measured by; attachments need only their `size`. */
+export interface SizedMessage {
+  subject: string;
+  body: { content: string };
+  attachments: readonly { size: number }[];
+}
+
+export function messageSizeBytes(message: SizedMessage): number {
   let size = Buffer.byteLength(message.subject) + Buffer.byteLength(message.body.content);
   for (const attachment of message.attachments) size += attachment.size;
   return size;
@@ -31,7 +38,7 @@ export function maxMessageBytes(store: Store, mailbox: Mailbox): number {
 export function checkMessageSize(
   store: Store,
   mailbox: Mailbox,
-  message: Pick<StoredMessage, "subject" | "body" | "attachments">,
+  message: SizedMessage,
   extraBytes = 0,
 ): void {
   if (messageSizeBytes(message) + extraBytes > maxMessageBytes(store, mailbox))

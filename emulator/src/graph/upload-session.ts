@@ -66,7 +66,8 @@ export function registerCreateUploadSession(app: FastifyInstance): void {
       if (!parsed.success)
         return graphError(reply, 400, "ErrorInvalidRequest", "The AttachmentItem parameter is required.");
       const item = parsed.data.AttachmentItem;
-      if (item.size > MAX_UPLOAD) return graphError(reply, 400, "ErrorMessageSizeExceeded", MESSAGE_SIZE_EXCEEDED);
+      if (item.size > MAX_UPLOAD)
+        return graphError(reply, 400, "ErrorMessageSizeExceeded", MESSAGE_SIZE_EXCEEDED);
       if (item.size < MIN_UPLOAD)
         return graphError(
           reply,
