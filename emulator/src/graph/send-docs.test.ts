@@ -125,6 +125,49 @@ describe("the sending pages' examples", () => {
     ]);
   });
 
+  it("delivers an inline image with its isInline and contentId (the message counts as having no attachments)", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex").toString("base64");
+    const response = await sendMail({
+      message: {
+        subject: "Logo",
+        body: { contentType: "HTML", content: '<p><img src="cid:logo@mailroom"></p>' },
+        toRecipients: [{ emailAddress: { address: "customer@fabrikam.com" } }],
+        attachments: [
+          {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            name: "logo.png",
+            contentType: "image/png",
+            contentBytes: png,
+            isInline: true,
+            contentId: "logo@mailroom",
+          },
+        ],
+      },
+    });
+    expect(response.status).toBe(202);
+    const arrived = (
+      await json<Page>(
+        await graph(
+          emulator,
+          "me/mailFolders/inbox/messages?$top=1&$select=subject,hasAttachments,body&$expand=attachments",
+          {
+            token: userToken(emulator, "customer"),
+          },
+        ),
+      )
+    ).value[0] as MessageJson & { attachments: Record<string, unknown>[] };
+    expect(arrived).toMatchObject({ subject: "Logo", hasAttachments: false });
+    expect(arrived.body.content).toContain("cid:logo@mailroom");
+    expect(arrived.attachments).toEqual([
+      expect.objectContaining({
+        name: "logo.png",
+        isInline: true,
+        contentId: "logo@mailroom",
+        contentBytes: png,
+      }),
+    ]);
+  });
+
   it("creates reply, reply-all and forward drafts from an empty request (createReply example 1)", async () => {
     const parent = (
       await json<Page>(await graph(emulator, "me/mailFolders/inbox/messages?$top=1", { token }))
