@@ -5,9 +5,9 @@
  * - 30 messages a minute: "any excess in message submission will be throttled and successively
  *   carried over to the following minutes", so by default a message over the rate is accepted and
  *   leaves later (`defer`); `reject` answers 429 instead, for clients that want to see the limit;
- * - 10,000 recipients a day (rolling 24 hours): past it the mailbox can't send until enough of the
+ * - 10,000 recipients a day (the last 24 hours): past it the mailbox can't send until enough of the
  *   day's recipients age out (SMTP reports SubmissionQuotaExceededException).
- * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits
+ * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits
  */
 import { z } from "zod";
 

@@ -5,7 +5,7 @@
  * message gets its final headers, moves to Sent Items and is delivered — at once, or, past the
  * message rate, from the Outbox once the rate allows ("carried over to the following minutes").
  * https://learn.microsoft.com/graph/outlook-things-to-know-about-send-mail,
- * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits
+ * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits
  */
 import type { Recipient } from "@microsoft/microsoft-graph-types";
 import { graphDateTime } from "../clock.ts";
