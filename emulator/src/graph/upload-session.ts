@@ -143,6 +143,16 @@ export async function uploadPlugin(app: FastifyInstance): Promise<void> {
     return session;
   };
 
+  /** What a 200 PUT answers (the walkthrough's "First upload to the message" response). */
+  const sessionStatus = (session: UploadSession) => {
+    const tenantId = store.state.mailboxes.get(session.mailboxId)?.tenantId ?? "";
+    return {
+      "@odata.context": `${app.emulator.baseUrl}/api/v2.0/$metadata#${sessionPath(session, tenantId)}/$entity`,
+      ExpirationDateTime: graphDateTime(session.expiresAt),
+      nextExpectedRanges: [String(session.nextOffset)],
+    };
+  };
+
   app.put("/gv1.0/*", async (request, reply) => {
     const session = sessionOf(request, reply);
     if (!session) return reply;
@@ -198,16 +208,6 @@ export async function uploadPlugin(app: FastifyInstance): Promise<void> {
     );
     return reply.code(201).send();
   });
-
-  /** What a 200 PUT answers (the walkthrough's "First upload to the message" response). */
-  const sessionStatus = (session: UploadSession) => {
-    const tenantId = store.state.mailboxes.get(session.mailboxId)?.tenantId ?? "";
-    return {
-      "@odata.context": `${app.emulator.baseUrl}/api/v2.0/$metadata#${sessionPath(session, tenantId)}/$entity`,
-      ExpirationDateTime: graphDateTime(session.expiresAt),
-      nextExpectedRanges: [String(session.nextOffset)],
-    };
-  };
 
   // The session's state: where to go on after a dropped connection. Not shown on the Outlook
   // pages (which say nextExpectedRanges is "useful if you need to resume a transfer"); the
