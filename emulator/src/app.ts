@@ -20,6 +20,8 @@ export interface AppOptions {
   onWriteRequest?: () => void;
 }
 
+const JSON_TYPE = "application/json";
+
 /** Graph's documented request size limit (4 MB); larger bodies get 413. */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -46,11 +48,15 @@ export async function buildApp(ctx: EmulatorContext, options: AppOptions): Promi
   await app.register(formbody);
 
   // Graph SDK clients compare the header exactly; Fastify would add `; charset=utf-8`.
+  // Successful Graph answers say `OData-Version: 4.0`; errors don't (the json-batching page's
+  // example: its 200 items carry the header, its 403/405 items not).
   // Callback-style hooks (here and in the modules): a promise per hook per request adds up.
-  app.addHook("onSend", (_request, reply, payload, done) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
-    if (typeof type === "string" && type.startsWith("application/json;"))
-      reply.header("content-type", "application/json");
+    if (typeof type === "string" && type.startsWith("application/json")) {
+      if (type.length > JSON_TYPE.length) reply.header("content-type", JSON_TYPE);
+      if (reply.statusCode < 400 && request.url.startsWith("/v1.0/")) reply.header("OData-Version", "4.0");
+    }
     done(null, payload);
   });
 

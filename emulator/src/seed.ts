@@ -25,6 +25,8 @@ const TenantSeed = z.object({
   displayName: z.string().min(1),
   kind: z.enum(["organization", "personal"]).default("organization"),
   sendFromAliasEnabled: z.boolean().default(false),
+  /** Exchange Online's default maximum message size is 35 MB; admins may raise it to 150. */
+  maxMessageSizeMB: z.number().min(1).max(150).default(35),
 });
 
 const UserSeed = z.object({
@@ -42,6 +44,8 @@ const UserSeed = z.object({
   proxyAddresses: z.array(z.string()).optional(),
   otherMails: z.array(z.email()).optional(),
   preferredLanguage: z.string().optional(),
+  /** Addresses the mailbox may send as (Send As), or on behalf of (`onBehalf`). */
+  sendAs: z.array(z.object({ address: z.email(), onBehalf: z.boolean().default(false) })).optional(),
 });
 
 const AppSeed = z.object({

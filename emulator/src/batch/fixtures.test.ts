@@ -96,6 +96,27 @@ describe("documented batching and throttling examples", () => {
     expect(missingOrDifferent(shapeOf(documentedItem("3").body), shapeOf(byId.get("2")?.body))).toEqual([]);
   });
 
+  it("marks successful items OData-Version 4.0 and error items not, as the documented response does", async () => {
+    expect(documentedItem("1").headers["OData-Version"]).toBe("4.0");
+    expect(documentedItem("3").headers["OData-Version"]).toBeUndefined();
+    const ours = await runBatch([
+      { id: "1", method: "GET", url: "/me/messages?$top=1" },
+      { id: "3", method: "GET", url: "/me/messages/AAMkAGI2-does-not-exist" },
+    ]);
+    const byId = new Map(ours.responses.map((item) => [item.id, item]));
+    expect(byId.get("1")?.headers["OData-Version"]).toBe("4.0");
+    expect(byId.get("3")?.headers["OData-Version"]).toBeUndefined();
+    const direct = await emulatorFetch(emulator, "/v1.0/me", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(direct.headers.get("odata-version")).toBe("4.0");
+    const missing = await emulatorFetch(emulator, "/v1.0/me/messages/nope", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("odata-version")).toBeNull();
+  });
+
   it("answers a 429 burst with the documented throttling body", async () => {
     await emulatorFetch(
       emulator,

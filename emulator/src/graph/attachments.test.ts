@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../server.ts";
 import { emulatorFetch } from "../testing/emulator-fetch.ts";
@@ -9,6 +10,8 @@ interface Attachment {
   size: number;
   contentBytes?: string;
   isInline: boolean;
+  contentType?: string;
+  contentId?: string | null;
 }
 
 describe("attachments and upload sessions", () => {
@@ -74,53 +77,138 @@ describe("attachments and upload sessions", () => {
     expect(response.status).toBe(413);
   });
 
-  it("uploads a large file in 320 KiB-multiple chunks without Authorization and attaches it", async () => {
+  const fixture = (name: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(new URL(`../../fixtures/graph/${name}`, import.meta.url), "utf8"));
+  interface UploadStatus {
+    uploadUrl: string;
+    nextExpectedRanges: string[];
+    expirationDateTime?: string;
+    ExpirationDateTime?: string;
+  }
+  const putRange = (
+    url: string,
+    file: Buffer,
+    start: number,
+    end: number,
+    headers: Record<string, string> = {},
+  ) =>
+    emulatorFetch(emulator, url, {
+      method: "PUT",
+      body: file.subarray(start, end + 1),
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-range": `bytes ${start}-${end}/${file.length}`,
+        ...headers,
+      },
+    });
+
+  it("uploads the walkthrough's 3,483,322-byte file in its own ranges (2 MiB, then the rest) without Authorization", async () => {
     draft = await newDraft();
-    const file = Buffer.alloc(3 * 1024 * 1024 + 12345, 7);
     const created = await graph(emulator, `me/messages/${draft.id}/attachments/createUploadSession`, {
       token,
       method: "POST",
-      body: { AttachmentItem: { attachmentType: "file", name: "large.bin", size: file.length } },
+      body: fixture("createuploadsession-request.json"),
     });
     expect(created.status).toBe(201);
-    const session = await json<{
-      uploadUrl: string;
-      nextExpectedRanges: string[];
-      expirationDateTime: string;
-    }>(created);
+    const session = await json<UploadStatus>(created);
+    expect(Object.keys(session).sort()).toEqual(
+      Object.keys(fixture("createuploadsession-response.json")).sort(),
+    );
     expect(session.uploadUrl.startsWith(`${emulator.url}/api/gv1.0/users('`)).toBe(true);
     expect(session.nextExpectedRanges).toEqual(["0-"]);
-    const put = (start: number, end: number, headers: Record<string, string> = {}) =>
-      emulatorFetch(emulator, session.uploadUrl, {
-        method: "PUT",
-        body: file.subarray(start, end + 1),
-        headers: {
-          "content-type": "application/octet-stream",
-          "content-range": `bytes ${start}-${end}/${file.length}`,
-          ...headers,
-        },
-      });
+    const file = Buffer.alloc(3_483_322, 7);
+    file.write("\xff\xd8\xff", "latin1"); // a JPEG, like the walkthrough's "flower"
 
-    const withAuth = await put(0, 327_679, { authorization: `Bearer ${token}` });
+    const withAuth = await putRange(session.uploadUrl, file, 0, 2_097_151, {
+      authorization: `Bearer ${token}`,
+    });
     expect(withAuth.status).toBe(401);
     expect(((await withAuth.json()) as { error: { code: string } }).error.code).toBe(
       "InvalidAudienceForResource",
     );
-    expect((await put(0, 99_999)).status).toBe(400); // not a multiple of 320 KiB
-    const chunk = 320 * 1024 * 6;
-    const first = await put(0, chunk - 1);
+    const first = await putRange(session.uploadUrl, file, 0, 2_097_151);
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual([
-      String(chunk),
-    ]);
-    expect((await put(0, chunk - 1)).status).toBe(416); // out of order
-    const last = await put(chunk, file.length - 1);
+    const status = await json<UploadStatus>(first);
+    expect(Object.keys(status).sort()).toEqual(Object.keys(fixture("upload-range-response.json")).sort());
+    expect(status.nextExpectedRanges).toEqual(["2097152"]);
+    expect((await putRange(session.uploadUrl, file, 0, 2_097_151)).status).toBe(416); // out of order
+    const last = await putRange(session.uploadUrl, file, 2_097_152, 3_483_321);
     expect(last.status).toBe(201);
-    expect(last.headers.get("location")).toMatch(/Attachments\('/);
+    expect(last.headers.get("location")).toMatch(/\/Attachments\('[^']+'\)$/);
     const list = await json<{ value: Attachment[] }>(
       await graph(emulator, `me/messages/${draft.id}/attachments`, { token }),
     );
-    expect(list.value[0]).toMatchObject({ name: "large.bin", size: file.length });
+    expect(list.value[0]).toMatchObject({ name: "flower", size: file.length, contentType: "image/jpeg" });
+  });
+
+  it("takes ranges of any size up to 4 MB, refuses larger ones, and tells a resuming client where to go on", async () => {
+    draft = await newDraft();
+    const file = Buffer.alloc(9 * 1024 * 1024 + 5, 3);
+    const session = await json<UploadStatus>(
+      await graph(emulator, `me/messages/${draft.id}/attachments/createUploadSession`, {
+        token,
+        method: "POST",
+        body: {
+          AttachmentItem: {
+            attachmentType: "file",
+            name: "big.bin",
+            size: file.length,
+            contentType: "application/zip",
+          },
+        },
+      }),
+    );
+    expect((await putRange(session.uploadUrl, file, 0, 4 * 1024 * 1024)).status).toBe(413); // 4 MiB + 1 byte
+    expect((await putRange(session.uploadUrl, file, 0, 1_000_000)).status).toBe(200); // no 320 KiB multiple
+    // The connection dropped: where were we?
+    const resumed = await emulatorFetch(emulator, session.uploadUrl);
+    expect(resumed.status).toBe(200);
+    expect((await json<UploadStatus>(resumed)).nextExpectedRanges).toEqual(["1000001"]);
+    let offset = 1_000_001;
+    while (offset < file.length) {
+      const end = Math.min(offset + 4 * 1024 * 1024, file.length) - 1;
+      const response = await putRange(session.uploadUrl, file, offset, end);
+      expect(response.status).toBe(end === file.length - 1 ? 201 : 200);
+      offset = end + 1;
+    }
+    const [attachment] = (
+      await json<{ value: Attachment[] }>(
+        await graph(emulator, `me/messages/${draft.id}/attachments`, { token }),
+      )
+    ).value;
+    expect(attachment).toMatchObject({ name: "big.bin", size: file.length, contentType: "application/zip" });
+    expect((await emulatorFetch(emulator, session.uploadUrl)).status).toBe(404); // the session is over
+  });
+
+  it("keeps isInline and contentId of an inline upload (createUploadSession example 2)", async () => {
+    draft = await newDraft();
+    const file = Buffer.alloc(3 * 1024 * 1024, 1);
+    const session = await json<UploadStatus>(
+      await graph(emulator, `me/messages/${draft.id}/attachments/createUploadSession`, {
+        token,
+        method: "POST",
+        body: {
+          AttachmentItem: {
+            attachmentType: "file",
+            name: "scenary",
+            size: file.length,
+            isInline: true,
+            contentId: "my_inline_picture",
+          },
+        },
+      }),
+    );
+    expect((await putRange(session.uploadUrl, file, 0, file.length - 1)).status).toBe(201);
+    const [attachment] = (
+      await json<{ value: Attachment[] }>(
+        await graph(emulator, `me/messages/${draft.id}/attachments`, { token }),
+      )
+    ).value;
+    expect(attachment).toMatchObject({ name: "scenary", isInline: true, contentId: "my_inline_picture" });
+    const message = await json<{ hasAttachments: boolean }>(
+      await graph(emulator, `me/messages/${draft.id}?$select=hasAttachments`, { token }),
+    );
+    expect(message.hasAttachments).toBe(false); // inline only
   });
 
   it("refuses upload sessions outside 2–150 MB", async () => {

@@ -1,6 +1,7 @@
 /**
- * Attachments of a message: list, get (with contentBytes), `/$value` (raw bytes), add a
- * fileAttachment (under 3 MB per request; larger files need an upload session), delete.
+ * Attachments of a message: list and get (with contentBytes; `$select` honoured), `/$value` (raw
+ * bytes), add a fileAttachment (under 3 MB per request; larger files need an upload session; the
+ * message must stay within the tenant's size limit), delete.
  * https://learn.microsoft.com/graph/api/message-list-attachments, …/attachment-get, …/message-post-attachments
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -9,10 +10,14 @@ import { graphError } from "../errors/graph-error.ts";
 import { newAttachmentId } from "../store/ids.ts";
 import { updateMessage } from "../store/messages.ts";
 import type { StoredAttachment, StoredMessage } from "../store/types.ts";
+import { attachmentView } from "./attachment-view.ts";
+import { sniffContentType } from "./content-type.ts";
+import { inputErrorReply } from "./message-actions.ts";
 import { FileAttachmentSchema } from "./message-input.ts";
-import { attachmentView } from "./message-view.ts";
+import { checkMessageSize } from "./message-size.ts";
 import { messageOr404 } from "./messages.ts";
-import { contextUrl, itemNotFound, mailboxOf, owners } from "./routes.ts";
+import { option, parseAttachmentEntitySelect, type Query } from "./query.ts";
+import { contextUrl, itemNotFound, mailboxOf, owners, queryErrorReply } from "./routes.ts";
 
 /** The largest attachment one POST takes (observed: 3,145,611 bytes; documented "under 3 MB"). */
 export const MAX_INLINE_ATTACHMENT = 3 * 1024 * 1024;
@@ -61,15 +66,30 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
     ...owners(`/mailFolders/:folderId/messages/:messageId/attachments${suffix}`),
   ];
   const context = (request: FastifyRequest, message: StoredMessage, suffix: string) =>
-    contextUrl(request, mailboxOf(request), `messages('${message.id}')/attachments${suffix}`);
+    contextUrl(
+      request,
+      mailboxOf(request),
+      `messages('${encodeURIComponent(message.id)}')/attachments${suffix}`,
+    );
+  /** The request's `$select`, or undefined when it was refused (the 400 already sent). */
+  const selectOf = (request: FastifyRequest, reply: FastifyReply): string[] | null | undefined => {
+    try {
+      return parseAttachmentEntitySelect(option(request.query as Query, "select"));
+    } catch (error) {
+      queryErrorReply(reply, error);
+      return undefined;
+    }
+  };
 
   for (const url of urls("")) {
     app.get(url, read, async (request, reply) => {
       const message = messageOr404(request, reply);
       if (!message) return reply;
+      const select = selectOf(request, reply);
+      if (select === undefined) return reply;
       return {
         "@odata.context": context(request, message, ""),
-        value: message.attachments.map((a) => attachmentView(a)),
+        value: message.attachments.map((a) => attachmentView(a, select)),
       };
     });
     app.post(url, write, async (request, reply) => {
@@ -96,13 +116,18 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
       const attachment = newStoredAttachment(
         {
           name: input.name,
-          contentType: input.contentType ?? "application/octet-stream",
+          contentType: input.contentType ?? sniffContentType(input.contentBytes),
           contentBytes: input.contentBytes,
           isInline: input.isInline ?? false,
           contentId: input.contentId ?? null,
         },
         clock.now(),
       );
+      try {
+        checkMessageSize(store, mailboxOf(request), message, attachment.size);
+      } catch (error) {
+        return inputErrorReply(reply, error);
+      }
       updateMessage(store, mailboxOf(request), message.id, {
         attachments: [...message.attachments, attachment],
       });
@@ -115,9 +140,11 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
     app.get(url, read, async (request, reply) => {
       const found = attachmentOr404(request, reply);
       if (!found) return reply;
+      const select = selectOf(request, reply);
+      if (select === undefined) return reply;
       return {
         "@odata.context": context(request, found.message, "/$entity"),
-        ...attachmentView(found.attachment),
+        ...attachmentView(found.attachment, select),
       };
     });
     app.delete(url, write, async (request, reply) => {

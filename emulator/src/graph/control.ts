@@ -1,6 +1,7 @@
 /**
  * Graph's part of the control API (registered under `/_emulator`): mailboxes, inbound mail from
- * outside senders, SendFromAliasEnabled, delta eviction, the external outbound sink, the demo page.
+ * outside senders, delta eviction, the external outbound sink, the demo page; tenant settings,
+ * Send As grants and sending limits are in sending-control.ts.
  * Documented in emulator/README.md (control API table).
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -8,10 +9,12 @@ import { z } from "zod";
 import { folderCounts } from "../store/folders.ts";
 import { createMailbox } from "../store/mailboxes.ts";
 import type { Mailbox } from "../store/types.ts";
+import { invalid } from "./control-reply.ts";
 import { evictDeltaTokens } from "./delta.ts";
 import { registerDemoPage } from "./demo-page.ts";
 import { deliverInbound, InboundMail } from "./inbound.ts";
 import { graphRuntime } from "./runtime.ts";
+import { registerSendingControl } from "./sending-control.ts";
 
 const NewMailbox = z.object({
   tenant: z.string().min(1),
@@ -25,13 +28,7 @@ const NewMailbox = z.object({
   preferredLanguage: z.string().optional(),
   otherMails: z.array(z.email()).optional(),
 });
-const Toggle = z.object({ enabled: z.boolean() });
 const Evict = z.object({ mailbox: z.string().optional() }).default({});
-
-function invalid(reply: FastifyReply, error: z.ZodError | string) {
-  const message = typeof error === "string" ? error : z.prettifyError(error);
-  return reply.code(400).send({ error: "invalid_request", message });
-}
 
 export function mailboxSummary(mailbox: Mailbox) {
   const folders = [...mailbox.folders.values()].map((folder) => ({
@@ -110,15 +107,6 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post("/tenants/:ref/send-from-alias", async (request, reply) => {
-    const tenant = store.tenant((request.params as { ref: string }).ref);
-    if (!tenant) return reply.code(404).send({ error: "not_found", message: "no such tenant" });
-    const parsed = Toggle.safeParse(request.body);
-    if (!parsed.success) return invalid(reply, parsed.error);
-    tenant.sendFromAliasEnabled = parsed.data.enabled;
-    return { id: tenant.id, domain: tenant.domain, sendFromAliasEnabled: tenant.sendFromAliasEnabled };
-  });
-
   app.post("/delta/evict", async (request, reply) => {
     const parsed = Evict.safeParse(request.body ?? {});
     if (!parsed.success) return invalid(reply, parsed.error);
@@ -142,5 +130,6 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
+  registerSendingControl(app);
   registerDemoPage(app);
 }

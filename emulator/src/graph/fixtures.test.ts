@@ -52,6 +52,70 @@ describe("answers match Microsoft's documented examples", () => {
     expect(shapeDifferences(fixture("mailfolder.json"), folder)).toEqual([]);
   });
 
+  it("mailFolders with includeHiddenFolders=true lists Clutter with isHidden (user-list-mailfolders, example 2)", async () => {
+    const documented = fixture("mailfolders-include-hidden.json");
+    type Folders = { value: { displayName: string; isHidden: boolean }[] };
+    const withHidden = await json<Folders>(
+      await graph(emulator, "me/mailFolders/?includeHiddenFolders=true", { token }),
+    );
+    expect(shapeDifferences(documented, withHidden)).toEqual([]);
+    expect(withHidden.value).toContainEqual(
+      expect.objectContaining({ displayName: "Clutter", isHidden: true }),
+    );
+    const plain = await json<Folders>(await graph(emulator, "me/mailFolders", { token }));
+    expect(plain.value.map((folder) => folder.displayName)).not.toContain("Clutter");
+    expect(plain.value.every((folder) => !folder.isHidden)).toBe(true);
+    const clutter = await json(await graph(emulator, "me/mailFolders/clutter", { token }));
+    expect(clutter).toMatchObject({ displayName: "Clutter", isHidden: true });
+  });
+
+  const newDraft = async () =>
+    json<{ id: string }>(
+      await graph(emulator, "me/messages", { token, method: "POST", body: { subject: "With a file" } }),
+    );
+
+  it("adds the documented file attachment and answers its documented shape (message-post-attachments)", async () => {
+    const draft = await newDraft();
+    const response = await graph(emulator, `me/messages/${draft.id}/attachments`, {
+      token,
+      method: "POST",
+      body: fixture("message-post-attachment-request.json"),
+    });
+    expect(response.status).toBe(201);
+    const added = await json(response);
+    const documented = fixture("message-post-attachment-response.json");
+    expect(shapeDifferences(documented, added)).toEqual([]);
+    // Posted without a contentType, like the example: Outlook answers image/gif for its GIF bytes.
+    expect(added).toMatchObject({ name: "smile", contentType: "image/gif", contentLocation: null });
+  });
+
+  it("gets a file attachment like attachment-get example 1, and with $select like the large-attachments walkthrough", async () => {
+    const draft = await newDraft();
+    const added = await json<{ id: string }>(
+      await graph(emulator, `me/messages/${draft.id}/attachments`, {
+        token,
+        method: "POST",
+        body: {
+          name: "flower",
+          contentType: "image/jpeg",
+          contentBytes: Buffer.from("jpeg").toString("base64"),
+        },
+      }),
+    );
+    const url = `me/messages/${draft.id}/attachments/${added.id}`;
+    const full = await json(await graph(emulator, url, { token }));
+    expect(shapeDifferences(fixture("attachment-get-file.json"), full)).toEqual([]);
+    expect(full["@odata.mediaContentType"]).toBe("image/jpeg");
+    expect(String(full["@odata.context"])).toMatch(/\/messages\('[^']+'\)\/attachments\/\$entity$/);
+
+    const documented = fixture("attachment-get-metadata-select.json");
+    const selected = await json(
+      await graph(emulator, `${url}?$select=lastModifiedDateTime,name,contentType,size,isInline`, { token }),
+    );
+    expect(Object.keys(selected).sort()).toEqual(Object.keys(documented).sort());
+    expect(shapeDifferences(documented, selected)).toEqual([]);
+  });
+
   it("user (user-get)", async () => {
     const user = await json(await graph(emulator, "me", { token }));
     expect(shapeDifferences(fixture("user.json"), user)).toEqual([]);

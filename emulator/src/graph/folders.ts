@@ -1,6 +1,8 @@
 /**
- * mailFolders: list (top level), get by id or well-known name, childFolders.
- * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known names, counts)
+ * mailFolders: list (top level), get by id or well-known name, childFolders. Lists leave hidden
+ * folders (Clutter) out unless `includeHiddenFolders=true`.
+ * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known names, counts),
+ * https://learn.microsoft.com/graph/api/user-list-mailfolders (includeHiddenFolders)
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { graphError } from "../errors/graph-error.ts";
@@ -37,14 +39,19 @@ export function folderOr404(mailbox: Mailbox, ref: string, reply: FastifyReply):
 
 export function registerFolderRoutes(app: FastifyInstance): void {
   const read = { config: { graphAccess: "mail.read" as const } };
-  const list = (parentId: string | null) => (mailbox: Mailbox) =>
-    [...mailbox.folders.values()].filter((folder) => folder.parentFolderId === parentId && !folder.isHidden);
+  const list = (parentId: string | null, query: Query) => (mailbox: Mailbox) => {
+    const hidden = option(query, "includeHiddenFolders")?.toLowerCase() === "true";
+    return [...mailbox.folders.values()].filter(
+      (folder) => folder.parentFolderId === parentId && (hidden || !folder.isHidden),
+    );
+  };
 
   for (const url of owners("/mailFolders")) {
     app.get(url, read, async (request) => {
       const mailbox = mailboxOf(request);
       const root = [...mailbox.folders.values()].find((f) => f.wellKnownName === "msgfolderroot");
-      return page(request.query as Query, list(root?.id ?? null)(mailbox), mailbox, (skip) =>
+      const query = request.query as Query;
+      return page(query, list(root?.id ?? null, query)(mailbox), mailbox, (skip) =>
         nextSkipLink(request, request.server.emulator.baseUrl, skip),
       ).withContext(contextUrl(request, mailbox, "mailFolders"));
     });
@@ -64,7 +71,8 @@ export function registerFolderRoutes(app: FastifyInstance): void {
       const mailbox = mailboxOf(request);
       const folder = folderOr404(mailbox, (request.params as { folderId: string }).folderId, reply);
       if (!folder) return reply;
-      return page(request.query as Query, list(folder.id)(mailbox), mailbox, (skip) =>
+      const query = request.query as Query;
+      return page(query, list(folder.id, query)(mailbox), mailbox, (skip) =>
         nextSkipLink(request, request.server.emulator.baseUrl, skip),
       ).withContext(contextUrl(request, mailbox, `mailFolders('${folder.id}')/childFolders`));
     });

@@ -1,13 +1,17 @@
 /**
  * Changing messages: create a draft (POST /messages), PATCH, DELETE, permanentDelete, move, copy.
  * DELETE is Exchange's soft delete: the item leaves every folder Graph shows (it is not moved to
- * Deleted Items; clients that want that `move` to `deleteditems`).
+ * Deleted Items; clients that want that `move` to `deleteditems`). PATCH and DELETE honour
+ * `If-Match` (etag.ts); every change gives the item a new changeKey, so a new `@odata.etag`.
+ * `internetMessageHeaders` are not among message-update's properties: they are set when the item
+ * is created (POST /messages, createReply's `message`, sendMail), and a PATCH naming them is refused.
  * https://learn.microsoft.com/graph/api/message-update, …/message-delete, …/message-move, …/message-copy
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { graphError } from "../errors/graph-error.ts";
 import { copyMessage, deleteMessage, deliverMessage, moveMessage, updateMessage } from "../store/messages.ts";
+import { checkIfMatch } from "./etag.ts";
 import { folderOr404 } from "./folders.ts";
 import { DRAFT_ONLY, InputError, parseMessageJson, toDraftInput, toPatch } from "./message-input.ts";
 import { messageOr404, sendMessage } from "./messages.ts";
@@ -17,8 +21,9 @@ const write = { config: { graphAccess: "mail.write" as const } };
 const Destination = z.object({ destinationId: z.string().min(1) });
 
 export function inputErrorReply(reply: FastifyReply, error: unknown): FastifyReply {
-  if (error instanceof InputError) return graphError(reply, error.status, error.code, error.message);
-  throw error;
+  if (!(error instanceof InputError)) throw error;
+  if (error.retryAfterSeconds !== undefined) reply.header("Retry-After", String(error.retryAfterSeconds));
+  return graphError(reply, error.status, error.code, error.message);
 }
 
 export function registerMessageWriteRoutes(app: FastifyInstance): void {
@@ -49,8 +54,13 @@ export function registerMessageWriteRoutes(app: FastifyInstance): void {
       const message = messageOr404(request, reply);
       if (!message) return reply;
       try {
+        checkIfMatch(request.headers["if-match"], message.changeKey);
         const json = parseMessageJson(request.body);
         const body = (request.body ?? {}) as Record<string, unknown>;
+        // Graph documents no code for this; ErrorInvalidPropertySet is Exchange's "Set action is
+        // invalid for property" for properties that can't be set (here: after creation).
+        if (body.internetMessageHeaders !== undefined)
+          throw new InputError(400, "ErrorInvalidPropertySet", "Set action is invalid for property.");
         if (!message.isDraft && DRAFT_ONLY.some((key) => body[key] !== undefined))
           throw new InputError(
             400,
@@ -58,12 +68,6 @@ export function registerMessageWriteRoutes(app: FastifyInstance): void {
             "Update operation is invalid for property of a sent message.",
           );
         const patch = toPatch(json);
-        // A reply draft's hidden In-Reply-To/References survive a PATCH of the x- headers.
-        if (patch.internetMessageHeaders)
-          patch.internetMessageHeaders = [
-            ...message.internetMessageHeaders.filter((h) => !h.name?.toLowerCase().startsWith("x-")),
-            ...patch.internetMessageHeaders,
-          ];
         const updated = updateMessage(store, mailboxOf(request), message.id, patch);
         return sendMessage(request, reply, updated);
       } catch (error) {
@@ -98,6 +102,11 @@ export function registerMessageWriteRoutes(app: FastifyInstance): void {
   function remove(request: FastifyRequest, reply: FastifyReply) {
     const message = messageOr404(request, reply);
     if (!message) return reply;
+    try {
+      checkIfMatch(request.headers["if-match"], message.changeKey);
+    } catch (error) {
+      return inputErrorReply(reply, error);
+    }
     deleteMessage(store, mailboxOf(request), message.id);
     return reply.code(204).send();
   }

@@ -62,7 +62,6 @@ export const DRAFT_ONLY: readonly (keyof MessageJson)[] = [
   "ccRecipients",
   "bccRecipients",
   "replyTo",
-  "internetMessageHeaders",
 ];
 
 export class InputError extends Error {
@@ -70,6 +69,8 @@ export class InputError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as `Retry-After` (429s). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -4,7 +4,8 @@
  * `internetMessageHeaders` only when selected. https://learn.microsoft.com/graph/api/resources/message
  */
 import { htmlToText } from "../store/body-preview.ts";
-import type { StoredAttachment, StoredMessage } from "../store/types.ts";
+import type { StoredMessage } from "../store/types.ts";
+import { attachmentView } from "./attachment-view.ts";
 import { exposedMessageId } from "./message-ids.ts";
 
 type MessageField = keyof StoredMessage;
@@ -162,17 +163,5 @@ export function convertBody(
 }
 
 function expandedAttachments(message: StoredMessage, expand: AttachmentExpand) {
-  const select = expand.select;
-  if (select === null) return message.attachments.map((attachment) => attachmentView(attachment));
-  return message.attachments.map((attachment) => {
-    const view: Record<string, unknown> = { "@odata.type": attachment["@odata.type"], id: attachment.id };
-    for (const field of select) if (field !== "id") view[field] = attachment[field as keyof StoredAttachment];
-    return view;
-  });
-}
-
-/** fileAttachment as Graph returns it; `contentBytes` unless only metadata is wanted. */
-export function attachmentView(attachment: StoredAttachment, withContent = true): Record<string, unknown> {
-  const { contentBytes, ...metadata } = attachment;
-  return withContent ? { ...metadata, contentBytes } : metadata;
+  return message.attachments.map((attachment) => attachmentView(attachment, expand.select, false));
 }

@@ -42,7 +42,7 @@ export const SELECTABLE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set([
  * and returned under their plain names. https://learn.microsoft.com/graph/api/resources/fileattachment
  */
 const FILE_ATTACHMENT_CAST = "microsoft.graph.fileAttachment/";
-const FILE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set(["contentId", "contentBytes"]);
+const FILE_ATTACHMENT_FIELDS: ReadonlySet<string> = new Set(["contentId", "contentLocation", "contentBytes"]);
 
 const DEFAULT_PAGE = 10;
 const MAX_TOP = 1000;
@@ -175,6 +175,18 @@ export function parseExpand(raw: string | undefined): AttachmentExpand | null {
     expand = { select };
   }
   return expand;
+}
+
+/**
+ * `$select` on an attachment itself (`GET …/attachments/{id}?$select=…`, or the list): the
+ * attachment's and fileAttachment's properties by plain name (the large-attachments walkthrough
+ * selects `contentId,contentLocation` that way) or with the type cast.
+ */
+export function parseAttachmentEntitySelect(raw: string | undefined): string[] | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  const cast = (field: string) =>
+    FILE_ATTACHMENT_FIELDS.has(field.trim()) ? `${FILE_ATTACHMENT_CAST}${field.trim()}` : field;
+  return parseAttachmentSelect(raw.split(",").map(cast).join(","));
 }
 
 function parseAttachmentSelect(raw: string | undefined): string[] | null {

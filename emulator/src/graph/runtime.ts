@@ -1,10 +1,13 @@
 /**
  * Graph's runtime state that is not part of the mailbox data: the verified-token cache, the
- * external outbound sink and open upload sessions. One per store (so per emulator), dropped on
- * reset. Not persisted: an upload session or a sink entry does not survive a restart.
+ * external outbound sink, open upload sessions, and sending limits with each mailbox's recent
+ * submissions. One per store (so per emulator), dropped on reset. Not persisted: an upload
+ * session, a sink entry or a message held in the Outbox does not survive a restart.
  */
+import type { Cancel } from "../clock.ts";
 import type { Store } from "../store/store.ts";
 import type { GraphPrincipal } from "./principal.ts";
+import { EXCHANGE_ONLINE_SENDING_LIMITS, type SendingLimits, type Submission } from "./send-limits.ts";
 
 /** A message sent to an address no emulated mailbox receives at (`GET /_emulator/outbound`). */
 export interface OutboundMessage {
@@ -32,7 +35,8 @@ export interface UploadSession {
   mailboxId: string;
   messageId: string;
   name: string;
-  contentType: string;
+  /** As given in AttachmentItem; null: recognised from the bytes when the upload completes. */
+  contentType: string | null;
   size: number;
   isInline: boolean;
   contentId: string | null;
@@ -59,11 +63,28 @@ export function tokenCacheKey(token: string): string {
   return token.length > 64 ? token.slice(-48) : token;
 }
 
+/** A message held in the Outbox past the message rate, leaving at `at`. */
+export interface DeferredSend {
+  messageId: string;
+  mailboxId: string;
+  at: number;
+  cancel: Cancel;
+}
+
+export interface SendingState {
+  limits: SendingLimits;
+  /** Per mailbox id: the last day's submissions, oldest first. */
+  submissions: Map<string, Submission[]>;
+  /** By message id. */
+  deferred: Map<string, DeferredSend>;
+}
+
 export interface GraphRuntime {
   /** Verified tokens by `tokenCacheKey`. */
   tokens: Map<string, CachedPrincipal>;
   outbound: OutboundMessage[];
   uploads: Map<string, UploadSession>;
+  sending: SendingState;
 }
 
 const runtimes = new WeakMap<Store, GraphRuntime>();
@@ -71,11 +92,18 @@ const runtimes = new WeakMap<Store, GraphRuntime>();
 export function graphRuntime(store: Store): GraphRuntime {
   let runtime = runtimes.get(store);
   if (!runtime) {
-    const fresh: GraphRuntime = { tokens: new Map(), outbound: [], uploads: new Map() };
+    const fresh: GraphRuntime = {
+      tokens: new Map(),
+      outbound: [],
+      uploads: new Map(),
+      sending: { limits: EXCHANGE_ONLINE_SENDING_LIMITS, submissions: new Map(), deferred: new Map() },
+    };
     store.onReset(() => {
       fresh.tokens.clear();
       fresh.outbound.length = 0;
       fresh.uploads.clear();
+      for (const held of fresh.sending.deferred.values()) held.cancel();
+      fresh.sending = { limits: EXCHANGE_ONLINE_SENDING_LIMITS, submissions: new Map(), deferred: new Map() };
     });
     runtimes.set(store, fresh);
     runtime = fresh;

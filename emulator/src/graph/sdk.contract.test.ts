@@ -3,9 +3,15 @@
  * the running emulator over HTTPS: the SDK uses the global fetch, which trusts the emulator's CA
  * through undici's global dispatcher; `customHosts` lets its auth middleware attach the token.
  */
-import { Client, type PageCollection, PageIterator } from "@microsoft/microsoft-graph-client";
+import {
+  Client,
+  FileUpload,
+  LargeFileUploadTask,
+  type PageCollection,
+  PageIterator,
+} from "@microsoft/microsoft-graph-client";
 import type { Message, User } from "@microsoft/microsoft-graph-types";
-import { Agent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, fetch as undiciFetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../server.ts";
 import { deleteMessage, deliverMessage, updateMessage } from "../store/messages.ts";
@@ -123,5 +129,94 @@ describe("@microsoft/microsoft-graph-client against the emulator", () => {
       .select("conversationId")
       .get()) as PageCollection;
     expect(arrived.conversationId).toBe((original.value[0] as Message).conversationId);
+  });
+
+  /**
+   * The upload URL is Outlook's, not Graph's: the SDK sends no token there (its auth middleware
+   * only serves Graph hosts and `customHosts`), which is what Outlook wants. Here both live on
+   * localhost, so the upload goes through a client without `customHosts`, as toward outlook.office.com.
+   */
+  const uploadClient = () =>
+    Client.initWithMiddleware({
+      authProvider: {
+        getAccessToken: async () => {
+          throw new Error("no token is sent to the upload URL");
+        },
+      },
+    });
+
+  /**
+   * The SDK sets Content-Length on each range; Node 20's bundled fetch hands it to the npm undici
+   * Agent (our global dispatcher) in a form that Agent refuses ("invalid content-length header").
+   * undici's own fetch with the same Agent is fine (so is NODE_EXTRA_CA_CERTS with no dispatcher).
+   */
+  async function withUndiciFetch<T>(run: () => Promise<T>): Promise<T> {
+    const bundled = globalThis.fetch;
+    globalThis.fetch = undiciFetch as unknown as typeof fetch;
+    try {
+      return await run();
+    } finally {
+      globalThis.fetch = bundled;
+    }
+  }
+
+  it("uploads a large attachment with LargeFileUploadTask in 2 MiB ranges, then resumes one with getStatus", async () => {
+    const support = client("support");
+    const draft = (await support.api("/me/messages").post({ subject: "Large file" })) as Message;
+    const file = new Uint8Array(5 * 1024 * 1024 + 321).fill(9).buffer;
+    const createSession = (name: string) =>
+      LargeFileUploadTask.createUploadSession(
+        support,
+        `/me/messages/${draft.id}/attachments/createUploadSession`,
+        { AttachmentItem: { attachmentType: "file", name, size: file.byteLength } },
+      );
+    const rangeSize = 2 * 1024 * 1024; // the walkthrough's range; the SDK's default (5 MiB) is over Outlook's 4 MB
+    const ranges: number[] = [];
+    const task = new LargeFileUploadTask(
+      uploadClient(),
+      new FileUpload(file, "a.bin", file.byteLength),
+      await createSession("a.bin"),
+      {
+        rangeSize,
+        uploadEventHandlers: { progress: (range) => ranges.push(range?.minValue ?? -1) },
+      },
+    );
+    const result = await withUndiciFetch(() => task.upload());
+    expect(result.location).toMatch(/\/Attachments\('[^']+'\)$/);
+    expect(ranges).toEqual([0, rangeSize, 2 * rangeSize]);
+
+    // A second file: one range goes through, the connection drops, a new task resumes from the server's state.
+    const session = await createSession("b.bin");
+    const first = new LargeFileUploadTask(
+      uploadClient(),
+      new FileUpload(file, "b.bin", file.byteLength),
+      session,
+      {
+        rangeSize,
+      },
+    );
+    await withUndiciFetch(() =>
+      first.uploadSlice(file.slice(0, rangeSize), first.getNextRange(), file.byteLength),
+    );
+    const resumed = new LargeFileUploadTask(
+      uploadClient(),
+      new FileUpload(file, "b.bin", file.byteLength),
+      session,
+      {
+        rangeSize,
+      },
+    );
+    await resumed.getStatus();
+    expect(resumed.getNextRange().minValue).toBe(rangeSize);
+    expect((await withUndiciFetch(() => resumed.upload())).location).toMatch(/\/Attachments\('/);
+
+    const attachments = (await support
+      .api(`/me/messages/${draft.id}/attachments`)
+      .select("name,size")
+      .get()) as PageCollection;
+    expect(attachments.value).toEqual([
+      expect.objectContaining({ name: "a.bin", size: file.byteLength }),
+      expect.objectContaining({ name: "b.bin", size: file.byteLength }),
+    ]);
   });
 });

@@ -154,10 +154,10 @@ describe("sending mail", () => {
     );
   });
 
-  it("honours from = alias when SendFromAliasEnabled and answers ErrorSendAsDenied otherwise", async () => {
-    const message = (from: string) => ({
+  it("honours from = alias when SendFromAliasEnabled, rewrites it to the primary address without, and denies other addresses", async () => {
+    const message = (from: string, subject = "From alias") => ({
       message: {
-        subject: "From alias",
+        subject,
         from: { emailAddress: { address: from } },
         toRecipients: [{ emailAddress: { address: "customer@fabrikam.com" } }],
       },
@@ -190,9 +190,17 @@ describe("sending mail", () => {
     const disabled = await graph(emulator, "me/sendMail", {
       token: support,
       method: "POST",
-      body: message("help@contoso.com"),
+      body: message("help@contoso.com", "From alias, rewritten"),
     });
-    expect(disabled.status).toBe(403);
+    expect(disabled.status).toBe(202);
+    const rewritten = (
+      await json<Page>(
+        await graph(emulator, "me/messages?$filter=subject eq 'From alias, rewritten'&$select=from", {
+          token: customer,
+        }),
+      )
+    ).value[0]!;
+    expect(rewritten.from?.emailAddress.address).toBe("support@contoso.com");
   });
 
   it("createForward carries attachments and sends to the given recipients", async () => {

@@ -2,6 +2,7 @@
  * Test helpers for the Graph tests: an emulator on a frozen clock, tokens from the identity
  * module's `issueAccessToken`, and `graph(path, init)` that sends the bearer token over HTTPS.
  */
+import { readFileSync } from "node:fs";
 import type { RequestInit, Response } from "undici";
 import { createClock } from "../clock.ts";
 import { issueAccessToken } from "../identity/tokens.ts";
@@ -69,6 +70,37 @@ export function graph(emulator: Emulator, path: string, init: GraphInit = {}): P
   }
   const url = path.startsWith("https://") ? path : path.startsWith("/") ? path : `/v1.0/${path}`;
   return emulatorFetch(emulator, url, request);
+}
+
+/** A documented example from emulator/fixtures/graph (sources in fixtures/SOURCES.md). */
+export function graphFixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/graph/${name}`, import.meta.url), "utf8")) as T;
+}
+
+/** A mailbox made through the control API (POST /_emulator/mailboxes); answers its id. */
+export async function addMailbox(
+  emulator: Emulator,
+  userPrincipalName: string,
+  displayName: string,
+  tenant = "contoso.com",
+): Promise<string> {
+  const response = await emulatorFetch(emulator, "/_emulator/mailboxes", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenant, userPrincipalName, displayName }),
+  });
+  if (response.status !== 201) throw new Error(`could not add ${userPrincipalName}: ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** A control-API call with a JSON body; answers the response. */
+export function control(emulator: Emulator, method: string, path: string, body?: unknown): Promise<Response> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.headers = { "content-type": "application/json" };
+    init.body = JSON.stringify(body);
+  }
+  return emulatorFetch(emulator, `/_emulator${path}`, init);
 }
 
 /** JSON body of a response, typed loosely for assertions. */

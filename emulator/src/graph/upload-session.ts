@@ -2,9 +2,12 @@
  * Large attachments (3–150 MB): `POST …/messages/{id}/attachments/createUploadSession` returns an
  * `uploadUrl` on the emulator shaped like Outlook's
  * (`{base}/api/gv1.0/users('{userId}@{tenantId}')/messages('{id}')/AttachmentSessions('{sid}')?authtoken=…`).
- * Chunks are PUT there in order with `Content-Range: bytes a-b/total` and **no Authorization header**
- * (one that carries it gets Outlook's 401 InvalidAudienceForResource); chunks are multiples of
- * 320 KiB except the last, at most 4 MB; 200 + nextExpectedRanges, then 201 + Location. DELETE cancels.
+ * Byte ranges are PUT there in order with `Content-Range: bytes a-b/total` and **no Authorization
+ * header** (one that carries it gets Outlook's 401 InvalidAudienceForResource), each at most 4 MB
+ * ("up to 4 MB each time"; any size below that: the 320 KiB multiple is OneDrive's rule, and the
+ * walkthrough's own first range is 2 MiB); 200 + nextExpectedRanges, then 201 + Location. A GET on
+ * the URL answers the session's nextExpectedRanges, so a client can resume after a dropped
+ * connection (the SDK's LargeFileUploadTask.getStatus does that); DELETE cancels.
  * https://learn.microsoft.com/graph/outlook-large-attachments, …/api/attachment-createuploadsession
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -14,14 +17,21 @@ import { graphError } from "../errors/graph-error.ts";
 import { newOpaqueToken } from "../store/ids.ts";
 import { findMessage, updateMessage } from "../store/messages.ts";
 import { newStoredAttachment } from "./attachments.ts";
+import { sniffContentType } from "./content-type.ts";
+import { inputErrorReply } from "./message-actions.ts";
+import { checkMessageSize, MESSAGE_SIZE_EXCEEDED } from "./message-size.ts";
 import { messageOr404 } from "./messages.ts";
 import { itemNotFound, mailboxOf, owners } from "./routes.ts";
 import { graphRuntime, type UploadSession } from "./runtime.ts";
 
 export const MAX_UPLOAD = 150 * 1024 * 1024;
-/** Observed minimum (microsoft-graph-docs-contrib #4690: 2,097,152 bytes); smaller files use a POST. */
+/**
+ * The docs say "between 3 MB and 150 MB" but not where ErrorAttachmentSizeShouldNotBeLessThanMinimumSize
+ * starts; 2,097,152 bytes is the observed minimum (microsoft-graph-docs-contrib#4690,
+ * msgraph-sdk-java#52). Files of 2–3 MB are thus accepted both ways, as by Outlook.
+ */
 export const MIN_UPLOAD = 2 * 1024 * 1024;
-const CHUNK_UNIT = 320 * 1024;
+/** "iteratively upload ranges of bytes (up to 4 MB each time)" (attachment-createuploadsession). */
 const MAX_CHUNK = 4 * 1024 * 1024;
 /** Not documented; long enough for slow uploads. */
 const SESSION_LIFETIME_MS = 2 * 60 * 60_000;
@@ -57,12 +67,7 @@ export function registerCreateUploadSession(app: FastifyInstance): void {
         return graphError(reply, 400, "ErrorInvalidRequest", "The AttachmentItem parameter is required.");
       const item = parsed.data.AttachmentItem;
       if (item.size > MAX_UPLOAD)
-        return graphError(
-          reply,
-          400,
-          "ErrorMessageSizeExceeded",
-          "The message exceeds the maximum supported size.",
-        );
+        return graphError(reply, 400, "ErrorMessageSizeExceeded", MESSAGE_SIZE_EXCEEDED);
       if (item.size < MIN_UPLOAD)
         return graphError(
           reply,
@@ -71,13 +76,18 @@ export function registerCreateUploadSession(app: FastifyInstance): void {
           "Attachment size must be greater than the minimum size.",
         );
       const mailbox = mailboxOf(request);
+      try {
+        checkMessageSize(store, mailbox, message, item.size);
+      } catch (error) {
+        return inputErrorReply(reply, error);
+      }
       const session: UploadSession = {
         id: `AAMkAG${newOpaqueToken(24)}AAA=`,
         authToken: newOpaqueToken(48),
         mailboxId: mailbox.id,
         messageId: message.id,
         name: item.name,
-        contentType: item.contentType ?? "application/octet-stream",
+        contentType: item.contentType ?? null,
         size: item.size,
         isInline: item.isInline ?? false,
         contentId: item.contentId ?? null,
@@ -133,6 +143,16 @@ export async function uploadPlugin(app: FastifyInstance): Promise<void> {
     return session;
   };
 
+  /** What a 200 PUT answers (the walkthrough's "First upload to the message" response). */
+  const sessionStatus = (session: UploadSession) => {
+    const tenantId = store.state.mailboxes.get(session.mailboxId)?.tenantId ?? "";
+    return {
+      "@odata.context": `${app.emulator.baseUrl}/api/v2.0/$metadata#${sessionPath(session, tenantId)}/$entity`,
+      ExpirationDateTime: graphDateTime(session.expiresAt),
+      nextExpectedRanges: [String(session.nextOffset)],
+    };
+  };
+
   app.put("/gv1.0/*", async (request, reply) => {
     const session = sessionOf(request, reply);
     if (!session) return reply;
@@ -167,30 +187,16 @@ export async function uploadPlugin(app: FastifyInstance): Promise<void> {
         "ErrorInvalidRequest",
         "The Content-Range does not match the body length.",
       );
-    const last = end === total - 1;
-    if (!last && body.length % CHUNK_UNIT !== 0)
-      return graphError(
-        reply,
-        400,
-        "ErrorInvalidRequest",
-        "Chunks other than the last must be a multiple of 320 KiB.",
-      );
     session.received.push(body);
     session.nextOffset = end + 1;
-    const mailbox = store.state.mailboxes.get(session.mailboxId);
-    const base = app.emulator.baseUrl;
-    if (!last) {
-      return reply.send({
-        "@odata.context": `${base}/api/v2.0/$metadata#${sessionPath(session, mailbox?.tenantId ?? "")}/$entity`,
-        ExpirationDateTime: graphDateTime(session.expiresAt),
-        nextExpectedRanges: [String(session.nextOffset)],
-      });
-    }
+    if (end !== total - 1) return reply.send(sessionStatus(session));
     graphRuntime(store).uploads.delete(session.id);
+    const mailbox = store.state.mailboxes.get(session.mailboxId);
     const found = mailbox ? findMessage(store, mailbox, session.messageId) : undefined;
     if (!mailbox || !found) return itemNotFound(reply);
+    const contentBytes = Buffer.concat(session.received).toString("base64");
     const attachment = newStoredAttachment(
-      { ...session, contentBytes: Buffer.concat(session.received).toString("base64") },
+      { ...session, contentType: session.contentType ?? sniffContentType(contentBytes), contentBytes },
       clock.now(),
     );
     updateMessage(store, mailbox, found.message.id, {
@@ -198,9 +204,18 @@ export async function uploadPlugin(app: FastifyInstance): Promise<void> {
     });
     reply.header(
       "location",
-      `${base}/api/v2.0/Users('${mailbox.id}@${mailbox.tenantId}')/Messages('${found.message.id}')/Attachments('${attachment.id}')`,
+      `${app.emulator.baseUrl}/api/v2.0/Users('${mailbox.id}@${mailbox.tenantId}')/Messages('${found.message.id}')/Attachments('${attachment.id}')`,
     );
     return reply.code(201).send();
+  });
+
+  // The session's state: where to go on after a dropped connection. Not shown on the Outlook
+  // pages (which say nextExpectedRanges is "useful if you need to resume a transfer"); the
+  // SDK's LargeFileUploadTask.getStatus/resume GET the upload URL for it.
+  app.get("/gv1.0/*", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (!session) return reply;
+    return sessionStatus(session);
   });
 
   app.delete("/gv1.0/*", async (request, reply) => {

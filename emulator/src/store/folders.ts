@@ -16,7 +16,15 @@ export const WELL_KNOWN_FOLDERS: readonly WellKnownFolderName[] = [
   "junkemail",
   "archive",
   "outbox",
+  "clutter",
 ];
+
+/**
+ * Hidden folders: lists leave them out unless `includeHiddenFolders=true` (the list-mailFolders
+ * page's example shows Clutter with `isHidden: true`).
+ * https://learn.microsoft.com/graph/api/user-list-mailfolders
+ */
+const HIDDEN_FOLDERS: ReadonlySet<WellKnownFolderName> = new Set(["clutter"]);
 
 const NAMES: Record<string, Record<WellKnownFolderName, string>> = {
   en: {
@@ -28,6 +36,7 @@ const NAMES: Record<string, Record<WellKnownFolderName, string>> = {
     junkemail: "Junk Email",
     archive: "Archive",
     outbox: "Outbox",
+    clutter: "Clutter",
   },
   fr: {
     msgfolderroot: "Haut de la banque d'informations",
@@ -38,6 +47,7 @@ const NAMES: Record<string, Record<WellKnownFolderName, string>> = {
     junkemail: "Courrier indésirable",
     archive: "Archive",
     outbox: "Boîte d'envoi",
+    clutter: "Courrier pêle-mêle",
   },
   de: {
     msgfolderroot: "Oberste Ebene des Informationsspeichers",
@@ -48,6 +58,7 @@ const NAMES: Record<string, Record<WellKnownFolderName, string>> = {
     junkemail: "Junk-E-Mail",
     archive: "Archiv",
     outbox: "Postausgang",
+    clutter: "Clutter",
   },
   es: {
     msgfolderroot: "Parte superior del almacén de información",
@@ -58,6 +69,7 @@ const NAMES: Record<string, Record<WellKnownFolderName, string>> = {
     junkemail: "Correo no deseado",
     archive: "Archivo",
     outbox: "Bandeja de salida",
+    clutter: "Correo desordenado",
   },
 };
 
@@ -78,7 +90,7 @@ export function createWellKnownFolders(language: string): Map<string, MailFolder
       wellKnownName: name,
       displayName: localisedFolderName(name, language),
       parentFolderId: name === "msgfolderroot" ? null : rootId,
-      isHidden: false,
+      isHidden: HIDDEN_FOLDERS.has(name),
       messages: new Map(),
     });
   }

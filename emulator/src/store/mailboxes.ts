@@ -2,7 +2,7 @@
 import { createWellKnownFolders } from "./folders.ts";
 import { newGuid } from "./ids.ts";
 import type { Store } from "./store.ts";
-import type { Mailbox } from "./types.ts";
+import type { Mailbox, SendAsGrant } from "./types.ts";
 
 export interface MailboxInput {
   /** Graph user id / oid; a new GUID when omitted. */
@@ -21,6 +21,7 @@ export interface MailboxInput {
   proxyAddresses?: string[];
   otherMails?: string[];
   preferredLanguage?: string;
+  sendAs?: SendAsGrant[];
 }
 
 /** Adds a user with an empty mailbox (well-known folders, localised) to the store. */
@@ -44,6 +45,7 @@ export function createMailbox(store: Store, input: MailboxInput): Mailbox {
     proxyAddresses: input.proxyAddresses ?? [`SMTP:${mail}`],
     otherMails: input.otherMails ?? [],
     preferredLanguage: language,
+    sendAs: (input.sendAs ?? []).map((grant) => ({ ...grant, address: grant.address.toLowerCase() })),
     folders: createWellKnownFolders(language),
     changeSeq: 0,
     changes: [],

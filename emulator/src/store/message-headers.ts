@@ -11,6 +11,8 @@ export interface HeaderFacts {
   subject: string;
   sentMs: number;
   from: Recipient | null;
+  /** Written as a Sender header when it differs from `from` (sent on behalf of). */
+  sender?: Recipient | null;
   toRecipients: Recipient[];
   ccRecipients: Recipient[];
   conversationIndex: string;
@@ -23,6 +25,8 @@ export interface HeaderFacts {
 export function buildInternetMessageHeaders(facts: HeaderFacts): InternetMessageHeader[] {
   const headers: InternetMessageHeader[] = [];
   add(headers, "From", formatAddress(facts.from));
+  const sender = formatAddress(facts.sender);
+  if (sender !== formatAddress(facts.from)) add(headers, "Sender", sender);
   add(headers, "To", facts.toRecipients.map(formatAddress).join(", "));
   add(headers, "CC", facts.ccRecipients.map(formatAddress).join(", "));
   add(headers, "Subject", facts.subject);

@@ -23,6 +23,7 @@ describe("store messages", () => {
       displayName: "Contoso",
       kind: "organization",
       sendFromAliasEnabled: true,
+      maxMessageSizeMB: 35,
     });
     mailbox = createMailbox(store, {
       tenantId: "t1",

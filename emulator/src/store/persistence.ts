@@ -57,9 +57,11 @@ export function serializeState(state: State, savedAtMs: number): PersistedState 
 export function deserializeState(json: PersistedState): State {
   if (json.version !== FORMAT_VERSION) throw new Error(`unsupported state file version ${json.version}`);
   const state = emptyState();
-  for (const tenant of json.tenants) state.tenants.set(tenant.id, tenant);
+  // Fields added after version 1 files were written get their defaults.
+  for (const tenant of json.tenants)
+    state.tenants.set(tenant.id, { ...tenant, maxMessageSizeMB: tenant.maxMessageSizeMB ?? 35 });
   for (const { folders, ...rest } of json.mailboxes) {
-    const mailbox: Mailbox = { ...rest, folders: new Map() };
+    const mailbox: Mailbox = { ...rest, sendAs: rest.sendAs ?? [], folders: new Map() };
     for (const { messages, ...folder } of folders) {
       mailbox.folders.set(folder.id, { ...folder, messages: new Map(messages.map((m) => [m.id, m])) });
     }

@@ -22,8 +22,13 @@ export interface Tenant {
   displayName: string;
   /** `organization` for Entra tenants; `personal` for the Microsoft account (consumers) tenant. */
   kind: "organization" | "personal";
-  /** Exchange Online org setting: may users send from their proxyAddresses aliases? */
+  /**
+   * Exchange Online org setting: may users send from their proxyAddresses aliases? Off: an alias
+   * `from` is rewritten to the primary address.
+   */
   sendFromAliasEnabled: boolean;
+  /** The organisation's maximum message size in MB (Exchange Online's default: 35; at most 150). */
+  maxMessageSizeMB: number;
 }
 
 export type SignInAudience =
@@ -63,7 +68,8 @@ export type WellKnownFolderName =
   | "deleteditems"
   | "junkemail"
   | "archive"
-  | "outbox";
+  | "outbox"
+  | "clutter";
 
 export interface StoredAttachment {
   "@odata.type": "#microsoft.graph.fileAttachment";
@@ -151,6 +157,17 @@ export interface MailboxChange extends ChangeEvent {
   tenantId: string;
 }
 
+/**
+ * An Exchange mailbox permission to send from an address that is not one of the mailbox's own:
+ * Send As (`from` = sender = the address) or Send on Behalf (`onBehalf`: `from` = the address,
+ * `sender` = this mailbox). https://learn.microsoft.com/graph/outlook-send-mail-from-other-user
+ */
+export interface SendAsGrant {
+  /** Lower-case SMTP address. */
+  address: string;
+  onBehalf: boolean;
+}
+
 /** A user and their Exchange mailbox: `id` is both the Graph user id and the token `oid`. */
 export interface Mailbox {
   id: string;
@@ -171,6 +188,8 @@ export interface Mailbox {
   proxyAddresses: string[];
   otherMails: string[];
   preferredLanguage: string;
+  /** Send As / Send on Behalf rights for addresses other than the mailbox's own. */
+  sendAs: SendAsGrant[];
   folders: Map<string, MailFolder>;
   /** Last sequence number handed out; 0 before any change. */
   changeSeq: number;
