@@ -152,7 +152,7 @@ module.exports = {
       name: "tables-have-one-owner",
       severity: "error",
       comment:
-        "Each table is read and written by the module that owns it (ADR 013); others ask it through functions. Another module's schema.ts is imported only by a schema.ts, for a foreign key, and by channel-store.ts for the inbox tables ADR 008 gives channels.",
+        "Each table is read and written by the module that owns it (ADR 015); others ask it through functions. Another module's schema.ts is imported only by a schema.ts, for a foreign key, and by channel-store.ts for the inbox tables ADR 008 gives channels.",
       from: {
         path: "^server/src/([^/]+)/",
         pathNot: ["schema\\.ts$", "^server/src/channels/channel-store\\.ts$"],
