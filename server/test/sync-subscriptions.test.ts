@@ -271,11 +271,15 @@ describe("subscriptions with webhooks on", () => {
     const [inbox] = (await h.stored()).filter((r) => r.folder === "inbox");
     const calls = await h.graphCalls("POST", "/reauthorize");
     await h.lifecycle(inbox!.id, "reauthorizationRequired");
+    // Generous: under load Graph's lifecycle POST can outlast its 3 s answer window and come again
+    // after Graph's 10 s retry, before the upkeep job even starts.
     await waitFor(async () => (await h.graphCalls("POST", "/reauthorize")) > calls, {
       what: "a reauthorize call",
+      timeoutMs: 90_000,
     });
     await waitFor(async () => (await h.atEmulator()).find((s) => s.id === inbox!.id)?.paused === false, {
       what: "delivery resumed",
+      timeoutMs: 60_000,
     });
     expect((await h.stored()).find((r) => r.id === inbox!.id)).toBeDefined();
     await waitMessage(await h.deliver("After reauthorization"));
