@@ -13,7 +13,10 @@ import { Agent } from "undici";
 
 type CryptoKey = webcrypto.CryptoKey;
 
-x509.cryptoProvider.set(webcrypto);
+// Node's webcrypto is the Web Crypto API x509 wants; their declarations differ only where lib.dom
+// (pulled in by @types/jsdom) adds Ed25519/X25519 overloads to generateKey that Node's types lack.
+type X509Crypto = ReturnType<typeof x509.cryptoProvider.get>;
+x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
 
 const EC = { name: "ECDSA", namedCurve: "P-256" } as const;
 const SIGNING = { name: "ECDSA", hash: "SHA-256" } as const;
