@@ -58,7 +58,10 @@ describe("createLogger", () => {
       pretty({ ...PRETTY_OPTIONS, colorize: false, destination }),
     );
     logger.info(
-      { req: { method: "GET", url: "/api/outlook/oauth2/callback?code=secret" }, app: { clientSecret: "s3" } },
+      {
+        req: { method: "GET", url: "/api/outlook/oauth2/callback?code=secret" },
+        app: { clientSecret: "s3" },
+      },
       "incoming request",
     );
     const text = await line;
