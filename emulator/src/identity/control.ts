@@ -114,16 +114,17 @@ export function revokeUserTokens(app: FastifyInstance, user: Mailbox): number {
 }
 
 export async function identityControlRoutes(app: FastifyInstance): Promise<void> {
+  registerUserControl(app);
+  registerAppControl(app);
+}
+
+/** A user's sessions and consents: revoke tokens, change the password, remove a consent. */
+function registerUserControl(app: FastifyInstance): void {
   const { store } = app.emulator;
   const userOr404 = (id: string, reply: FastifyReply) => {
     const user = store.mailbox(id);
     if (!user) problem(reply, 404, "user_not_found", `No user ${id}`);
     return user;
-  };
-  const appOr404 = (id: string, reply: FastifyReply) => {
-    const registration = store.app(id);
-    if (!registration) problem(reply, 404, "app_not_found", `No app ${id}`);
-    return registration;
   };
 
   app.post<{ Params: { user: string } }>("/users/:user/revoke", async (request, reply) => {
@@ -154,6 +155,16 @@ export async function identityControlRoutes(app: FastifyInstance): Promise<void>
         : problem(reply, 404, "consent_not_found", "No consent for that user and app");
     },
   );
+}
+
+/** App registrations: create and list them, their secrets, admin consent, and token settings. */
+function registerAppControl(app: FastifyInstance): void {
+  const { store } = app.emulator;
+  const appOr404 = (id: string, reply: FastifyReply) => {
+    const registration = store.app(id);
+    if (!registration) problem(reply, 404, "app_not_found", `No app ${id}`);
+    return registration;
+  };
 
   app.post<{ Params: { clientId: string } }>("/apps/:clientId/admin-consent", async (request, reply) => {
     const registration = appOr404(request.params.clientId, reply);
