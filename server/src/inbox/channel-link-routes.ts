@@ -1,5 +1,6 @@
 import { routes } from "@mailroom/contract";
 import { and, eq } from "drizzle-orm";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { MANAGER_ROLES as ADMINS } from "../accounts/roles.ts";
 import { requireMember } from "../accounts/session.ts";
@@ -20,15 +21,20 @@ export const channelLinkRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = asyn
     await events.publish(orgId, { type: "channels.updated", data: { channelId } });
   };
 
+  /** An admin's link of the org's inbox `id` and channel `channelId` (403 / 404 otherwise). */
+  const linkOf = async (request: FastifyRequest, params: { id: string; channelId: string }) => {
+    const m = await requireMember(request, auth, database, { roles: ADMINS });
+    await findInbox(db, m.orgId, params.id);
+    await findChannel(db, m.orgId, params.channelId);
+    return { inboxId: params.id, channelId: params.channelId, orgId: m.orgId };
+  };
+
   app.route({
     ...contractRoute(routes.linkChannel),
     handler: async (request, reply) => {
-      const m = await requireMember(request, auth, database, { roles: ADMINS });
-      const { id, channelId } = request.params;
-      await findInbox(db, m.orgId, id);
-      await findChannel(db, m.orgId, channelId);
-      await db.insert(inboxChannels).values({ inboxId: id, channelId, orgId: m.orgId }).onConflictDoNothing();
-      await linksChanged(m.orgId, channelId);
+      const link = await linkOf(request, request.params);
+      await db.insert(inboxChannels).values(link).onConflictDoNothing();
+      await linksChanged(link.orgId, link.channelId);
       return reply.status(204).send();
     },
   });
@@ -36,20 +42,17 @@ export const channelLinkRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = asyn
   app.route({
     ...contractRoute(routes.unlinkChannel),
     handler: async (request, reply) => {
-      const m = await requireMember(request, auth, database, { roles: ADMINS });
-      const { id, channelId } = request.params;
-      await findInbox(db, m.orgId, id);
-      await findChannel(db, m.orgId, channelId);
+      const link = await linkOf(request, request.params);
       await db
         .delete(inboxChannels)
         .where(
           and(
-            eq(inboxChannels.inboxId, id),
-            eq(inboxChannels.channelId, channelId),
-            eq(inboxChannels.orgId, m.orgId),
+            eq(inboxChannels.inboxId, link.inboxId),
+            eq(inboxChannels.channelId, link.channelId),
+            eq(inboxChannels.orgId, link.orgId),
           ),
         );
-      await linksChanged(m.orgId, channelId);
+      await linksChanged(link.orgId, link.channelId);
       return reply.status(204).send();
     },
   });
