@@ -38,7 +38,7 @@ const problem = (status: number, body: object) =>
 
 beforeEach(() => {
   posted = [];
-  document.cookie = "mailroom_csrf=t";
+  vi.spyOn(document, "cookie", "get").mockReturnValue("mailroom_csrf=t");
   vi.stubGlobal("fetch", async (url: string, init: RequestInit = {}) => {
     if (url === "/api/me") return problem(401, { code: "unauthenticated", title: "Please log in" });
     posted.push({ url, body: JSON.parse(String(init.body)) });
@@ -49,6 +49,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 const fill = (label: string, value: string) =>
