@@ -22,28 +22,13 @@ export function InboxesPage() {
   const data = useInboxes(manage);
   // undefined: form closed; null: creating; an inbox: editing it.
   const [editing, setEditing] = useState<Inbox | null | undefined>(undefined);
-  const [deleting, setDeleting] = useState<Inbox | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
-  const [deleteBusy, runDelete] = useAsyncAction();
   const [status, setStatus] = useState<string | null>(null);
 
   const changed = async (message: string) => {
     setStatus(message);
     await data.reload();
   };
-
-  const confirmDelete = () =>
-    void runDelete(async () => {
-      if (!deleting) return;
-      setDeleteError(null);
-      try {
-        await deleteInbox(deleting.id);
-        setDeleting(null);
-        await changed(`${deleting.name} deleted`);
-      } catch (e) {
-        setDeleteError(errorMessage(e));
-      }
-    });
+  const deletion = useInboxDeletion(changed);
 
   return (
     <div className="page">
@@ -71,14 +56,7 @@ export function InboxesPage() {
       />
       <StatusMessage message={status} />
       <FormError message={data.error} />
-      {data.error && !data.inboxes ? (
-        <div>
-          <button type="button" className="button button--secondary" onClick={() => void data.reload()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-      {data.inboxes === null && !data.error ? <Loading label="Loading inboxes…" /> : null}
+      <LoadingOrRetry loading={data.inboxes === null} error={data.error} onRetry={() => void data.reload()} />
       {data.inboxes ? (
         <ul className="inbox-list" aria-label="Shared inboxes">
           {data.inboxes.map((inbox) => (
@@ -91,10 +69,7 @@ export function InboxesPage() {
                 setStatus(null);
                 setEditing(i);
               }}
-              onDelete={(i) => {
-                setDeleteError(null);
-                setDeleting(i);
-              }}
+              onDelete={deletion.ask}
               onChanged={changed}
             />
           ))}
@@ -109,20 +84,74 @@ export function InboxesPage() {
           void changed(created ? `${inbox.name} created` : `${inbox.name} saved`);
         }}
       />
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? "inbox"}?`}
-        confirmLabel="Delete inbox"
-        busy={deleteBusy}
-        error={deleteError}
-        onConfirm={confirmDelete}
-        onCancel={() => setDeleting(null)}
-      >
-        <p>
-          {deleting?.name} will be removed for everyone. Its channels stay connected and keep feeding any
-          other inbox they are linked to. This can't be undone.
-        </p>
-      </ConfirmDialog>
+      <DeleteInboxDialog deletion={deletion} />
     </div>
+  );
+}
+
+/** "Loading…" until the inboxes are there, or Try again when they couldn't be loaded. */
+function LoadingOrRetry({
+  loading,
+  error,
+  onRetry,
+}: {
+  loading: boolean;
+  error: string | null;
+  onRetry(): void;
+}) {
+  if (!loading) return null;
+  if (!error) return <Loading label="Loading inboxes…" />;
+  return (
+    <div>
+      <button type="button" className="button button--secondary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+type Deletion = ReturnType<typeof useInboxDeletion>;
+
+/** Deleting an inbox: asked for with `ask`, confirmed in a dialog, then `changed` says it's gone. */
+function useInboxDeletion(changed: (message: string) => Promise<void>) {
+  const [deleting, setDeleting] = useState<Inbox | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, run] = useAsyncAction();
+  const ask = (inbox: Inbox) => {
+    setError(null);
+    setDeleting(inbox);
+  };
+  const confirm = () =>
+    void run(async () => {
+      if (!deleting) return;
+      setError(null);
+      try {
+        await deleteInbox(deleting.id);
+        setDeleting(null);
+        await changed(`${deleting.name} deleted`);
+      } catch (e) {
+        setError(errorMessage(e));
+      }
+    });
+  return { deleting, error, busy, ask, confirm, cancel: () => setDeleting(null) };
+}
+
+function DeleteInboxDialog({ deletion }: { deletion: Deletion }) {
+  const { deleting } = deletion;
+  return (
+    <ConfirmDialog
+      open={deleting !== null}
+      title={`Delete ${deleting?.name ?? "inbox"}?`}
+      confirmLabel="Delete inbox"
+      busy={deletion.busy}
+      error={deletion.error}
+      onConfirm={deletion.confirm}
+      onCancel={deletion.cancel}
+    >
+      <p>
+        {deleting?.name} will be removed for everyone. Its channels stay connected and keep feeding any other
+        inbox they are linked to. This can't be undone.
+      </p>
+    </ConfirmDialog>
   );
 }
