@@ -6,7 +6,7 @@ import {
   useRef,
   useState,
 } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../api.ts";
 import { Field } from "../ui/field.tsx";
 import { useFocusFirstInvalid } from "../ui/focus-first-invalid.ts";
@@ -14,6 +14,8 @@ import { FormError } from "../ui/form-error.tsx";
 import { PageHeading } from "../ui/page.tsx";
 import { useAsyncAction } from "../ui/use-async-action.ts";
 import { AuthLayout } from "./auth-layout.tsx";
+import { safeNext } from "./safe-next.ts";
+import { useSession } from "./session.tsx";
 
 /**
  * What the log-in and sign-up pages share: the card with its heading, the form with its error
@@ -32,6 +34,23 @@ export function authErrorMessage(error: unknown, unauthorized?: string): string 
   if (error.status === 401 && unauthorized) return unauthorized;
   if (error.status === 429) return TOO_MANY;
   return error.title;
+}
+
+/**
+ * Where the page leads once signed in: `next` (a safe path from the query, kept on the link to
+ * the other page), `email` to prefill (from an invitation), and `finish`, which re-reads the
+ * session and goes to `next` or the page's own default.
+ */
+export function useAuthDestination() {
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const { reload } = useSession();
+  const next = safeNext(search);
+  const finish = async (fallback: string) => {
+    await reload();
+    navigate(next ?? fallback, { replace: true });
+  };
+  return { next, email: search.get("email") ?? "", finish };
 }
 
 interface AuthFormState {
@@ -135,4 +154,14 @@ export function AuthInput({ label, hint, error, value, onValue, ...input }: Auth
       )}
     </Field>
   );
+}
+
+/** The email input both pages have. */
+export function EmailInput(props: {
+  label: string;
+  error: string | undefined;
+  value: string;
+  onValue(value: string): void;
+}) {
+  return <AuthInput {...props} type="email" name="email" autoComplete="email" />;
 }

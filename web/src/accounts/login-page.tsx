@@ -1,16 +1,18 @@
 import { useState } from "react";
-import { useNavigate, useSearchParams } from "react-router";
 import { signIn } from "./accounts-api.ts";
-import { AuthForm, AuthInput, type FieldErrors, useAuthForm } from "./auth-form.tsx";
-import { safeNext, withNext } from "./safe-next.ts";
-import { useSession } from "./session.tsx";
+import {
+  AuthForm,
+  AuthInput,
+  EmailInput,
+  type FieldErrors,
+  useAuthDestination,
+  useAuthForm,
+} from "./auth-form.tsx";
+import { withNext } from "./safe-next.ts";
 
 export function LoginPage() {
-  const [search] = useSearchParams();
-  const next = safeNext(search);
-  const navigate = useNavigate();
-  const { reload } = useSession();
-  const [email, setEmail] = useState(search.get("email") ?? "");
+  const { next, email: invited, finish } = useAuthDestination();
+  const [email, setEmail] = useState(invited);
   const [password, setPassword] = useState("");
   const state = useAuthForm();
 
@@ -20,8 +22,7 @@ export function LoginPage() {
     if (!password) found.password = "Enter your password";
     const send = async () => {
       await signIn({ email: email.trim(), password });
-      await reload();
-      navigate(next ?? "/", { replace: true });
+      await finish("/");
     };
     state.submit(found, send, "Wrong email or password");
   }
@@ -39,15 +40,7 @@ export function LoginPage() {
       switchTo={withNext("/signup", next)}
       switchLabel="Create an account"
     >
-      <AuthInput
-        label="Email"
-        error={state.errors.email}
-        type="email"
-        name="email"
-        autoComplete="email"
-        value={email}
-        onValue={setEmail}
-      />
+      <EmailInput label="Email" error={state.errors.email} value={email} onValue={setEmail} />
       <AuthInput
         label="Password"
         error={state.errors.password}

@@ -1,29 +1,30 @@
 import { useState } from "react";
-import { useNavigate, useSearchParams } from "react-router";
 import { signUp } from "./accounts-api.ts";
-import { AuthForm, AuthInput, type FieldErrors, useAuthForm } from "./auth-form.tsx";
+import {
+  AuthForm,
+  AuthInput,
+  EmailInput,
+  type FieldErrors,
+  useAuthDestination,
+  useAuthForm,
+} from "./auth-form.tsx";
 import { isEmailAddress } from "./email-address.ts";
-import { safeNext, withNext } from "./safe-next.ts";
-import { useSession } from "./session.tsx";
+import { withNext } from "./safe-next.ts";
 
 export const MIN_PASSWORD_LENGTH = 10;
 type Errors = FieldErrors<"name" | "email" | "password">;
 
 export function SignupPage() {
-  const [search] = useSearchParams();
-  const next = safeNext(search);
-  const navigate = useNavigate();
-  const { reload } = useSession();
+  const { next, email: invited, finish } = useAuthDestination();
   const [name, setName] = useState("");
-  const [email, setEmail] = useState(search.get("email") ?? "");
+  const [email, setEmail] = useState(invited);
   const [password, setPassword] = useState("");
   const state = useAuthForm();
 
   function onSubmit() {
     state.submit(validate({ name, email, password }), async () => {
       await signUp({ name: name.trim(), email: email.trim(), password });
-      await reload();
-      navigate(next ?? "/onboarding", { replace: true });
+      await finish("/onboarding");
     });
   }
 
@@ -48,15 +49,7 @@ export function SignupPage() {
         value={name}
         onValue={setName}
       />
-      <AuthInput
-        label="Work email"
-        error={state.errors.email}
-        type="email"
-        name="email"
-        autoComplete="email"
-        value={email}
-        onValue={setEmail}
-      />
+      <EmailInput label="Work email" error={state.errors.email} value={email} onValue={setEmail} />
       <AuthInput
         label="Password"
         hint={`At least ${MIN_PASSWORD_LENGTH} characters`}

@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { errorMessage } from "../api.ts";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { FormError, StatusMessage } from "../ui/form-error.tsx";
 import { Loading, PageHeader } from "../ui/page.tsx";
-import { useAsyncAction } from "../ui/use-async-action.ts";
+import { useConfirmedAction } from "../ui/use-confirmed-action.ts";
 import { InboxCard } from "./inbox-card.tsx";
 import { InboxFormDialog } from "./inbox-form-dialog.tsx";
 import { deleteInbox, type Inbox } from "./inboxes-api.ts";
@@ -114,30 +113,16 @@ type Deletion = ReturnType<typeof useInboxDeletion>;
 
 /** Deleting an inbox: asked for with `ask`, confirmed in a dialog, then `changed` says it's gone. */
 function useInboxDeletion(changed: (message: string) => Promise<void>) {
-  const [deleting, setDeleting] = useState<Inbox | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, run] = useAsyncAction();
-  const ask = (inbox: Inbox) => {
-    setError(null);
-    setDeleting(inbox);
-  };
-  const confirm = () =>
-    void run(async () => {
-      if (!deleting) return;
-      setError(null);
-      try {
-        await deleteInbox(deleting.id);
-        setDeleting(null);
-        await changed(`${deleting.name} deleted`);
-      } catch (e) {
-        setError(errorMessage(e));
-      }
-    });
-  return { deleting, error, busy, ask, confirm, cancel: () => setDeleting(null) };
+  const deletion = useConfirmedAction(async (inbox: Inbox) => {
+    await deleteInbox(inbox.id);
+    deletion.cancel();
+    await changed(`${inbox.name} deleted`);
+  });
+  return deletion;
 }
 
 function DeleteInboxDialog({ deletion }: { deletion: Deletion }) {
-  const { deleting } = deletion;
+  const deleting = deletion.target;
   return (
     <ConfirmDialog
       open={deleting !== null}

@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { canManageOrg, type Invitation, type Member, removeMember } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { errorMessage } from "../api.ts";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { FormError } from "../ui/form-error.tsx";
 import { Loading, PageHeader } from "../ui/page.tsx";
-import { useAsyncAction } from "../ui/use-async-action.ts";
+import { useConfirmedAction } from "../ui/use-confirmed-action.ts";
 import { InvitationLinks } from "./invitation-links.tsx";
 import { InviteForm } from "./invite-form.tsx";
 import { MemberRow } from "./member-row.tsx";
@@ -91,30 +90,16 @@ type Removal = ReturnType<typeof useMemberRemoval>;
 
 /** Removing a member: asked for with `ask`, confirmed in a dialog, then the team is reloaded. */
 function useMemberRemoval(reload: () => Promise<void>) {
-  const [removing, setRemoving] = useState<Member | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, run] = useAsyncAction();
-  const ask = (member: Member) => {
-    setError(null);
-    setRemoving(member);
-  };
-  const confirm = () =>
-    void run(async () => {
-      if (!removing) return;
-      setError(null);
-      try {
-        await removeMember(removing.id);
-        setRemoving(null);
-        await reload();
-      } catch (e) {
-        setError(errorMessage(e));
-      }
-    });
-  return { removing, error, busy, ask, confirm, cancel: () => setRemoving(null) };
+  const removal = useConfirmedAction(async (member: Member) => {
+    await removeMember(member.id);
+    removal.cancel();
+    await reload();
+  });
+  return removal;
 }
 
 function RemoveMemberDialog({ removal }: { removal: Removal }) {
-  const { removing } = removal;
+  const removing = removal.target;
   return (
     <ConfirmDialog
       open={removing !== null}
