@@ -70,6 +70,15 @@ async function deliver(body: Record<string, unknown>) {
   return z.object({ id: z.string(), internetMessageId: z.string() }).parse(await res.json());
 }
 
+/** How often the emulator's fault rule `id` has fired. */
+async function firedAt(id: string) {
+  const res = await emulatorFetch(emulator, "/_emulator/faults");
+  const { faults } = z
+    .object({ faults: z.array(z.object({ id: z.string(), firedAt: z.array(z.number()) })) })
+    .parse(await res.json());
+  return faults.find((f) => f.id === id)?.firedAt.length ?? 0;
+}
+
 async function leaseHolder() {
   const [lease] = await deps.db
     .select({ holder: syncLeases.holder })
@@ -212,15 +221,19 @@ describe("one run per channel at a time", () => {
     await quiet();
     // The first run's Graph requests wait (on the emulator's clock) until we let them go, so the
     // second run really starts while the first holds the lease, however loaded the machine is.
-    await emulatorFetch(
+    const held = await emulatorFetch(
       emulator,
       "/_emulator/faults/latency",
       jsonInit("POST", { ms: 60_000, count: 1, mailbox: "support@contoso.com" }),
     );
+    const { id: ruleId } = z.object({ id: z.string() }).parse(await held.json());
     const first = syncChannel({ ...deps, workerId: "worker-a" }, channelId);
     await waitFor(async () => (await leaseHolder()) === "worker-a", { what: "worker-a holding the lease" });
     const second = await syncChannel({ ...deps, workerId: "worker-b" }, channelId);
     expect(second).toEqual({ skipped: true, reason: "busy" });
+    // Let the held request go only once the emulator holds it (on a busy machine it may still be
+    // on its way; a clock moved before it arrives would not release it).
+    await waitFor(async () => (await firedAt(ruleId)) > 0, { what: "the first run's request held" });
     emulator.clock.advance(60_000);
     expect((await first).skipped).toBe(false);
     expect((await counts()).messages).toBe(before.messages + 1);
