@@ -16,6 +16,7 @@ import {
   listInboxes,
   setInboxMembers,
 } from "./inbox-store.ts";
+import { bodyRoutes } from "./reading/body-routes.ts";
 import { inboxChannels, inboxes } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
@@ -25,6 +26,7 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
   const { auth, database, events } = options;
   await app.register(conversationRoutes, options);
   await app.register(attachmentRoutes, options);
+  await app.register(bodyRoutes, options);
   const db = database.db;
   const changed = (orgId: string) => events.publish(orgId, { type: "inboxes.updated", data: {} });
   // A channel's summary lists the inboxes it feeds, so channel views refresh on links too.

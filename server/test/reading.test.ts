@@ -1,0 +1,225 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/src/index.ts";
+import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { inlineImageCache } from "../src/inbox/reading/schema.ts";
+import { syncCursors } from "../src/mail/schema.ts";
+import { createOrg, signUp } from "./accounts-helpers.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { startConnectedMailbox } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
+
+/**
+ * Reading real HTML (ADR 017) against the real server and the emulator: inline images come from
+ * the message's attachments as data: URIs, remote trackers stay out until allowed, the document
+ * carries its sandbox CSP, and nobody outside the org reaches it.
+ */
+
+let emulator: Emulator;
+let server: TestServer;
+let owner: TestClient;
+let stranger: TestClient;
+let channelId: string;
+
+// A 1×1 red PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+  "base64",
+);
+const TRACKER = "https://tracker.example/open.gif?u=42";
+
+interface Summary {
+  remoteImages: number;
+  remoteImagesAllowed: "message" | "sender" | null;
+  hasQuoted: boolean;
+  inlineImagesOmitted: number;
+  heightHint: number;
+}
+
+beforeAll(async () => {
+  const connected = await startConnectedMailbox({
+    beforeConnect: async (_admin, started) => {
+      stranger = await signUp(started, "owner@other.test");
+      await createOrg(stranger, "Other");
+    },
+  });
+  ({ emulator, server, admin: owner, channelId } = connected);
+  await waitFor(
+    async () => {
+      const cursors = await server.database.db
+        .select()
+        .from(syncCursors)
+        .where(eq(syncCursors.channelId, channelId));
+      return cursors.length === 2 && cursors.every((c) => c.deltaLink);
+    },
+    { what: "the first sync", timeoutMs: 60_000 },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+async function deliver(body: Record<string, unknown>) {
+  const res = await emulatorFetch(
+    emulator,
+    "/_emulator/mailboxes/support@contoso.com/inbound",
+    jsonInit("POST", { from: { name: "Dana Customer", address: "Dana@Example.net" }, ...body }),
+  );
+  expect(res.status).toBe(201);
+}
+
+/** The delivered message's conversation and message ids, once the sync has stored it. */
+async function opened(subject: string) {
+  const conversation = await waitFor(
+    async () => {
+      const res = await owner.get<{ conversations: { id: string; subject: string }[] }>(
+        "/api/conversations?limit=100",
+      );
+      return res.body.conversations.find((c) => c.subject === subject);
+    },
+    { what: `"${subject}" in the inbox`, timeoutMs: 60_000 },
+  );
+  const res = await owner.get<{ conversation: { messages: { id: string }[] } }>(
+    `/api/conversations/${conversation.id}`,
+  );
+  expect(res.status).toBe(200);
+  return { id: conversation.id, messageId: res.body.conversation.messages[0]!.id };
+}
+
+const bodyPath = (ids: { id: string; messageId: string }) =>
+  `/api/conversations/${ids.id}/messages/${ids.messageId}/body`;
+
+describe("message body", () => {
+  let ids: { id: string; messageId: string };
+
+  beforeAll(async () => {
+    await deliver({
+      subject: "Photo of the damaged box",
+      html: `<html><head><style>.c{background:url(${TRACKER})}</style></head><body>
+        <p class="c">Here it is: <img src="cid:box@dana" alt="The box"></p>
+        <img src="${TRACKER}" width="1" height="1"><script>parent.document.title='pwned'</script>
+        <a href="https://shop.example/returns">Returns</a></body></html>`,
+      attachments: [
+        {
+          name: "box.png",
+          contentType: "image/png",
+          contentBase64: PNG.toString("base64"),
+          inline: true,
+          contentId: "box@dana",
+        },
+      ],
+    });
+    ids = await opened("Photo of the damaged box");
+  });
+
+  it("is a sanitized document with the inline image as data:, no remote URL, under a sandbox CSP", async () => {
+    const res = await owner.get<string>(bodyPath(ids));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("sandbox allow-popups allow-popups-to-escape-sandbox");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("img-src data:;");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("cache-control")).toMatch(/^private/);
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+
+    expect(res.body).toContain(`<img src="data:image/png;base64,${PNG.toString("base64")}" alt="The box">`);
+    expect(res.body).not.toContain("tracker.example");
+    expect(res.body).not.toMatch(/<script|cid:/i);
+    expect(res.body).toContain(
+      `<a href="https://shop.example/returns" target="_blank" rel="noopener noreferrer">`,
+    );
+    // Fetched from Graph once, then served from the cache.
+    const cached = await server.database.db
+      .select()
+      .from(inlineImageCache)
+      .where(eq(inlineImageCache.messageId, ids.messageId));
+    expect(cached.map((c) => [c.contentType, c.size])).toEqual([["image/png", PNG.length]]);
+  });
+
+  it("says how many remote images are blocked, and shows them once allowed for the message", async () => {
+    const before = await owner.get<{ summary: Summary }>(`${bodyPath(ids)}/summary`);
+    expect(before.status).toBe(200);
+    expect(before.body.summary).toMatchObject({
+      remoteImages: 1,
+      remoteImagesAllowed: null,
+      inlineImagesOmitted: 0,
+    });
+
+    const allowed = await owner.post<{ summary: Summary }>(
+      `/api/conversations/${ids.id}/messages/${ids.messageId}/remote-images`,
+      { scope: "message" },
+    );
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.summary.remoteImagesAllowed).toBe("message");
+    const res = await owner.get<string>(bodyPath(ids));
+    expect(res.headers.get("content-security-policy")).toContain("img-src data: https:;");
+    expect(res.body).toContain(`src="${TRACKER}"`);
+  });
+
+  it("allows a sender's images org-wide, by address whatever its case", async () => {
+    await deliver({ subject: "Newsletter", html: `<p>News</p><img src="https://cdn.example/n.png">` });
+    const news = await opened("Newsletter");
+    expect((await owner.get<string>(bodyPath(news))).body).not.toContain("cdn.example");
+    const res = await owner.post<{ summary: Summary }>(
+      `/api/conversations/${news.id}/messages/${news.messageId}/remote-images`,
+      { scope: "sender" },
+    );
+    expect(res.body.summary).toMatchObject({ remoteImages: 1, remoteImagesAllowed: "sender" });
+    await deliver({
+      from: { name: "Dana", address: "dana@example.NET" },
+      subject: "Newsletter 2",
+      html: `<img src="https://cdn.example/n2.png">`,
+    });
+    const next = await opened("Newsletter 2");
+    expect((await owner.get<string>(bodyPath(next))).body).toContain(`src="https://cdn.example/n2.png"`);
+  });
+
+  it("is 404 for another org's member, for a message outside the conversation and for bad ids", async () => {
+    for (const path of [bodyPath(ids), `${bodyPath(ids)}/summary`]) {
+      const res = await stranger.get(path);
+      expect(res.status).toBe(404);
+      expect(String(res.body)).not.toContain("box");
+    }
+    const allow = await stranger.post(
+      `/api/conversations/${ids.id}/messages/${ids.messageId}/remote-images`,
+      {
+        scope: "sender",
+      },
+    );
+    expect(allow.status).toBe(404);
+    const other = await opened("Newsletter");
+    expect((await owner.get(bodyPath({ id: other.id, messageId: ids.messageId }))).status).toBe(404);
+    expect((await owner.get(bodyPath({ id: "nope", messageId: "nope" }))).status).toBe(404);
+    expect((await owner.get(`${bodyPath(ids)}?quoted=maybe`)).status).toBe(400);
+    const wrongScope = await owner.post(
+      `/api/conversations/${ids.id}/messages/${ids.messageId}/remote-images`,
+      {
+        scope: "everyone",
+      },
+    );
+    expect(wrongScope.status).toBe(400);
+  });
+
+  it("renders a plain-text message as escaped text with links", async () => {
+    await deliver({
+      subject: "Plain",
+      text: "See <https://shop.example/o/7> & thanks\n\nOn Mon, Sam wrote:\n> old",
+    });
+    const plain = await opened("Plain");
+    const res = await owner.get<string>(bodyPath(plain));
+    expect(res.body).toContain(
+      `See &lt;<a href="https://shop.example/o/7" target="_blank" rel="noopener noreferrer">https://shop.example/o/7</a>&gt; &amp; thanks`,
+    );
+    expect(res.body).not.toContain("old");
+    expect((await owner.get<{ summary: Summary }>(`${bodyPath(plain)}/summary`)).body.summary.hasQuoted).toBe(
+      true,
+    );
+    expect((await owner.get<string>(`${bodyPath(plain)}?quoted=1`)).body).toContain("&gt; old");
+  });
+});
