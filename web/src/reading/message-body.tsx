@@ -1,0 +1,143 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage } from "../api.ts";
+import {
+  allowRemoteImages,
+  bodyDocumentUrl,
+  bodySummaryKey,
+  bodySummaryQuery,
+  type MessageRef,
+  type RemoteImageScope,
+} from "./reading-api.ts";
+import "./reading.css";
+
+/**
+ * The frame's height. A frame without scripts can't report its content's height and an
+ * opaque-origin document can't be measured from outside (ADR 017), so the server estimates it:
+ * the frame starts at that estimate up to COLLAPSED_MAX (a long mail scrolls inside), and
+ * "Expand" grows it to the full estimate plus a margin for what the estimate misses.
+ */
+const MIN_HEIGHT = 72;
+const COLLAPSED_MAX = 560;
+const expandedHeight = (hint: number) => Math.min(Math.round(hint * 1.3) + 120, 30_000);
+
+interface MessageBodyProps extends MessageRef {
+  /** For the frame's accessible name ("Message from …"). */
+  from: string;
+}
+
+/**
+ * One message's real HTML in a sandboxed frame (no scripts, opaque origin, the server's own CSP),
+ * with the "Show images" banner, "Show quoted text" and "Expand" around it.
+ */
+export function MessageBody({ conversationId, messageId, from }: MessageBodyProps) {
+  const ref = { conversationId, messageId };
+  const summary = useQuery(bodySummaryQuery(ref));
+  const [quoted, setQuoted] = useState(false);
+  const [expanded, setExpanded] = useState(false);
+
+  if (summary.isPending) return <p className="muted reading__status">Loading the message…</p>;
+  if (summary.isError)
+    return (
+      <p className="alert alert--error reading__status" role="alert">
+        This message can't be shown right now: {errorMessage(summary.error)}{" "}
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          onClick={() => summary.refetch()}
+        >
+          Try again
+        </button>
+      </p>
+    );
+
+  const s = summary.data;
+  const hint = quoted ? s.fullHeightHint : s.heightHint;
+  const tall = hint > COLLAPSED_MAX;
+  const height = expanded ? expandedHeight(hint) : Math.max(MIN_HEIGHT, Math.min(hint, COLLAPSED_MAX));
+  const imagesAllowed = s.remoteImagesAllowed !== null;
+  return (
+    <div className="reading">
+      {s.remoteImages > 0 && !imagesAllowed ? (
+        <RemoteImagesBanner messageRef={ref} count={s.remoteImages} />
+      ) : null}
+      <iframe
+        className="reading__frame"
+        title={`Message from ${from}`}
+        src={bodyDocumentUrl(ref, { quoted, imagesAllowed })}
+        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        referrerPolicy="no-referrer"
+        loading="lazy"
+        style={{ height }}
+      />
+      <div className="reading__actions">
+        {s.hasQuoted ? (
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            aria-pressed={quoted}
+            onClick={() => setQuoted(!quoted)}
+          >
+            {quoted ? "Hide quoted text" : "Show quoted text"}
+          </button>
+        ) : null}
+        {tall || expanded ? (
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            aria-pressed={expanded}
+            onClick={() => setExpanded(!expanded)}
+          >
+            {expanded ? "Collapse message" : "Expand message"}
+          </button>
+        ) : null}
+        {s.inlineImagesOmitted > 0 ? (
+          <span className="muted reading__note">
+            {s.inlineImagesOmitted === 1 ? "1 inline image" : `${s.inlineImagesOmitted} inline images`} not
+            shown here (too large or unavailable): see the attachments.
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function RemoteImagesBanner({ messageRef, count }: { messageRef: MessageRef; count: number }) {
+  const queryClient = useQueryClient();
+  const allow = useMutation({
+    mutationFn: (scope: RemoteImageScope) => allowRemoteImages(messageRef, scope),
+    onSuccess: (summary, scope) => {
+      queryClient.setQueryData(bodySummaryKey(messageRef), summary);
+      // A sender's allowance changes that sender's other messages too.
+      if (scope === "sender") void queryClient.invalidateQueries({ queryKey: ["message-body-summary"] });
+    },
+  });
+  return (
+    <div className="reading__banner" role="status">
+      <span>
+        {count === 1 ? "1 remote image is" : `${count} remote images are`} blocked to protect your privacy.
+      </span>
+      <button
+        type="button"
+        className="button button--secondary button--small"
+        disabled={allow.isPending}
+        onClick={() => allow.mutate("message")}
+      >
+        Show images
+      </button>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        disabled={allow.isPending}
+        onClick={() => allow.mutate("sender")}
+      >
+        Always show from this sender
+      </button>
+      {allow.isError ? (
+        <span className="reading__banner-error" role="alert">
+          {errorMessage(allow.error)}
+        </span>
+      ) : null}
+    </div>
+  );
+}
