@@ -223,3 +223,97 @@ describe("message body", () => {
     expect((await owner.get<string>(`${bodyPath(plain)}?quoted=1`)).body).toContain("&gt; old");
   });
 });
+
+describe("inline images past the cap, and attachment previews", () => {
+  it("shows a placeholder for an inline image over the cap and says so", async () => {
+    // Random bytes behind a PNG signature: too big to inline, whatever they hold.
+    const big = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(2.5 * 1024 * 1024, 1)]);
+    await deliver({
+      subject: "Huge inline screenshot",
+      html: `<p>See below</p><img src="cid:huge@dana"><img src="cid:small@dana">`,
+      attachments: [
+        {
+          name: "huge.png",
+          contentType: "image/png",
+          contentBase64: big.toString("base64"),
+          inline: true,
+          contentId: "huge@dana",
+        },
+        {
+          name: "small.png",
+          contentType: "image/png",
+          contentBase64: PNG.toString("base64"),
+          inline: true,
+          contentId: "small@dana",
+        },
+      ],
+    });
+    const ids = await opened("Huge inline screenshot");
+    const summary = await owner.get<{ summary: Summary }>(`${bodyPath(ids)}/summary`);
+    expect(summary.body.summary.inlineImagesOmitted).toBe(1);
+    const res = await owner.get<string>(bodyPath(ids));
+    const sources = [...res.body.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources).toHaveLength(2);
+    expect(sources[0]).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(Buffer.from(sources[0]!.split(",")[1]!, "base64").toString()).toContain(
+      "Image too large to show here",
+    );
+    expect(sources[1]).toBe(`data:image/png;base64,${PNG.toString("base64")}`);
+    // Only the small one was kept.
+    const cached = await server.database.db
+      .select()
+      .from(inlineImageCache)
+      .where(eq(inlineImageCache.messageId, ids.messageId));
+    expect(cached).toHaveLength(1);
+  });
+
+  it("previews images and PDFs inline (cached by the browser) and keeps everything else a download", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    await deliver({
+      subject: "Invoice and photo",
+      text: "Attached.",
+      attachments: [
+        { name: "invoice.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") },
+        { name: "photo.png", contentType: "image/png", contentBase64: PNG.toString("base64") },
+        {
+          name: "page.html",
+          contentType: "text/html",
+          contentBase64: Buffer.from("<script>1</script>").toString("base64"),
+        },
+      ],
+    });
+    const conversation = await waitFor(
+      async () =>
+        (
+          await owner.get<{ conversations: { id: string; subject: string }[] }>(
+            "/api/conversations?limit=100",
+          )
+        ).body.conversations.find((c) => c.subject === "Invoice and photo"),
+      { what: "the message with attachments", timeoutMs: 60_000 },
+    );
+    const detail = await owner.get<{
+      conversation: { messages: { id: string; attachments: { id: string; name: string }[] | null }[] };
+    }>(`/api/conversations/${conversation.id}`);
+    const message = detail.body.conversation.messages[0]!;
+    const byName = (name: string) => message.attachments!.find((a) => a.name === name)!.id;
+    const get = (name: string, inline: boolean) =>
+      owner.get<string>(
+        `/api/messages/${message.id}/attachments/${byName(name)}${inline ? "?inline=1" : ""}`,
+      );
+
+    const pdfPreview = await get("invoice.pdf", true);
+    expect(pdfPreview.status).toBe(200);
+    expect(pdfPreview.headers.get("content-type")).toBe("application/pdf");
+    expect(pdfPreview.headers.get("content-disposition")).toMatch(/^inline; filename="invoice.pdf"/);
+    expect(pdfPreview.headers.get("cache-control")).toBe("private, max-age=86400, immutable");
+    const imagePreview = await get("photo.png", true);
+    expect(imagePreview.headers.get("content-disposition")).toMatch(/^inline;/);
+    const download = await get("photo.png", false);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(download.headers.get("cache-control")).toBe("private, no-store");
+    // HTML never previews on our origin: still a download, as bytes.
+    const html = await get("page.html", true);
+    expect(html.headers.get("content-type")).toBe("application/octet-stream");
+    expect(html.headers.get("content-disposition")).toMatch(/^attachment;/);
+  });
+});

@@ -20,8 +20,8 @@ import { inlineImageCache } from "./schema.ts";
  */
 
 /** Largest single inline image, and all of one document's inline images together. */
-export const MAX_INLINE_IMAGE_BYTES = 3 * 1024 * 1024;
-export const MAX_INLINE_BYTES_PER_DOCUMENT = 8 * 1024 * 1024;
+export const MAX_INLINE_IMAGE_BYTES = 2 * 1024 * 1024;
+export const MAX_INLINE_BYTES_PER_DOCUMENT = 6 * 1024 * 1024;
 
 const IMAGE_TYPE = /^image\/(png|jpeg|gif|webp|bmp|avif)$/;
 
@@ -107,6 +107,39 @@ async function fetchMissing(deps: Deps, message: MessageRow, wanted: AttachmentI
   }
 }
 
+interface CachedImage {
+  attachmentKey: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+}
+
+/**
+ * Each referenced cid's data: URI, in document order while the document's budget lasts; past it,
+ * over the single-image cap, or not in the cache (Graph couldn't give it): a placeholder.
+ */
+export function chooseInlineImages(
+  cids: string[],
+  byCid: Map<string, AttachmentInfo>,
+  cached: CachedImage[],
+  caps = { image: MAX_INLINE_IMAGE_BYTES, document: MAX_INLINE_BYTES_PER_DOCUMENT },
+): Map<string, string> {
+  const uris = new Map<string, string>();
+  let budget = caps.document;
+  for (const cid of cids) {
+    const a = byCid.get(cid);
+    const row = a && cached.find((c) => c.attachmentKey === attachmentKey(a.id));
+    if (a && a.size > caps.image) uris.set(cid, TOO_LARGE_PLACEHOLDER);
+    else if (!row) uris.set(cid, UNAVAILABLE_PLACEHOLDER);
+    else if (row.size > budget) uris.set(cid, TOO_LARGE_PLACEHOLDER);
+    else {
+      budget -= row.size;
+      uris.set(cid, `data:${row.contentType};base64,${row.content.toString("base64")}`);
+    }
+  }
+  return uris;
+}
+
 /**
  * A resolver from content-id to data: URI (or placeholder) for the message's referenced cids,
  * and how many of them are not shown as themselves.
@@ -139,19 +172,7 @@ export async function inlineImages(deps: Deps, message: MessageRow, cids: string
     cached = await cachedRows();
   }
 
-  const uris = new Map<string, string>();
-  let budget = MAX_INLINE_BYTES_PER_DOCUMENT;
-  for (const cid of cids) {
-    const a = byCid.get(cid);
-    const row = a && cached.find((c) => c.attachmentKey === attachmentKey(a.id));
-    if (a && a.size > MAX_INLINE_IMAGE_BYTES) uris.set(cid, TOO_LARGE_PLACEHOLDER);
-    else if (!row) uris.set(cid, UNAVAILABLE_PLACEHOLDER);
-    else if (row.size > budget) uris.set(cid, TOO_LARGE_PLACEHOLDER);
-    else {
-      budget -= row.size;
-      uris.set(cid, `data:${row.contentType};base64,${row.content.toString("base64")}`);
-    }
-  }
+  const uris = chooseInlineImages(cids, byCid, cached);
   const omitted = [...uris.values()].filter(
     (u) => u === TOO_LARGE_PLACEHOLDER || u === UNAVAILABLE_PLACEHOLDER,
   ).length;
