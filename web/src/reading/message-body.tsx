@@ -17,7 +17,7 @@ import "./reading.css";
  * the frame starts at that estimate up to COLLAPSED_MAX (a long mail scrolls inside), and
  * "Expand" grows it to the full estimate plus a margin for what the estimate misses.
  */
-const MIN_HEIGHT = 72;
+const MIN_HEIGHT = 96;
 const COLLAPSED_MAX = 560;
 const expandedHeight = (hint: number) => Math.min(Math.round(hint * 1.3) + 120, 30_000);
 
@@ -54,7 +54,7 @@ export function MessageBody({ conversationId, messageId, from }: MessageBodyProp
   const s = summary.data;
   const hint = quoted ? s.fullHeightHint : s.heightHint;
   const tall = hint > COLLAPSED_MAX;
-  const height = expanded ? expandedHeight(hint) : Math.max(MIN_HEIGHT, Math.min(hint, COLLAPSED_MAX));
+  const height = expanded ? expandedHeight(hint) : Math.max(MIN_HEIGHT, Math.min(hint + 16, COLLAPSED_MAX));
   const imagesAllowed = s.remoteImagesAllowed !== null;
   return (
     <div className="reading">

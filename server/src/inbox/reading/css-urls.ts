@@ -15,6 +15,8 @@ const COMMENT = /\/\*[\s\S]*?(?:\*\/|$)/g;
 const URL_FUNCTION = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)/gi;
 /** A quoted absolute address outside url(…): what image-set and @import strings load. */
 const REMOTE_STRING = /(?<!url\(\s*)(["'])\s*(?:[a-z][\w+.-]*:)?\/\/[^"']*\1/gi;
+/** `@import` statements go whole, so their address is neither loaded nor counted as an image. */
+const IMPORT = /@import\b[^;]*;?/gi;
 const HOOKS =
   /@import\b|\b(?:-webkit-)?image-set\s*\(|\bexpression\s*\(|\bbehavior\s*:|-moz-binding\s*:|\bjavascript\s*:/gi;
 
@@ -32,6 +34,7 @@ function unescapeCss(css: string): string {
 export function rewriteCss(css: string, resolve: (url: string) => string | null): string {
   const plain = unescapeCss(css).replace(COMMENT, "");
   const inert = plain
+    .replace(IMPORT, "")
     .replace(HOOKS, (hook) => (hook.startsWith("@") ? "@x-blocked" : `x-blocked${hook.at(-1)}`))
     .replace(REMOTE_STRING, '""');
   const rewritten = inert.replace(URL_FUNCTION, (_, dq?: string, sq?: string, bare?: string) => {

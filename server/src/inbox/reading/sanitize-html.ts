@@ -143,16 +143,21 @@ function rewriteElements(root: Element, resolve: (url: string) => string | null)
   }
 }
 
-/** Rough rendered height: the frame has no script to measure itself (ADR 017). */
+/**
+ * Rough rendered height in CSS pixels at the thread's width (~90 characters a line of 21 px): the
+ * frame has no script to measure itself (ADR 017). Generous on purpose: a frame a little too tall
+ * costs white space, one too short hides the end of the message behind an inner scroll.
+ */
 function estimateHeight(body: Element): number {
   const text = (body.textContent ?? "").replace(/\s+/g, " ").trim().length;
-  const breaks = body.querySelectorAll("br, p, div, li, tr, h1, h2, h3, h4, blockquote").length;
+  const blocks = body.querySelectorAll("br, p, div, li, tr, blockquote, pre, hr, table").length;
+  const headings = body.querySelectorAll("h1, h2, h3, h4, h5, h6").length;
   let images = 0;
   for (const img of body.querySelectorAll("img[src]")) {
     const h = Number(img.getAttribute("height"));
-    images += Number.isFinite(h) && h > 0 ? Math.min(h, 800) : 160;
+    images += Number.isFinite(h) && h > 0 ? Math.min(h, 800) + 4 : 160;
   }
-  return Math.round(Math.min(20_000, 40 + (text / 80) * 21 + breaks * 12 + images));
+  return Math.round(Math.min(20_000, 32 + Math.ceil(text / 90) * 21 + blocks * 21 + headings * 56 + images));
 }
 
 export function renderEmail(parsed: ParsedEmail, options: RenderOptions): RenderedEmail {
