@@ -140,6 +140,12 @@ describe("Reading hostile mail in Chromium", () => {
             inline: true,
             contentId: "photo@shop",
           },
+          { name: "receipt.png", contentType: "image/png", contentBase64: orangePng().toString("base64") },
+          {
+            name: "terms.pdf",
+            contentType: "application/pdf",
+            contentBase64: Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64"),
+          },
         ],
       }),
     );
@@ -205,6 +211,26 @@ describe("Reading hostile mail in Chromium", () => {
       expect(hits.filter((h) => !allowed.has(h))).toEqual([]);
       expect(await page.title()).toBe(title);
       await page.screenshot({ path: "/tmp/e2e-reading-images.png", fullPage: true });
+      // Attachments: listed with type and size; the image previews in a dialog, the PDF in a tab.
+      const files = page.getByRole("list", { name: "Attachments" });
+      await files.getByText(/^PNG image · \d+ bytes$/).waitFor();
+      expect(await files.getByRole("listitem").count()).toBe(2);
+      const pdf = files.getByRole("link", { name: "Preview terms.pdf (opens in a new tab)" });
+      expect(await pdf.getAttribute("target")).toBe("_blank");
+      expect(await pdf.getAttribute("href")).toMatch(/\/attachments\/[\w-]+\?inline=1$/);
+      await files.getByRole("button", { name: "Preview receipt.png" }).click();
+      const preview = page.getByRole("dialog", { name: "receipt.png" });
+      const previewImage = preview.getByRole("img", { name: "receipt.png" });
+      await waitFor(
+        async () => (await previewImage.evaluate((img: HTMLImageElement) => img.naturalWidth)) === 48,
+        {
+          what: "the attachment preview to load",
+          timeoutMs: 30_000,
+        },
+      );
+      await page.screenshot({ path: "/tmp/e2e-reading-preview.png" });
+      await preview.getByRole("button", { name: "Close" }).click();
+
       // The document itself holds no script: Chromium's "Blocked script execution" lines come from
       // this test's own evaluate() calls into the frame, refused by its sandbox as they should be.
       const served = await page.request.get(frame.url());

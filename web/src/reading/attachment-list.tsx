@@ -43,34 +43,36 @@ export function AttachmentList({ message }: { message: MessageView }) {
           <li key={a.id} className="attachment-row">
             <AttachmentIcon className="attachment-chip__icon" />
             <span className="attachment-row__name">{a.name}</span>
-            <span className="attachment-row__meta muted">
-              {typeLabel(a)} · {formatSize(a.size)}
-            </span>
-            {PREVIEW_IMAGE.test(bareType(a)) ? (
-              <button
-                type="button"
-                className="button button--ghost button--small"
-                onClick={() => setPreview(a)}
-              >
-                Preview<span className="visually-hidden"> {a.name}</span>
-              </button>
-            ) : bareType(a) === PREVIEW_PDF ? (
+            <span className="attachment-row__actions">
+              <span className="attachment-row__meta muted">
+                {typeLabel(a)} · {formatSize(a.size)}
+              </span>
+              {PREVIEW_IMAGE.test(bareType(a)) ? (
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  onClick={() => setPreview(a)}
+                >
+                  Preview<span className="visually-hidden"> {a.name}</span>
+                </button>
+              ) : bareType(a) === PREVIEW_PDF ? (
+                <a
+                  className="button button--ghost button--small"
+                  href={previewUrl(message.id, a)}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                >
+                  Preview<span className="visually-hidden"> {a.name} (opens in a new tab)</span>
+                </a>
+              ) : null}
               <a
-                className="button button--ghost button--small"
-                href={previewUrl(message.id, a)}
-                target="_blank"
-                rel="noopener noreferrer"
+                className="button button--secondary button--small"
+                href={attachmentUrl(message.id, a.id)}
+                download={a.name}
               >
-                Preview<span className="visually-hidden"> {a.name} (opens in a new tab)</span>
+                Download<span className="visually-hidden"> {a.name}</span>
               </a>
-            ) : null}
-            <a
-              className="button button--secondary button--small"
-              href={attachmentUrl(message.id, a.id)}
-              download={a.name}
-            >
-              Download<span className="visually-hidden"> {a.name}</span>
-            </a>
+            </span>
           </li>
         ))}
       </ul>
