@@ -4,7 +4,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { inlineImageCache } from "../src/inbox/reading/schema.ts";
 import { syncCursors } from "../src/mail/schema.ts";
-import { createOrg, signUp } from "./accounts-helpers.ts";
+import { createOrg, join, signUp } from "./accounts-helpers.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { startConnectedMailbox } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
@@ -19,6 +19,7 @@ let emulator: Emulator;
 let server: TestServer;
 let owner: TestClient;
 let stranger: TestClient;
+let agent: TestClient;
 let channelId: string;
 
 // A 1×1 red PNG.
@@ -38,7 +39,8 @@ interface Summary {
 
 beforeAll(async () => {
   const connected = await startConnectedMailbox({
-    beforeConnect: async (_admin, started) => {
+    beforeConnect: async (admin, started) => {
+      agent = await join(started, admin, "agent@acme.test");
       stranger = await signUp(started, "owner@other.test");
       await createOrg(stranger, "Other");
     },
@@ -127,6 +129,7 @@ describe("message body", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("cache-control")).toMatch(/^private/);
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-mailroom-remote-images")).toBe("1");
 
     expect(res.body).toContain(`<img src="data:image/png;base64,${PNG.toString("base64")}" alt="The box">`);
     expect(res.body).not.toContain("tracker.example");
@@ -204,6 +207,27 @@ describe("message body", () => {
       },
     );
     expect(wrongScope.status).toBe(400);
+  });
+
+  it("is 404 for a teammate once the channel feeds only a restricted inbox they are not in", async () => {
+    expect((await agent.get(`${bodyPath(ids)}/summary`)).status).toBe(200);
+    const inboxes = await owner.get<{ inboxes: { id: string; isDefault: boolean }[] }>("/api/inboxes");
+    const defaultId = inboxes.body.inboxes.find((i) => i.isDefault)!.id;
+    const restricted = await owner.post<{ inbox: { id: string } }>("/api/inboxes", {
+      name: "VIP",
+      visibility: "restricted",
+    });
+    const vip = restricted.body.inbox.id;
+    expect((await owner.put(`/api/inboxes/${vip}/channels/${channelId}`)).status).toBe(204);
+    expect((await owner.delete(`/api/inboxes/${defaultId}/channels/${channelId}`)).status).toBe(204);
+    try {
+      for (const path of [bodyPath(ids), `${bodyPath(ids)}/summary`])
+        expect((await agent.get(path)).status).toBe(404);
+      expect((await owner.get(bodyPath(ids))).status).toBe(200);
+    } finally {
+      expect((await owner.put(`/api/inboxes/${defaultId}/channels/${channelId}`)).status).toBe(204);
+      expect((await owner.delete(`/api/inboxes/${vip}`)).status).toBe(204);
+    }
   });
 
   it("renders a plain-text message as escaped text with links", async () => {

@@ -65,10 +65,14 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     if (!params.success || !query.success) throw badRequest("Not a message body address");
     const row = await visibleMessage(m, params.data.id, params.data.messageId);
     const { rendered, allowed } = await render(m, row, query.data.quoted === "1");
-    return reply
-      .headers(bodyDocumentHeaders(allowed !== null))
-      .type("text/html; charset=utf-8")
-      .send(bodyDocument(rendered));
+    return (
+      reply
+        .headers(bodyDocumentHeaders(allowed !== null))
+        // For API clients; the web app reads the summary route, as a frame's headers are out of reach.
+        .header("x-mailroom-remote-images", String(rendered.remoteImages))
+        .type("text/html; charset=utf-8")
+        .send(bodyDocument(rendered))
+    );
   });
 
   app.route({
