@@ -39,6 +39,8 @@ export const bodySummary = z.object({
   hasQuoted: z.boolean(),
   /** Inline (cid:) images not shown: over the document's size cap, or unavailable from Microsoft. */
   inlineImagesOmitted: z.number().int(),
+  /** Nothing to show: no text and no image (the UI says so instead of an empty frame). */
+  empty: z.boolean(),
   /** A rough height of the rendered body in CSS pixels (the frame can't measure itself). */
   heightHint: z.number().int(),
   /** The same with the quoted history shown. */

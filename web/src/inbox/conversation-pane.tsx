@@ -117,7 +117,12 @@ function Message({ conversationId, message }: { conversationId: string; message:
         <Recipients label="To" people={message.to} />
         {message.cc.length ? <Recipients label="Cc" people={message.cc} /> : null}
       </header>
-      <MessageBody conversationId={conversationId} messageId={message.id} from={from} />
+      <MessageBody
+        conversationId={conversationId}
+        messageId={message.id}
+        from={from}
+        outbound={message.direction === "outbound"}
+      />
       <AttachmentList message={message} />
     </article>
   );

@@ -9,6 +9,7 @@ const summary = {
   remoteImagesAllowed: null,
   hasQuoted: true,
   inlineImagesOmitted: 0,
+  empty: false,
   heightHint: 900,
   fullHeightHint: 1400,
 };

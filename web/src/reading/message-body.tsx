@@ -24,13 +24,15 @@ const expandedHeight = (hint: number) => Math.min(Math.round(hint * 1.3) + 120, 
 interface MessageBodyProps extends MessageRef {
   /** For the frame's accessible name ("Message from …"). */
   from: string;
+  /** Sent by the mailbox: no "always show from this sender" (that would be ourselves). */
+  outbound?: boolean;
 }
 
 /**
  * One message's real HTML in a sandboxed frame (no scripts, opaque origin, the server's own CSP),
  * with the "Show images" banner, "Show quoted text" and "Expand" around it.
  */
-export function MessageBody({ conversationId, messageId, from }: MessageBodyProps) {
+export function MessageBody({ conversationId, messageId, from, outbound = false }: MessageBodyProps) {
   const ref = { conversationId, messageId };
   const summary = useQuery(bodySummaryQuery(ref));
   const [quoted, setQuoted] = useState(false);
@@ -56,10 +58,12 @@ export function MessageBody({ conversationId, messageId, from }: MessageBodyProp
   const tall = hint > COLLAPSED_MAX;
   const height = expanded ? expandedHeight(hint) : Math.max(MIN_HEIGHT, Math.min(hint + 16, COLLAPSED_MAX));
   const imagesAllowed = s.remoteImagesAllowed !== null;
+  if (s.empty && !s.hasQuoted && s.remoteImages === 0)
+    return <p className="muted reading__status">(This message has no text.)</p>;
   return (
     <div className="reading">
       {s.remoteImages > 0 && !imagesAllowed ? (
-        <RemoteImagesBanner messageRef={ref} count={s.remoteImages} />
+        <RemoteImagesBanner messageRef={ref} count={s.remoteImages} perSender={!outbound} />
       ) : null}
       <iframe
         className="reading__frame"
@@ -102,7 +106,15 @@ export function MessageBody({ conversationId, messageId, from }: MessageBodyProp
   );
 }
 
-function RemoteImagesBanner({ messageRef, count }: { messageRef: MessageRef; count: number }) {
+function RemoteImagesBanner({
+  messageRef,
+  count,
+  perSender,
+}: {
+  messageRef: MessageRef;
+  count: number;
+  perSender: boolean;
+}) {
   const queryClient = useQueryClient();
   const allow = useMutation({
     mutationFn: (scope: RemoteImageScope) => allowRemoteImages(messageRef, scope),
@@ -125,14 +137,16 @@ function RemoteImagesBanner({ messageRef, count }: { messageRef: MessageRef; cou
       >
         Show images
       </button>
-      <button
-        type="button"
-        className="button button--ghost button--small"
-        disabled={allow.isPending}
-        onClick={() => allow.mutate("sender")}
-      >
-        Always show from this sender
-      </button>
+      {perSender ? (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          disabled={allow.isPending}
+          onClick={() => allow.mutate("sender")}
+        >
+          Always show from this sender
+        </button>
+      ) : null}
       {allow.isError ? (
         <span className="reading__banner-error" role="alert">
           {errorMessage(allow.error)}

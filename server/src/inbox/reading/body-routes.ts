@@ -52,6 +52,7 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
       remoteImagesAllowed: allowed,
       hasQuoted: rendered.hasQuoted,
       inlineImagesOmitted: inline.omitted,
+      empty: rendered.empty,
       heightHint: rendered.heightHint,
       fullHeightHint: rendered.fullHeightHint,
     };

@@ -162,6 +162,13 @@ describe("email sanitizer", () => {
     expect(bodyContentSecurityPolicy(true)).toContain("img-src data: https:;");
   });
 
+  it("says when there is nothing to show", () => {
+    expect(render("<p> &nbsp; </p><script>x</script>").empty).toBe(true);
+    expect(render('<img src="cid:logo@x">').empty).toBe(false);
+    expect(render('<img src="https://t.example/x.png">').empty).toBe(true);
+    expect(render("<p>Hi</p>").empty).toBe(false);
+  });
+
   it("estimates a taller frame for a longer message", () => {
     const short = render("<p>Hi</p>").heightHint;
     const long = render(`<p>${"word ".repeat(2000)}</p>`).heightHint;

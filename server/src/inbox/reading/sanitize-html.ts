@@ -71,6 +71,8 @@ export interface RenderedEmail {
   body: string;
   remoteImages: number;
   hasQuoted: boolean;
+  /** No text and no image in what is shown. */
+  empty: boolean;
   heightHint: number;
   /** The same with the quoted history shown. */
   fullHeightHint: number;
@@ -179,6 +181,7 @@ export function renderEmail(parsed: ParsedEmail, options: RenderOptions): Render
     body: body.innerHTML,
     remoteImages: remote.size,
     hasQuoted,
+    empty: !body.textContent?.trim() && body.querySelector("img[src]") === null,
     heightHint: estimateHeight(body),
     fullHeightHint,
   };
