@@ -1,4 +1,4 @@
-import { type BodySummary, messageBodyDocument, routes } from "@mailroom/contract";
+import { type BodySummary, messageBodyDocument, type RemoteImageScope, routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../../accounts/session.ts";
 import { contractRoute } from "../../contract-route.ts";
@@ -12,6 +12,7 @@ import { bodyDocument, bodyDocumentHeaders } from "./body-document.ts";
 import { allowRemoteImages, remoteImagesAllowed } from "./image-allowances.ts";
 import { inlineImages } from "./inline-images.ts";
 import { plainTextToHtml } from "./plain-text.ts";
+import { RenderCache } from "./render-cache.ts";
 import { parseEmail, renderEmail } from "./sanitize-html.ts";
 
 /**
@@ -36,9 +37,24 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     return row;
   }
 
+  // Summary then document, back to back: render once for both (render-cache.ts).
+  const cache = new RenderCache<Awaited<ReturnType<typeof renderFresh>>>({
+    maxBytes: 32 * 1024 * 1024,
+    ttlMs: 2 * 60_000,
+  });
+
   async function render(viewer: Viewer, row: MessageRow, showQuoted: boolean) {
-    const [withList] = await ensureAttachmentLists(deps, [row]);
     const allowed = await remoteImagesAllowed(db, viewer.orgId, row);
+    const key = `${row.id}:${row.updatedAt.getTime()}:${allowed}:${showQuoted}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const fresh = await renderFresh(row, showQuoted, allowed);
+    cache.set(key, fresh, fresh.rendered.body.length + fresh.rendered.styles.length);
+    return fresh;
+  }
+
+  async function renderFresh(row: MessageRow, showQuoted: boolean, allowed: RemoteImageScope | null) {
+    const [withList] = await ensureAttachmentLists(deps, [row]);
     const html = row.bodyContentType === "html" ? row.bodyContent : plainTextToHtml(row.bodyContent);
     const parsed = parseEmail(html);
     const inline = await inlineImages(deps, withList!, parsed.cids);

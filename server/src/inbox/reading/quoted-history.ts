@@ -50,6 +50,8 @@ const hasContent = (body: Element) => Boolean(body.textContent?.trim()) || body.
  * `hide` is set, the body without it. A message that is all quote (a bare forward) is shown whole.
  */
 export function collapseQuotedHistory(body: Element, hide: boolean): boolean {
+  // Most mail has no marker: only then is the body copied (a big newsletter costs to clone).
+  if (!findMarker(body)) return false;
   const trial = body.cloneNode(true) as Element;
   const marker = findMarker(trial);
   if (!marker) return false;
