@@ -2,7 +2,7 @@
  * Quoted history: the earlier mail a reply carries below its own text. Each client marks it its
  * own way; the first marker in document order starts the tail, which runs to the end of the body.
  * Outlook: `#appendonsend` / `#divRplyFwdMsg` (web and desktop), the new Outlook's reference
- * container, desktop's `OutlookMessageHeader`; Gmail: `.gmail_quote`; Apple Mail:
+ * container, desktop's `OutlookMessageHeader` and its grey-bordered header box; Gmail: `.gmail_quote`; Apple Mail:
  * `blockquote[type=cite]`; anything else: a `blockquote` with nothing but blank space after it.
  */
 
@@ -11,6 +11,9 @@ const MARKERS = [
   "#divRplyFwdMsg",
   "#mail-editor-reference-message-container",
   "div.OutlookMessageHeader",
+  // Classic Outlook desktop: the reply header box, a thin top border in one of two greys.
+  'div[style*="border-top:solid #E1E1E1" i]',
+  'div[style*="border-top:solid #B5C4DF" i]',
   ".gmail_quote",
   "blockquote[type='cite']",
 ].join(",");

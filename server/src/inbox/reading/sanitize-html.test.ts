@@ -132,6 +132,10 @@ describe("email sanitizer", () => {
 
     const gmail = `<div dir="ltr">New text</div><br><div class="gmail_quote"><div>On Mon, Dana wrote:</div><blockquote class="gmail_quote">old</blockquote></div>`;
     expect(render(gmail).body).not.toContain("old");
+    const desktop = `<div class="WordSection1"><p class="MsoNormal">Sure.</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class="MsoNormal"><b>From:</b> Dana</p></div></div><p class="MsoNormal">old</p></div>`;
+    expect(render(desktop).body).toBe(
+      `<div class="WordSection1"><p class="MsoNormal">Sure.</p><div></div></div>`,
+    );
     const apple = `<div>Reply</div><blockquote type="cite">old</blockquote>`;
     expect(render(apple).body).toBe("<div>Reply</div>");
     // A quotation in the middle of the message is content, not history.
