@@ -169,6 +169,14 @@ describe("Reading hostile mail in Chromium", () => {
       const body = page.frameLocator('iframe[title="Message from Mallory Sender"]');
       const photo = body.getByRole("img", { name: "Photo of the parcel" });
       await photo.waitFor();
+      // Loaded, before this test runs anything in the frame: not one script was even attempted
+      // (Chromium logs "Blocked script execution" for each one a sandbox refuses).
+      const frame = await waitFor(() => page.frames().find((f) => f.url().includes("/body")), {
+        what: "the body frame",
+        timeoutMs: 30_000,
+      });
+      await frame.waitForLoadState("load");
+      expect(problems).toEqual([]);
       // The inline image is decoded (a data: URI from its attachment), not a broken image.
       await waitFor(async () => (await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)) === 48, {
         what: "the inline image to load",
@@ -178,7 +186,6 @@ describe("Reading hostile mail in Chromium", () => {
 
       // An opaque origin: the app's page can't reach into the frame, and the frame isn't the app.
       expect(await frameElement.evaluate((f: HTMLIFrameElement) => f.contentDocument === null)).toBe(true);
-      const frame = page.frames().find((f) => f.url().includes("/body"))!;
       expect(await frame.evaluate(() => self.origin)).toBe("null");
 
       // Links open in a new tab without a referrer; script links lost their target.
@@ -231,8 +238,8 @@ describe("Reading hostile mail in Chromium", () => {
       await page.screenshot({ path: "/tmp/e2e-reading-preview.png" });
       await preview.getByRole("button", { name: "Close" }).click();
 
-      // The document itself holds no script: Chromium's "Blocked script execution" lines come from
-      // this test's own evaluate() calls into the frame, refused by its sandbox as they should be.
+      // The document itself holds no script: later "Blocked script execution" lines come from this
+      // test's own evaluate() calls into the frame, refused by its sandbox as they should be.
       const served = await page.request.get(frame.url());
       expect(served.headers()["content-security-policy"]).toContain("sandbox");
       expect(await served.text()).not.toMatch(/<script|\son[a-z]+\s*=|javascript:/i);
