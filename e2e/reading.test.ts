@@ -218,6 +218,15 @@ describe("Reading hostile mail in Chromium", () => {
       expect(hits.filter((h) => !allowed.has(h))).toEqual([]);
       expect(await page.title()).toBe(title);
       await page.screenshot({ path: "/tmp/e2e-reading-images.png", fullPage: true });
+      // The whole message in its own tab: still sandboxed by its CSP, still showing the image.
+      const [tab] = await Promise.all([
+        page.waitForEvent("popup"),
+        page.getByRole("link", { name: "Open in a new tab" }).click(),
+      ]);
+      await tab.getByRole("img", { name: "Photo of the parcel" }).waitFor();
+      expect(await tab.evaluate(() => self.origin)).toBe("null");
+      await tab.close();
+
       // Attachments: listed with type and size; the image previews in a dialog, the PDF in a tab.
       const files = page.getByRole("list", { name: "Attachments" });
       await files.getByText(/^PNG image · \d+ bytes$/).waitFor();

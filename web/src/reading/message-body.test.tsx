@@ -51,6 +51,9 @@ describe("MessageBody", () => {
     expect(frame().getAttribute("src")).toBe("/api/conversations/c1/messages/m1/body");
     // Taller than the collapsed maximum: it scrolls inside until expanded.
     expect(frame().style.height).toBe("560px");
+    const whole = screen.getByRole("link", { name: "Open in a new tab" });
+    expect(whole.getAttribute("href")).toBe("/api/conversations/c1/messages/m1/body");
+    expect(whole.getAttribute("target")).toBe("_blank");
     fireEvent.click(screen.getByRole("button", { name: "Expand message" }));
     expect(frame().style.height).toBe(`${Math.round(900 * 1.3) + 120}px`);
   });

@@ -58,6 +58,7 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
   const tall = hint > COLLAPSED_MAX;
   const height = expanded ? expandedHeight(hint) : Math.max(MIN_HEIGHT, Math.min(hint + 16, COLLAPSED_MAX));
   const imagesAllowed = s.remoteImagesAllowed !== null;
+  const src = bodyDocumentUrl(ref, { quoted, imagesAllowed });
   if (s.empty && !s.hasQuoted && s.remoteImages === 0)
     return <p className="muted reading__status">(This message has no text.)</p>;
   return (
@@ -68,7 +69,7 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
       <iframe
         className="reading__frame"
         title={`Message from ${from}`}
-        src={bodyDocumentUrl(ref, { quoted, imagesAllowed })}
+        src={src}
         sandbox="allow-popups allow-popups-to-escape-sandbox"
         referrerPolicy="no-referrer"
         loading="lazy"
@@ -95,6 +96,16 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
             {expanded ? "Collapse message" : "Expand message"}
           </button>
         ) : null}
+        {/* The whole message at the window's size (its CSP sandboxes it there too): for when the
+            estimate is short, and for printing. */}
+        <a
+          className="button button--ghost button--small"
+          href={src}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          Open in a new tab
+        </a>
         {s.inlineImagesOmitted > 0 ? (
           <span className="muted reading__note">
             {s.inlineImagesOmitted === 1 ? "1 inline image" : `${s.inlineImagesOmitted} inline images`} not
