@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessage } from "../api.ts";
 import {
   allowRemoteImages,
+  type BodySummary,
   bodyDocumentUrl,
   bodySummaryKey,
   bodySummaryQuery,
@@ -75,44 +76,65 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
         loading="lazy"
         style={{ height }}
       />
-      <div className="reading__actions">
-        {s.hasQuoted ? (
-          <button
-            type="button"
-            className="button button--ghost button--small"
-            aria-pressed={quoted}
-            onClick={() => setQuoted(!quoted)}
-          >
-            {quoted ? "Hide quoted text" : "Show quoted text"}
-          </button>
-        ) : null}
-        {tall || expanded ? (
-          <button
-            type="button"
-            className="button button--ghost button--small"
-            aria-pressed={expanded}
-            onClick={() => setExpanded(!expanded)}
-          >
-            {expanded ? "Collapse message" : "Expand message"}
-          </button>
-        ) : null}
-        {/* The whole message at the window's size (its CSP sandboxes it there too): for when the
-            estimate is short, and for printing. */}
-        <a
+      <BodyActions
+        summary={s}
+        src={src}
+        quoted={quoted}
+        onQuoted={setQuoted}
+        expanded={expanded}
+        onExpanded={tall || expanded ? setExpanded : undefined}
+      />
+    </div>
+  );
+}
+
+interface BodyActionsProps {
+  summary: BodySummary;
+  src: string;
+  quoted: boolean;
+  onQuoted(quoted: boolean): void;
+  expanded: boolean;
+  /** Absent while the message fits the collapsed frame. */
+  onExpanded?: (expanded: boolean) => void;
+}
+
+/** Show quoted text, Expand, Open in a new tab, and what could not be shown. */
+function BodyActions({ summary, src, quoted, onQuoted, expanded, onExpanded }: BodyActionsProps) {
+  return (
+    <div className="reading__actions">
+      {summary.hasQuoted ? (
+        <button
+          type="button"
           className="button button--ghost button--small"
-          href={src}
-          target="_blank"
-          rel="noopener noreferrer"
+          aria-pressed={quoted}
+          onClick={() => onQuoted(!quoted)}
         >
-          Open in a new tab
-        </a>
-        {s.inlineImagesOmitted > 0 ? (
-          <span className="muted reading__note">
-            {s.inlineImagesOmitted === 1 ? "1 inline image" : `${s.inlineImagesOmitted} inline images`} not
-            shown here (too large or unavailable): see the attachments.
-          </span>
-        ) : null}
-      </div>
+          {quoted ? "Hide quoted text" : "Show quoted text"}
+        </button>
+      ) : null}
+      {onExpanded ? (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          aria-pressed={expanded}
+          onClick={() => onExpanded(!expanded)}
+        >
+          {expanded ? "Collapse message" : "Expand message"}
+        </button>
+      ) : null}
+      {/* The whole message at the window's size (its CSP sandboxes it there too): for when the
+        estimate is short, and for printing. */}
+      <a className="button button--ghost button--small" href={src} target="_blank" rel="noopener noreferrer">
+        Open in a new tab
+      </a>
+      {summary.inlineImagesOmitted > 0 ? (
+        <span className="muted reading__note">
+          {summary.inlineImagesOmitted === 1
+            ? "1 inline image"
+            : `${summary.inlineImagesOmitted} inline images`}{" "}
+          not shown here (too large or unavailable): see the attachments.
+        </span>
+      ) : null}
     </div>
   );
 }

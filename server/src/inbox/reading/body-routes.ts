@@ -1,19 +1,14 @@
-import { type BodySummary, messageBodyDocument, type RemoteImageScope, routes } from "@mailroom/contract";
+import { messageBodyDocument, routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../../accounts/session.ts";
 import { contractRoute } from "../../contract-route.ts";
 import { badRequest, notFound } from "../../errors.ts";
-import type { MessageRow } from "../../mail/read-thread.ts";
-import { ensureAttachmentLists } from "../attachment-lists.ts";
 import type { InboxRoutesOptions } from "../conversation-routes.ts";
 import { findVisibleMessage } from "../conversation-store.ts";
 import type { Viewer } from "../visibility.ts";
 import { bodyDocument, bodyDocumentHeaders } from "./body-document.ts";
-import { allowRemoteImages, remoteImagesAllowed } from "./image-allowances.ts";
-import { inlineImages } from "./inline-images.ts";
-import { plainTextToHtml } from "./plain-text.ts";
-import { RenderCache } from "./render-cache.ts";
-import { parseEmail, renderEmail } from "./sanitize-html.ts";
+import { allowRemoteImages } from "./image-allowances.ts";
+import { messageRenderer } from "./message-render.ts";
 
 /**
  * Reading a message's real HTML (ADR 017): the sanitized document for the sandboxed frame, its
@@ -37,43 +32,7 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     return row;
   }
 
-  // Summary then document, back to back: render once for both (render-cache.ts).
-  const cache = new RenderCache<Awaited<ReturnType<typeof renderFresh>>>({
-    maxBytes: 32 * 1024 * 1024,
-    ttlMs: 2 * 60_000,
-  });
-
-  async function render(viewer: Viewer, row: MessageRow, showQuoted: boolean) {
-    const allowed = await remoteImagesAllowed(db, viewer.orgId, row);
-    const key = `${row.id}:${row.updatedAt.getTime()}:${allowed}:${showQuoted}`;
-    const cached = cache.get(key);
-    if (cached) return cached;
-    const fresh = await renderFresh(row, showQuoted, allowed);
-    cache.set(key, fresh, fresh.rendered.body.length + fresh.rendered.styles.length);
-    return fresh;
-  }
-
-  async function renderFresh(row: MessageRow, showQuoted: boolean, allowed: RemoteImageScope | null) {
-    const [withList] = await ensureAttachmentLists(deps, [row]);
-    const html = row.bodyContentType === "html" ? row.bodyContent : plainTextToHtml(row.bodyContent);
-    const parsed = parseEmail(html);
-    const inline = await inlineImages(deps, withList!, parsed.cids);
-    const rendered = renderEmail(parsed, {
-      remoteImages: allowed !== null,
-      showQuoted,
-      inlineImage: inline.resolve,
-    });
-    const summary: BodySummary = {
-      remoteImages: rendered.remoteImages,
-      remoteImagesAllowed: allowed,
-      hasQuoted: rendered.hasQuoted,
-      inlineImagesOmitted: inline.omitted,
-      empty: rendered.empty,
-      heightHint: rendered.heightHint,
-      fullHeightHint: rendered.fullHeightHint,
-    };
-    return { rendered, summary, allowed };
-  }
+  const render = messageRenderer(deps);
 
   app.get(messageBodyDocument.path, async (request, reply) => {
     const m = await requireMember(request, auth, database);
@@ -81,7 +40,7 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     const query = messageBodyDocument.query.safeParse(request.query);
     if (!params.success || !query.success) throw badRequest("Not a message body address");
     const row = await visibleMessage(m, params.data.id, params.data.messageId);
-    const { rendered, allowed } = await render(m, row, query.data.quoted === "1");
+    const { rendered, allowed } = await render(m.orgId, row, query.data.quoted === "1");
     return (
       reply
         .headers(bodyDocumentHeaders(allowed !== null))
@@ -97,7 +56,7 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     handler: async (request) => {
       const m = await requireMember(request, auth, database);
       const row = await visibleMessage(m, request.params.id, request.params.messageId);
-      return { summary: (await render(m, row, false)).summary };
+      return { summary: (await render(m.orgId, row, false)).summary };
     },
   });
 
@@ -107,7 +66,7 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
       const m = await requireMember(request, auth, database);
       const row = await visibleMessage(m, request.params.id, request.params.messageId);
       await allowRemoteImages(db, m, row, request.body.scope);
-      return { summary: (await render(m, row, false)).summary };
+      return { summary: (await render(m.orgId, row, false)).summary };
     },
   });
 };
