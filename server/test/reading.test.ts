@@ -291,6 +291,31 @@ describe("inline images past the cap, and attachment previews", () => {
     expect(cached).toHaveLength(1);
   });
 
+  it("forgets cached inline images after 30 days, and fetches them again when needed", async () => {
+    const db = server.database.db;
+    await db.update(inlineImageCache).set({ createdAt: new Date(Date.now() - 31 * 86_400_000) });
+    const before = await db.select().from(inlineImageCache);
+    expect(before.length).toBeGreaterThan(0);
+    await deliver({
+      subject: "Fresh inline",
+      html: `<img src="cid:fresh@dana">`,
+      attachments: [
+        {
+          name: "f.png",
+          contentType: "image/png",
+          contentBase64: PNG.toString("base64"),
+          inline: true,
+          contentId: "fresh@dana",
+        },
+      ],
+    });
+    const fresh = await opened("Fresh inline");
+    expect((await owner.get<string>(bodyPath(fresh))).body).toContain("data:image/png;base64,");
+    // Fetching for this message pruned the org's old rows.
+    const after = await db.select().from(inlineImageCache);
+    expect(after.map((r) => r.messageId)).toEqual([fresh.messageId]);
+  });
+
   it("previews images and PDFs inline (cached by the browser) and keeps everything else a download", async () => {
     const pdf = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
     await deliver({

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { type AccessTokenDeps, ChannelNeedsReauth, channelAccessToken } from "../../channels/access-token.ts";
 import { connectedChannelGraph } from "../../channels/channel-graph.ts";
 import { acquireGraphSlots } from "../../channels/graph-slots.ts";
@@ -140,6 +140,21 @@ export function chooseInlineImages(
   return uris;
 }
 
+/** Cached images older than this go (Graph still has them): the table can't grow without end. */
+export const INLINE_CACHE_DAYS = 30;
+
+/** Runs only after a fetch from Graph (rare), for that org, on its index. */
+async function pruneCache(deps: Deps, orgId: string) {
+  await deps.db
+    .delete(inlineImageCache)
+    .where(
+      and(
+        eq(inlineImageCache.orgId, orgId),
+        lt(inlineImageCache.createdAt, new Date(Date.now() - INLINE_CACHE_DAYS * 86_400_000)),
+      ),
+    );
+}
+
 /**
  * A resolver from content-id to data: URI (or placeholder) for the message's referenced cids,
  * and how many of them are not shown as themselves.
@@ -170,6 +185,7 @@ export async function inlineImages(deps: Deps, message: MessageRow, cids: string
   if (missing.length > 0) {
     await fetchMissing(deps, message, missing);
     cached = await cachedRows();
+    await pruneCache(deps, message.orgId);
   }
 
   const uris = chooseInlineImages(cids, byCid, cached);

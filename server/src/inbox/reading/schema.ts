@@ -65,6 +65,6 @@ export const inlineImageCache = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.messageId, t.attachmentKey] }),
-    index("inline_image_cache_org_idx").on(t.orgId),
+    index("inline_image_cache_org_created_idx").on(t.orgId, t.createdAt),
   ],
 );

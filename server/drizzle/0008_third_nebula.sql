@@ -24,6 +24,6 @@ ALTER TABLE "inline_image_cache" ADD CONSTRAINT "inline_image_cache_org_id_organ
 ALTER TABLE "remote_image_allowances" ADD CONSTRAINT "remote_image_allowances_org_id_organization_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "remote_image_allowances" ADD CONSTRAINT "remote_image_allowances_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "remote_image_allowances" ADD CONSTRAINT "remote_image_allowances_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "inline_image_cache_org_idx" ON "inline_image_cache" USING btree ("org_id");--> statement-breakpoint
+CREATE INDEX "inline_image_cache_org_created_idx" ON "inline_image_cache" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "remote_image_allowances_message_uidx" ON "remote_image_allowances" USING btree ("org_id","message_id") WHERE "remote_image_allowances"."message_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "remote_image_allowances_sender_uidx" ON "remote_image_allowances" USING btree ("org_id","sender_address") WHERE "remote_image_allowances"."sender_address" is not null;
