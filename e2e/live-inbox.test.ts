@@ -119,10 +119,12 @@ describe("Live inbox in Chromium", () => {
       expect(await focused()).toBe(from + 1);
       await item.click();
       const pane = page.getByRole("article", { name: subject });
-      await pane.getByText("The lamp arrived broken. Invoice attached.").waitFor();
+      // The body is the message's own document, in its sandboxed frame (ADR 017).
+      const body = page.frameLocator('iframe[title="Message from Casey Customer"]');
+      await body.getByText("The lamp arrived broken. Invoice attached.").waitFor();
       const chip = pane
         .getByRole("list", { name: "Attachments" })
-        .getByRole("link", { name: /invoice\.pdf/ });
+        .getByRole("link", { name: "Download invoice.pdf" });
       await chip.waitFor();
       expect(await item.getAttribute("aria-current")).toBe("true");
       const [download] = await Promise.all([page.waitForEvent("download"), chip.click()]);
@@ -131,7 +133,7 @@ describe("Live inbox in Chromium", () => {
 
       // On a phone the conversation is its own view, with a way back to the list.
       await page.setViewportSize({ width: 375, height: 740 });
-      await pane.getByText("The lamp arrived broken.").waitFor();
+      await body.getByText("The lamp arrived broken.").waitFor();
       expect(await page.getByRole("list", { name: "Conversations" }).isVisible()).toBe(false);
       expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
       await page.screenshot({ path: "/tmp/e2e-live-inbox-open-375.png", fullPage: true });

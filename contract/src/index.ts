@@ -9,6 +9,7 @@ export * from "./conversations.ts";
 export * from "./inboxes.ts";
 export * from "./live-events.ts";
 export * from "./problem.ts";
+export * from "./reading.ts";
 export * from "./route.ts";
 export * from "./scalars.ts";
 export * from "./sync.ts";
@@ -17,6 +18,7 @@ import { accountRoutes } from "./accounts.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
+import { readingRoutes } from "./reading.ts";
 import { syncRoutes } from "./sync.ts";
 
 /** Every route of the API the web app calls, by name. */
@@ -25,5 +27,6 @@ export const routes = {
   ...channelRoutes,
   ...inboxRoutes,
   ...conversationRoutes,
+  ...readingRoutes,
   ...syncRoutes,
 };

@@ -71,6 +71,7 @@ function samples(): Record<string, Json> {
       memberIds: [],
     },
     "PATCH /api/inboxes/:id": { name: "Support", description: "d", memberIds: [] },
+    "POST /api/conversations/:id/messages/:messageId/remote-images": { scope: "message" },
     "PATCH /api/channels/:id": {
       displayName: "Support",
       signature: "s",

@@ -50,6 +50,9 @@ export function contentDisposition(name: string): string {
 }
 
 const params = z.object({ messageId: z.string(), attachmentId: z.string() });
+/** `?inline=1`: a preview the browser shows itself (images and PDFs only), not a download. */
+const query = z.object({ inline: z.enum(["1"]).optional() });
+const PREVIEWABLE = /^(image\/(png|jpeg|gif|webp|bmp)|application\/pdf)$/;
 
 const tooLarge = () =>
   new AppError(
@@ -67,6 +70,7 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
   app.get("/api/messages/:messageId/attachments/:attachmentId", async (request, reply) => {
     const m = await requireMember(request, auth, database);
     const { messageId, attachmentId } = params.parse(request.params);
+    const { inline } = query.parse(request.query);
     const [message] = await ensureAttachmentLists(deps, [
       await findVisibleMessage(database.db, m, messageId),
     ]);
@@ -105,11 +109,16 @@ export const attachmentRoutes: FastifyPluginAsync<InboxRoutesOptions> = async (a
       await release();
       throw tooLarge();
     }
+    const type = safeContentType(attachment.contentType ?? file.contentType);
+    const preview = inline === "1" && PREVIEWABLE.test(type);
+    const disposition = contentDisposition(attachment.name);
     reply
-      .header("content-type", safeContentType(attachment.contentType ?? file.contentType))
-      .header("content-disposition", contentDisposition(attachment.name))
+      .header("content-type", type)
+      .header("content-disposition", preview ? disposition.replace(/^attachment/, "inline") : disposition)
       .header("x-content-type-options", "nosniff")
-      .header("cache-control", "private, no-store");
+      // A stored message's files never change: a preview is fetched from Graph once, then the
+      // browser keeps it (for this user only). Downloads stay uncached, as before.
+      .header("cache-control", preview ? "private, max-age=86400, immutable" : "private, no-store");
     if (file.length !== null) reply.header("content-length", String(file.length));
     const stream = Readable.fromWeb(file.body as import("node:stream/web").ReadableStream);
     // 'close' comes after the end, an error or the browser going away alike.

@@ -15,6 +15,12 @@ describe("htmlToText", () => {
     );
   });
 
+  it("leaves no markup behind when an attribute holds a >", () => {
+    expect(htmlToText(`<p><a title="a>b" href="https://x.test">Track "it"</a></p><img alt="x>y">`)).toBe(
+      'Track "it"',
+    );
+  });
+
   it("leaves unknown entities and plain text alone", () => {
     expect(htmlToText("a &bogus; b")).toBe("a &bogus; b");
     expect(htmlToText("")).toBe("");

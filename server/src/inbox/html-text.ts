@@ -1,59 +1,63 @@
+import { parseEmail } from "./reading/sanitize-html.ts";
+
 /**
- * A plain-text reading of an HTML mail body, made on the server so the browser only ever renders
- * text (React escapes it). Not a sanitizer and never used to produce HTML: it drops what is not
- * content (head, style, script, comments), turns block ends into line breaks, strips every tag
- * and decodes entities. The full HTML reading view (sandboxed) is a later issue.
+ * A plain-text reading of an HTML mail body (the API's `text`; the thread shows the real HTML,
+ * ADR 017). Read from the sanitized DOM, not with patterns over the markup, so an attribute
+ * holding `>` can't leave a stray `">` behind: what is not content (head, style) is skipped, block
+ * ends become line breaks, list items bullets, table cells tabs; the DOM decoded every entity.
  */
 
-const DROP_BLOCKS = /<(head|style|script|title|xml|template|noscript)\b[\s\S]*?<\/\1\s*>/gi;
-const COMMENTS = /<!--[\s\S]*?-->/g;
-const LINE_BREAK = /<br\s*\/?>/gi;
-const BLOCK_END = /<\/(p|div|h[1-6]|tr|blockquote|pre|table|ul|ol|section|article|header|footer)\s*>/gi;
-const BLOCK_START = /<(p|div|h[1-6]|blockquote|pre|table|ul|ol|hr)\b[^>]*>/gi;
-const LIST_ITEM = /<li\b[^>]*>/gi;
-const CELL_END = /<\/t[dh]\s*>/gi;
-const TAG = /<\/?[a-z!][^>]*>/gi;
+const SKIP = new Set(["HEAD", "STYLE", "SCRIPT", "TITLE", "TEMPLATE", "NOSCRIPT"]);
+const BLOCK = new Set([
+  "P",
+  "DIV",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "TR",
+  "BLOCKQUOTE",
+  "PRE",
+  "TABLE",
+  "UL",
+  "OL",
+  "SECTION",
+  "ARTICLE",
+  "HEADER",
+  "FOOTER",
+  "HR",
+]);
 
-const NAMED: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-  copy: "©",
-  reg: "®",
-  trade: "™",
-  hellip: "…",
-  mdash: "—",
-  ndash: "–",
-  lsquo: "‘",
-  rsquo: "’",
-  ldquo: "“",
-  rdquo: "”",
-  bull: "•",
-  middot: "·",
-  euro: "€",
-  pound: "£",
-  laquo: "«",
-  raquo: "»",
-  zwnj: "",
-  zwj: "",
-};
+function walk(node: Node, out: string[], pre: boolean): void {
+  for (const child of node.childNodes) {
+    if (child.nodeType === 3) {
+      const text = (child as Text).data;
+      out.push(pre ? text : text.replace(/[\r\n]+/g, " "));
+      continue;
+    }
+    if (child.nodeType !== 1) continue;
+    const tag = (child as Element).tagName;
+    if (SKIP.has(tag)) continue;
+    if (tag === "BR") {
+      out.push("\n");
+      continue;
+    }
+    if (tag === "LI") out.push("\n• ");
+    if (BLOCK.has(tag)) out.push("\n");
+    walk(child, out, pre || tag === "PRE");
+    if (BLOCK.has(tag)) out.push("\n");
+    if (tag === "TD" || tag === "TH") out.push("\t");
+  }
+}
 
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(COMMENTS, "")
-    .replace(DROP_BLOCKS, "")
-    // Source line breaks are whitespace in HTML; only the ones made from tags below count.
-    .replace(/[\r\n]+/g, " ")
-    .replace(LINE_BREAK, "\n")
-    .replace(CELL_END, "\t")
-    .replace(LIST_ITEM, "\n• ")
-    .replace(BLOCK_END, "\n")
-    .replace(BLOCK_START, "\n")
-    .replace(TAG, "");
-  return decodeEntities(collapse(text));
+  if (!html.trim()) return "";
+  const root = parseEmail(html).root;
+  const out: string[] = [];
+  walk(root.querySelector("body") ?? root, out, false);
+  return collapse(out.join(""));
 }
 
 /** Runs of spaces become one; more than one blank line becomes one. */
@@ -64,17 +68,4 @@ function collapse(text: string): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity[0] === "#") {
-      const code =
-        entity[1] === "x" || entity[1] === "X"
-          ? Number.parseInt(entity.slice(2), 16)
-          : Number.parseInt(entity.slice(1), 10);
-      return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[entity.toLowerCase()] ?? whole;
-  });
 }

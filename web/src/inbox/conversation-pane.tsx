@@ -1,20 +1,15 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
+import { ApiError, errorMessage } from "../api.ts";
 import { RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
+import { AttachmentList } from "../reading/attachment-list.tsx";
+import { MessageBody } from "../reading/message-body.tsx";
+import { conversationQuery } from "../reading/reading-api.ts";
 import { Loading } from "../ui/page.tsx";
 import { Time } from "../ui/time.tsx";
-import { useLoad } from "../ui/use-load.ts";
-import { AttachmentIcon } from "./attachment-icon.tsx";
-import {
-  attachmentUrl,
-  type ConversationDetail,
-  formatSize,
-  getConversation,
-  type MessageView,
-  type Person,
-  personLabel,
-} from "./inbox-api.ts";
+import { type MessageView, type Person, personLabel } from "./inbox-api.ts";
 
 interface ConversationPaneProps {
   id: string;
@@ -25,22 +20,24 @@ interface ConversationPaneProps {
 }
 
 /**
- * One conversation, its messages oldest first as plain text (the server reads HTML into text;
- * nothing here is rendered as HTML), with attachment chips that download. Refetched when a live
- * event names it.
+ * One conversation, its messages oldest first, each body the message's real HTML in a sandboxed
+ * frame (reading/message-body.tsx), with its attachments. Kept in TanStack Query's cache and
+ * refetched when a live event names it.
  */
 export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPaneProps) {
-  const [state, reload] = useLoad(() => getConversation(id).then((r) => r.conversation), id);
+  const query = useQuery(conversationQuery(id));
+  const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
 
   useLiveEvents((event) => {
-    if (event.type === RECONNECTED) void reload();
+    const reload = () => void queryClient.invalidateQueries({ queryKey: conversationQuery(id).queryKey });
+    if (event.type === RECONNECTED) reload();
     if (event.type !== "conversations.updated") return;
     const ids = event.data.conversationIds;
-    if (ids === null || ids.includes(id)) void reload();
+    if (ids === null || ids.includes(id)) reload();
   });
 
-  const ready = state.status === "ready";
+  const ready = query.isSuccess;
   useEffect(() => {
     if (ready && focusOnOpen) heading.current?.focus();
   }, [ready, focusOnOpen]);
@@ -51,17 +48,28 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
     </Link>
   );
 
-  if (state.status === "loading") return <Loading label="Opening the conversation…" />;
-  if (state.status === "failed")
+  if (query.isPending) return <Loading label="Opening the conversation…" />;
+  if (query.isError) {
+    const gone = query.error instanceof ApiError && query.error.status === 404;
     return (
       <div className="conversation conversation--missing">
         {back}
         <p className="alert alert--error" role="alert">
-          {state.notFound ? "This conversation is no longer in your inboxes." : state.message}
+          {gone ? "This conversation is no longer in your inboxes." : errorMessage(query.error)}{" "}
+          {gone ? null : (
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              onClick={() => query.refetch()}
+            >
+              Try again
+            </button>
+          )}
         </p>
       </div>
     );
-  const conversation: ConversationDetail = state.data;
+  }
+  const conversation = query.data;
   return (
     <article className="conversation" aria-labelledby="conversation-title">
       <header className="conversation__header">
@@ -74,18 +82,24 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           {conversation.channel.email}
         </p>
       </header>
-      <ol className="thread" aria-label="Messages">
-        {conversation.messages.map((message) => (
-          <li key={message.id}>
-            <Message message={message} />
-          </li>
-        ))}
-      </ol>
+      {conversation.messages.length === 0 ? (
+        <p className="muted">
+          This conversation has no messages left (they were deleted or moved in Outlook).
+        </p>
+      ) : (
+        <ol className="thread" aria-label="Messages">
+          {conversation.messages.map((message) => (
+            <li key={message.id}>
+              <Message conversationId={conversation.id} message={message} />
+            </li>
+          ))}
+        </ol>
+      )}
     </article>
   );
 }
 
-function Message({ message }: { message: MessageView }) {
+function Message({ conversationId, message }: { conversationId: string; message: MessageView }) {
   const from = message.from ? personLabel(message.from) : "Unknown sender";
   return (
     <article className={`message message--${message.direction === "outbound" ? "outbound" : "inbound"}`}>
@@ -103,8 +117,13 @@ function Message({ message }: { message: MessageView }) {
         <Recipients label="To" people={message.to} />
         {message.cc.length ? <Recipients label="Cc" people={message.cc} /> : null}
       </header>
-      <div className="message__text">{message.text || <span className="muted">(no text)</span>}</div>
-      <Attachments message={message} />
+      <MessageBody
+        conversationId={conversationId}
+        messageId={message.id}
+        from={from}
+        outbound={message.direction === "outbound"}
+      />
+      <AttachmentList message={message} />
     </article>
   );
 }
@@ -115,26 +134,5 @@ function Recipients({ label, people }: { label: string; people: Person[] }) {
     <p className="message__recipients muted">
       {label}: {people.map((p) => (p.name ? `${p.name} <${p.address}>` : p.address)).join(", ")}
     </p>
-  );
-}
-
-function Attachments({ message }: { message: MessageView }) {
-  if (!message.hasAttachments && !message.attachments?.length) return null;
-  if (message.attachments === null)
-    return <p className="muted message__attachments-note">Attachments can't be listed right now.</p>;
-  if (message.attachments.length === 0) return null;
-  return (
-    <ul className="attachment-chips" aria-label="Attachments">
-      {message.attachments.map((a) => (
-        <li key={a.id}>
-          <a className="attachment-chip" href={attachmentUrl(message.id, a.id)} download={a.name}>
-            <AttachmentIcon className="attachment-chip__icon" />
-            <span className="attachment-chip__name">{a.name}</span>
-            <span className="attachment-chip__size">{formatSize(a.size)}</span>
-            <span className="visually-hidden">, download</span>
-          </a>
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -1,0 +1,45 @@
+import type { RemoteImageScope } from "@mailroom/contract";
+import { and, eq, or } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { remoteImageAllowances } from "./schema.ts";
+
+/** Remote images allowed for this message, or for its sender (org-wide), or null. */
+export async function remoteImagesAllowed(
+  db: Db,
+  orgId: string,
+  message: { id: string; fromAddress: string | null },
+): Promise<RemoteImageScope | null> {
+  const sender = message.fromAddress?.toLowerCase();
+  const rows = await db
+    .select({ messageId: remoteImageAllowances.messageId })
+    .from(remoteImageAllowances)
+    .where(
+      and(
+        eq(remoteImageAllowances.orgId, orgId),
+        or(
+          eq(remoteImageAllowances.messageId, message.id),
+          sender ? eq(remoteImageAllowances.senderAddress, sender) : undefined,
+        ),
+      ),
+    );
+  if (rows.some((r) => r.messageId === null)) return "sender";
+  return rows.length > 0 ? "message" : null;
+}
+
+/** Records an allowance; allowing twice is allowing once. */
+export async function allowRemoteImages(
+  db: Db,
+  viewer: { orgId: string; userId: string },
+  message: { id: string; fromAddress: string | null },
+  scope: RemoteImageScope,
+): Promise<void> {
+  const sender = message.fromAddress?.toLowerCase();
+  await db
+    .insert(remoteImageAllowances)
+    .values({
+      orgId: viewer.orgId,
+      createdBy: viewer.userId,
+      ...(scope === "sender" && sender ? { senderAddress: sender } : { messageId: message.id }),
+    })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,122 @@
+// @vitest-environment happy-dom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LiveEvent } from "../live/live-events.ts";
+import { ConversationPane } from "./conversation-pane.tsx";
+
+let live: ((event: LiveEvent) => void) | undefined;
+vi.mock("../live/use-live-events.ts", () => ({
+  useLiveEvents: (handler: (event: LiveEvent) => void) => {
+    live = handler;
+  },
+}));
+
+const person = (name: string, address: string) => ({ name, address });
+const message = (id: string, from: string, direction = "inbound") => ({
+  id,
+  direction,
+  from: person(from, `${from.toLowerCase()}@example.net`),
+  to: [person("Support", "support@contoso.com")],
+  cc: [],
+  date: "2026-12-01T10:00:00Z",
+  subject: "Broken lamp",
+  isRead: true,
+  text: "",
+  hasAttachments: false,
+  attachments: [],
+});
+const conversation = (messages: ReturnType<typeof message>[]) => ({
+  conversation: {
+    id: "c1",
+    subject: "Broken lamp",
+    lastMessageAt: "2026-12-01T10:00:00Z",
+    messageCount: messages.length,
+    unreadCount: 0,
+    channel: { id: "ch1", email: "support@contoso.com", name: "Support" },
+    messages,
+  },
+});
+const summary = {
+  summary: {
+    remoteImages: 0,
+    remoteImagesAllowed: null,
+    hasQuoted: false,
+    inlineImagesOmitted: 0,
+    empty: false,
+    heightHint: 120,
+    fullHeightHint: 120,
+  },
+};
+
+let answers: Record<string, () => Response>;
+let conversationCalls = 0;
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json" },
+  });
+
+beforeEach(() => {
+  conversationCalls = 0;
+  answers = {};
+  vi.stubGlobal("fetch", async (url: string) => {
+    if (url === "/api/conversations/c1") conversationCalls++;
+    if (url.endsWith("/body/summary")) return json(200, summary);
+    return (answers[url] ?? (() => json(500, { title: "Unexpected" })))();
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function show() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter>
+        <ConversationPane id="c1" backHref="/inbox" focusOnOpen={false} />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe("ConversationPane", () => {
+  it("shows the messages oldest first, each in its frame, and refetches on a live event naming it", async () => {
+    answers["/api/conversations/c1"] = () =>
+      json(200, conversation([message("m1", "Dana"), message("m2", "Support", "outbound")]));
+    show();
+    await screen.findByTitle("Message from Dana");
+    const frames = await screen.findAllByTitle(/^Message from /);
+    expect(frames.map((f) => f.getAttribute("title"))).toEqual(["Message from Dana", "Message from Support"]);
+    expect(screen.getByText("2 messages", { exact: false })).toBeTruthy();
+
+    live?.({ type: "conversations.updated", data: { channelId: "ch1", conversationIds: ["other"] } });
+    live?.({ type: "conversations.updated", data: { channelId: "ch1", conversationIds: ["c1"] } });
+    await waitFor(() => expect(conversationCalls).toBe(2));
+  });
+
+  it("says when the conversation is gone", async () => {
+    answers["/api/conversations/c1"] = () => json(404, { title: "Conversation not found", status: 404 });
+    show();
+    expect(await screen.findByText("This conversation is no longer in your inboxes.")).toBeTruthy();
+  });
+
+  it("shows an error with a way to try again", async () => {
+    answers["/api/conversations/c1"] = () => json(503, { title: "Service unavailable", status: 503 });
+    show();
+    const retry = await screen.findByRole("button", { name: "Try again" });
+    answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
+    fireEvent.click(retry);
+    expect(await screen.findByTitle("Message from Dana")).toBeTruthy();
+  });
+
+  it("says when no message is left", async () => {
+    answers["/api/conversations/c1"] = () => json(200, conversation([]));
+    show();
+    expect(await screen.findByText(/This conversation has no messages left/)).toBeTruthy();
+  });
+});
