@@ -5,6 +5,7 @@ import { requireMember } from "../accounts/session.ts";
 import { findChannel } from "../channels/channel-store.ts";
 import { contractRoute } from "../contract-route.ts";
 import { conflict } from "../errors.ts";
+import { actionRoutes } from "./actions/action-routes.ts";
 import { attachmentRoutes } from "./attachment-routes.ts";
 import { conversationRoutes, type InboxRoutesOptions } from "./conversation-routes.ts";
 import { ensureDefaultInbox } from "./default-inbox.ts";
@@ -25,6 +26,7 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
   const { auth, database, events } = options;
   await app.register(conversationRoutes, options);
   await app.register(attachmentRoutes, options);
+  await app.register(actionRoutes, options);
   const db = database.db;
   const changed = (orgId: string) => events.publish(orgId, { type: "inboxes.updated", data: {} });
   // A channel's summary lists the inboxes it feeds, so channel views refresh on links too.

@@ -244,7 +244,7 @@ async function reconcileRound(tx: Tx, target: PageTarget, options: StoreOptions,
 }
 
 /** Counters, subject, snippet and last activity from the live messages: replay-proof. */
-async function recomputeConversations(tx: Tx, ids: string[]) {
+export async function recomputeConversations(tx: Tx | Db, ids: string[]) {
   if (ids.length === 0) return;
   const live = sql`from ${messages} m where m.conversation_id = ${conversations.id} and m.removed_at is null`;
   await tx
