@@ -39,7 +39,11 @@ export interface ChainOutcome {
 }
 
 export interface RunChainsOptions {
-  /** Batches in flight at once (each still takes the mailbox's request slots). */
+  /**
+   * Batches in flight at once (default 1). A batch of 4 or more items takes all 4 of the mailbox's
+   * request slots (Graph runs its items 4 at a time, each counted against the mailbox), so a
+   * second one would only wait for the slots; smaller batches may share them.
+   */
   concurrency?: number;
   /** How many times a throttled chain is sent again before it is reported as failed. */
   maxAttempts?: number;
@@ -90,7 +94,7 @@ export async function runMessageChains(
   chains: MessageChain[],
   options: RunChainsOptions = {},
 ): Promise<ChainOutcome[]> {
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 1;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxWaitMs = options.maxWaitMs ?? 120_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));

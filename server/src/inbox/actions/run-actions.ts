@@ -60,14 +60,14 @@ export async function runAction(
   const tracker = new OutcomeTracker(deps, orgId, targets, options);
   const plans = messages.flatMap((m) => planMessage(action, m) ?? []);
   for (const plan of plans) tracker.expect(plan);
-  await tracker.settleEmpty();
+  tracker.settleEmpty();
   const byChannel = groupBy(plans, (p) => p.message.channelId);
   await Promise.all(
     [...byChannel].map(async ([channelId, channelPlans]) => {
       const connected = await connectedChannelGraph(deps, channelId);
       if (!connected) {
         for (const plan of channelPlans)
-          await tracker.decide(plan, "The mailbox is not connected: reconnect it in Settings › Channels");
+          tracker.decide(plan, "The mailbox is not connected: reconnect it in Settings › Channels");
         return;
       }
       const chains: MessageChain[] = channelPlans.map((p) => ({
@@ -92,6 +92,8 @@ class OutcomeTracker {
   private readonly remaining = new Map<string, { left: number; failed: number; error?: string }>();
   private accepted: AcceptedChange[] = [];
   private decided: ActionOutcome[] = [];
+  /** Flushes run one after another, behind the Graph work: the next batch never waits for them. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: AccessTokenDeps,
@@ -107,13 +109,13 @@ class OutcomeTracker {
   }
 
   /** Conversations with nothing to ask Outlook are already as asked. */
-  async settleEmpty() {
+  settleEmpty() {
     for (const [id, state] of this.remaining)
       if (state.left === 0) this.decided.push({ conversationId: id, ok: true, failedMessages: 0 });
-    if (this.decided.length >= FLUSH_EVERY) await this.flush();
+    if (this.decided.length >= FLUSH_EVERY) this.queueFlush();
   }
 
-  async decide(plan: PlannedMessage, error: string | undefined) {
+  decide(plan: PlannedMessage, error: string | undefined) {
     const state = this.remaining.get(plan.message.conversationId)!;
     state.left--;
     if (error) {
@@ -127,13 +129,26 @@ class OutcomeTracker {
       failedMessages: state.failed,
       ...(state.error ? { error: state.error } : {}),
     });
-    if (this.decided.length >= FLUSH_EVERY) await this.flush();
+    if (this.decided.length >= FLUSH_EVERY) this.queueFlush();
   }
 
-  async flush() {
+  /** Writes what is decided so far after the writes before it; a failed write fails `flush`. */
+  private queueFlush() {
     const [accepted, decided] = [this.accepted, this.decided];
     this.accepted = [];
     this.decided = [];
+    this.writing = this.writing.then(() => this.write(accepted, decided));
+    // Handled here so a failed write waits for `flush` to report it, not crash the process first.
+    this.writing.catch(() => {});
+  }
+
+  /** Everything decided, written. */
+  async flush() {
+    this.queueFlush();
+    await this.writing;
+  }
+
+  private async write(accepted: AcceptedChange[], decided: ActionOutcome[]) {
     if (accepted.length > 0) {
       const touched = new Set(await recordAcceptedChanges(this.deps.db, this.orgId, accepted));
       await publishByChannel(
