@@ -1,0 +1,86 @@
+import { useEffect, useState } from "react";
+import type { ListFilter } from "./inbox-api.ts";
+
+/** What the list shows, as it sits in the URL: `?status=closed|all` (open when absent), `unread=1`, `q=…`. */
+export type StatusView = "open" | "closed" | "all";
+
+export function filterFromParams(params: URLSearchParams): ListFilter & { view: StatusView } {
+  const raw = params.get("status");
+  const view: StatusView = raw === "closed" || raw === "all" ? raw : "open";
+  const q = params.get("q")?.trim() || undefined;
+  return {
+    view,
+    ...(view === "all" ? {} : { status: view }),
+    ...(params.get("unread") === "1" ? { unread: true } : {}),
+    ...(q ? { q } : {}),
+  };
+}
+
+interface ListFiltersProps {
+  view: StatusView;
+  unread: boolean;
+  q: string;
+  onChange(next: { view?: StatusView; unread?: boolean; q?: string }): void;
+}
+
+const VIEWS: { view: StatusView; label: string }[] = [
+  { view: "open", label: "Open" },
+  { view: "closed", label: "Closed" },
+  { view: "all", label: "All" },
+];
+
+/** Typing pauses this long before the list searches. */
+const SEARCH_DELAY_MS = 350;
+
+/** Open / Closed / All, "Unread only", and a search over sender, subject and text. */
+export function ListFilters({ view, unread, q, onChange }: ListFiltersProps) {
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  useEffect(() => {
+    if (text.trim() === q) return;
+    const timer = setTimeout(() => onChange({ q: text.trim() }), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, q, onChange]);
+  return (
+    <div className="list-filters">
+      <search className="list-filters__search">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            onChange({ q: text.trim() });
+          }}
+        >
+          <input
+            type="search"
+            className="input"
+            aria-label="Search conversations"
+            placeholder="Search sender, subject or text"
+            maxLength={200}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </form>
+      </search>
+      <div className="list-filters__row">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Show</legend>
+          {VIEWS.map((v) => (
+            <button
+              key={v.view}
+              type="button"
+              className="segmented__option"
+              aria-pressed={view === v.view}
+              onClick={() => onChange({ view: v.view })}
+            >
+              {v.label}
+            </button>
+          ))}
+        </fieldset>
+        <label className="list-filters__unread">
+          <input type="checkbox" checked={unread} onChange={(e) => onChange({ unread: e.target.checked })} />{" "}
+          Unread only
+        </label>
+      </div>
+    </div>
+  );
+}
