@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ListFilter } from "./inbox-api.ts";
 
 /** What the list shows, as it sits in the URL: `?status=closed|all` (open when absent), `unread=1`, `q=…`. */
@@ -35,12 +35,15 @@ const SEARCH_DELAY_MS = 350;
 /** Open / Closed / All, "Unread only", and a search over sender, subject and text. */
 export function ListFilters({ view, unread, q, onChange }: ListFiltersProps) {
   const [text, setText] = useState(q);
+  const change = useRef(onChange);
+  change.current = onChange;
   useEffect(() => setText(q), [q]);
+  // Only typing restarts the wait (a live update re-rendering the page doesn't).
   useEffect(() => {
     if (text.trim() === q) return;
-    const timer = setTimeout(() => onChange({ q: text.trim() }), SEARCH_DELAY_MS);
+    const timer = setTimeout(() => change.current({ q: text.trim() }), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [text, q, onChange]);
+  }, [text, q]);
   return (
     <div className="list-filters">
       <search className="list-filters__search">
