@@ -185,6 +185,34 @@ describe("conversation list filters and search", () => {
     expect((await list("status=open&q=Quillon")).conversations).toHaveLength(1);
   });
 
+  it("reopens a closed conversation when the customer writes again", async () => {
+    const conversation = await find("Zq 100% sure");
+    expect(await act(conversation.id, { type: "close" })).toMatchObject({ ok: true });
+    expect((await find("Zq 100% sure")).status).toBe("closed");
+    const [original] = await server.database.db
+      .select({ internetMessageId: messages.internetMessageId })
+      .from(messages)
+      .where(eq(messages.conversationId, conversation.id));
+    const reply = await emulatorFetch(
+      emulator,
+      `/_emulator/mailboxes/${SUPPORT.login}/inbound`,
+      jsonInit("POST", {
+        from: { name: "Percy", address: "percy@example.net" },
+        subject: "RE: Zq 100% sure",
+        text: "One more thing",
+        inReplyTo: original!.internetMessageId,
+      }),
+    );
+    expect(reply.status).toBe(201);
+    await waitFor(
+      async () => (await list("status=open&q=One%20more%20thing")).conversations[0]?.id === conversation.id,
+      {
+        what: "the customer's reply to reopen the conversation",
+        timeoutMs: 60_000,
+      },
+    );
+  });
+
   it("refuses filters it doesn't know with a 400, never a 500", async () => {
     expect((await owner.get("/api/conversations?status=snoozed")).status).toBe(400);
     expect((await owner.get("/api/conversations?unread=maybe")).status).toBe(400);
