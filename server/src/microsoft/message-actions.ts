@@ -14,7 +14,10 @@ import { type GraphClient, GraphError, retryAfterMs } from "./graph-client.ts";
  *
  * A message's changes form a chain (each item `dependsOn` the one before) that travels in one
  * batch: Graph runs a batch's independent items in any order, and a PATCH after a move would name
- * a message no longer where it was. Items answered 429/503/504 did not run: their chain is sent
+ * a message no longer where it was. Graph wants a batch "either fully sequential or fully
+ * parallel", so single changes go in parallel batches and chains in sequential ones (each chain
+ * after the one before); a chain answered 424 only because an earlier chain failed did not run
+ * and goes again at once. Items answered 429/503/504 did not run either: their chain is sent
  * again after that item's own Retry-After, while every other chain goes on.
  */
 
@@ -56,10 +59,14 @@ export interface RunChainsOptions {
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
+const RETRY_GRACE_MS = 25;
 const IMMUTABLE_IDS = { Prefer: 'IdType="ImmutableId"' };
 
-/** The batch items for one chain, ids `${index}.${step}`, each depending on the one before. */
-export function chainRequests(chain: MessageChain, index: number): BatchRequestItem[] {
+/**
+ * The batch items for one chain, ids `${index}.${step}`, each depending on the one before (the
+ * first on `after`, the previous chain's last item, in a sequential batch).
+ */
+export function chainRequests(chain: MessageChain, index: number, after?: string): BatchRequestItem[] {
   const path = `/me/messages/${encodeURIComponent(chain.graphMessageId)}`;
   return chain.changes.map((change, step) => {
     const item: BatchRequestItem = {
@@ -74,6 +81,7 @@ export function chainRequests(chain: MessageChain, index: number): BatchRequestI
       headers: { ...IMMUTABLE_IDS, "Content-Type": "application/json" },
     };
     if (step > 0) item.dependsOn = [`${index}.${step - 1}`];
+    else if (after) item.dependsOn = [after];
     return item;
   });
 }
@@ -116,7 +124,10 @@ export async function runMessageChains(
   };
 
   async function sendOne(batch: Pending[]) {
-    const requests = batch.flatMap((p) => chainRequests(p.chain, p.index));
+    const requests: BatchRequestItem[] = [];
+    const sequential = batch.some((p) => p.chain.changes.length > 1);
+    for (const p of batch)
+      requests.push(...chainRequests(p.chain, p.index, sequential ? requests.at(-1)?.id : undefined));
     let answers: BatchResponseItem[];
     try {
       // Each change is safe to repeat (setting a flag, moving to where it already is), so the
@@ -130,11 +141,10 @@ export async function runMessageChains(
     const byId = new Map(answers.map((a) => [a.id, a]));
     for (const p of batch) {
       const chainAnswers = p.chain.changes.map((_, step) => byId.get(`${p.index}.${step}`)!);
-      const failed =
-        chainAnswers.find((a) => a.status >= 400 && a.status !== 424) ??
-        chainAnswers.find((a) => a.status >= 400);
-      if (!failed) await settle({ key: p.chain.key, ok: true });
-      else await retryOrFail(p, batchItemError(failed), failed);
+      const failed = chainAnswers.find((a) => a.status >= 400 && a.status !== 424);
+      if (failed) await retryOrFail(p, batchItemError(failed), failed);
+      else if (chainAnswers.some((a) => a.status === 424)) queue.push({ ...p, notBefore: 0 });
+      else await settle({ key: p.chain.key, ok: true });
     }
   }
 
@@ -161,18 +171,23 @@ export async function runMessageChains(
       continue;
     }
     const waits: Promise<void>[] = [...inFlight];
+    // A little past the first due time, so chains throttled together go again together.
     if (ready.length === 0 && queue.length > 0)
-      waits.push(sleep(Math.max(0, Math.min(...queue.map((p) => p.notBefore)) - now)));
+      waits.push(sleep(Math.max(0, Math.min(...queue.map((p) => p.notBefore)) - now) + RETRY_GRACE_MS));
     await Promise.race(waits);
   }
   return outcomes;
 }
 
-/** Whole chains, oldest first, while they fit in one batch of 20 items. */
+/**
+ * Whole chains, oldest first, while they fit in one batch of 20 items: single changes together
+ * (a parallel batch) or chains together (a sequential one), never both.
+ */
 function takeBatch(ready: Pending[]): Pending[] {
   const batch: Pending[] = [];
+  const sequential = ready[0]!.chain.changes.length > 1;
   let items = 0;
-  for (const p of ready) {
+  for (const p of ready.filter((r) => r.chain.changes.length > 1 === sequential)) {
     if (items + p.chain.changes.length > MAX_BATCH_REQUESTS) break;
     batch.push(p);
     items += p.chain.changes.length;
