@@ -50,7 +50,8 @@ describe("inbox shortcuts", () => {
     const editor = document.createElement("div");
     editor.contentEditable = "true";
     document.body.append(input, textarea, editor);
-    for (const target of [input, textarea, editor]) expect(shortcutFor(press("e", target), k)).toBeUndefined();
+    for (const target of [input, textarea, editor])
+      expect(shortcutFor(press("e", target), k)).toBeUndefined();
     expect(shortcutFor(press("j", document.body, { ctrlKey: true }), k)).toBeUndefined();
     const checkbox = document.createElement("input");
     checkbox.type = "checkbox";
