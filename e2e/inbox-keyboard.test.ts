@@ -17,6 +17,8 @@ import { type ConnectWorld, startConnectWorld } from "./microsoft.ts";
 
 let world: ConnectWorld;
 let browser: Browser;
+/** The first test's account, its mailbox connected (the second test goes on from there). */
+let owner: Awaited<ReturnType<typeof createReadyAccount>> | undefined;
 
 beforeAll(async () => {
   assertWebBuilt();
@@ -60,7 +62,7 @@ async function outlook(folder: string) {
 
 describe("Inbox keyboard in Chromium", () => {
   it("j/k move, Enter opens (and marks read in Outlook), ? lists shortcuts, r hands over, e archives, Esc closes", async () => {
-    const owner = await createReadyAccount(world.server, { name: "Kim Keys", orgName: "Keys Co" });
+    owner = await createReadyAccount(world.server, { name: "Kim Keys", orgName: "Keys Co" });
     await connectMailbox(owner.client);
     const tag = `K${Date.now()}`;
     const subjects = [`${tag} first`, `${tag} second`, `${tag} third`];
@@ -146,6 +148,75 @@ describe("Inbox keyboard in Chromium", () => {
       expect(await list.getByRole("link").count()).toBe(1);
       expect(await page.evaluate("window.__compose")).toEqual(["reply", "replyAll", "forward"]);
       await page.screenshot({ path: "/tmp/e2e-inbox-keyboard.png", fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 180_000);
+
+  it("archives a selection with a progress summary, and closes all matching", async () => {
+    if (!owner) throw new Error("the first test connects the mailbox");
+    const tag = `B${Date.now()}`;
+    for (const n of [1, 2, 3]) {
+      const sent = await emulatorFetch(
+        world.emulator,
+        "/_emulator/mailboxes/support@contoso.com/inbound",
+        jsonInit("POST", {
+          from: { name: "Bo", address: "bo@example.net" },
+          subject: `${tag} n${n}`,
+          text: "Hi",
+        }),
+      );
+      expect(sent.status).toBe(201);
+    }
+    const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
+    try {
+      await signInAs(page, owner.client);
+      await page.goto(`/inbox?q=${tag}`);
+      const list = page.getByRole("list", { name: "Conversations" });
+      await waitFor(async () => (await list.getByRole("link").count()) === 3, {
+        what: "the three conversations",
+        timeoutMs: 60_000,
+      });
+      // All matching: one checked, then everything the search matches, read in Outlook.
+      const bar = page.getByRole("toolbar", { name: "Selected conversations" });
+      await page.getByRole("checkbox", { name: `Select: ${tag} n1` }).check();
+      await bar.getByText("1 selected").waitFor();
+      await bar.getByRole("button", { name: "Select all matching" }).click();
+      await bar.getByText("All matching conversations selected").waitFor();
+      await bar.getByRole("button", { name: "Mark read" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Marked read 3 conversations" })
+        .waitFor({ timeout: 60_000 });
+      const read = (await outlook("inbox")).filter((m) => m.subject.startsWith(tag));
+      expect(read.map((m) => m.isRead)).toEqual([true, true, true]);
+
+      // A selection of two, archived: a summary in words, gone from the list and in Outlook's Archive.
+      await page.getByRole("checkbox", { name: `Select: ${tag} n1` }).check();
+      await page.getByRole("checkbox", { name: `Select: ${tag} n2` }).check();
+      await bar.getByText("2 selected").waitFor();
+      await bar.getByRole("button", { name: "Archive" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Archived 2 conversations" })
+        .waitFor({ timeout: 60_000 });
+      await waitFor(async () => (await list.getByRole("link").count()) === 1, {
+        what: "the archived two to leave",
+      });
+      const archived = (await outlook("archive")).map((m) => m.subject);
+      expect(archived).toEqual(expect.arrayContaining([`${tag} n1`, `${tag} n2`]));
+      await page.screenshot({ path: "/tmp/e2e-inbox-bulk.png", fullPage: true });
+
+      // Closed leaves the Open list for the Closed one.
+      await page.getByRole("checkbox", { name: `Select: ${tag} n3` }).check();
+      await bar.getByRole("button", { name: "Close" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Closed 1 conversation" })
+        .waitFor({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Closed", exact: true }).click();
+      await list.getByRole("link", { name: new RegExp(`${tag} n3`) }).waitFor({ timeout: 30_000 });
       expect(problems).toEqual([]);
     } finally {
       await close();

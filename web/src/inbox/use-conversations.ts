@@ -111,8 +111,15 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
     [inboxId, status, unread, q],
   );
 
+  // Live refreshes are scheduled on a timer: they call the latest scope's functions, never the
+  // ones of the filters in force when the timer was set.
+  const latest = useRef({ refreshFirstPage, refreshSome });
+  latest.current = { refreshFirstPage, refreshSome };
+
   useEffect(() => {
     scope.current++;
+    clearTimeout(pending.current.timer);
+    pending.current = { ids: new Set(), all: false };
     setItems(null);
     setCursor(null);
     setChannels([]);
@@ -130,8 +137,8 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
   const flush = () => {
     const { ids, all } = pending.current;
     pending.current = { ids: new Set(), all: false };
-    if (all) void refreshFirstPage(true);
-    else if (ids.size > 0) void refreshSome([...ids]);
+    if (all) void latest.current.refreshFirstPage(true);
+    else if (ids.size > 0) void latest.current.refreshSome([...ids]);
   };
 
   const schedule = (ids: string[] | null) => {
