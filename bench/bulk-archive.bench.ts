@@ -4,8 +4,9 @@
  * mailbox's request slots) against one request per conversation, in the same run.
  * Target: ≤ 1/15 of the requests and ≥ 5× faster.
  *
- * One mailbox is seeded straight into the emulator's store with 2 × 1,000 single-message
- * conversations received in the last hours, so the connect's first sync imports them all. Then:
+ * The emulator runs in its own process (as Microsoft is never in Mailroom's): one mailbox gets
+ * 2 × 1,000 single-message conversations received in the last hours through its control API,
+ * so the connect's first sync imports them all. Then:
  * - one by one: `POST /me/messages/{id}/move {destinationId: "archive"}` per conversation through
  *   the channel's own Graph client (its tokens and its 4 request slots, as every Mailroom request
  *   to the mailbox), 4 at a time — the most Outlook serves a mailbox at once;
@@ -20,20 +21,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { and, count, isNull, like } from "drizzle-orm";
 import { z } from "zod";
-import { graphDateTime } from "../emulator/src/clock.ts";
-import type { Emulator } from "../emulator/src/index.ts";
-import { deliverMessage } from "../emulator/src/store/messages.ts";
+import { type EmulatorAddress, emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
 import { channelGraphClient } from "../server/src/channels/channel-graph.ts";
 import { findChannelById } from "../server/src/channels/channel-store.ts";
 import { messages } from "../server/src/mail/schema.ts";
-import { graphCounters } from "./lib/counters.ts";
+import { startEmulatorProcess } from "./lib/emulator-process.ts";
 import {
   awaitChannelReady,
   type BenchServer,
   connectMailbox,
   createMailboxes,
   ownerWithOrg,
-  startBenchEmulator,
   startBenchServer,
 } from "./lib/mailroom.ts";
 import { allMet, type Backend, load1, perBackend, round } from "./lib/run.ts";
@@ -57,22 +55,20 @@ const bulkBody = z.object({
 });
 
 async function measure(backend: Backend): Promise<Figures> {
-  const emulator = await startBenchEmulator();
+  const emulator = await startEmulatorProcess();
   const server = await startBenchServer(backend, emulator);
   try {
     const [login] = await createMailboxes(emulator, 1, "bulk");
-    seed(emulator, login!);
+    await seed(emulator, login!);
     const owner = await ownerWithOrg(server.url);
     const channelId = await connectMailbox(owner, emulator, login!);
     await awaitChannelReady(server, channelId);
     await imported(server, CONVERSATIONS * 2);
-    const counters = await graphCounters(emulator);
-
-    await counters.reset();
+    await resetCounters(emulator);
     const single = await oneByOne(server, channelId);
-    const oneByOneRequests = (await counters.read()).byEndpoint[MOVE] ?? 0;
+    const oneByOneRequests = (await counters(emulator))[MOVE] ?? 0;
 
-    await counters.reset();
+    await resetCounters(emulator);
     const started = performance.now();
     const res = await owner.post("/api/bulk-actions", {
       action: { type: "archive" },
@@ -88,8 +84,8 @@ async function measure(backend: Backend): Promise<Figures> {
     const bulkSeconds = (performance.now() - started) / 1000;
     if (action.status !== "done" || action.done !== CONVERSATIONS)
       throw new Error(`bulk ended ${action.status} after ${action.done}`);
-    const reading = await counters.read();
-    const bulkRequests = reading.byEndpoint[BATCH] ?? 0;
+    const reading = await counters(emulator);
+    const bulkRequests = reading[BATCH] ?? 0;
 
     const requestRatio = round(bulkRequests / oneByOneRequests, 4);
     const speedup = round(single.seconds / bulkSeconds);
@@ -98,7 +94,7 @@ async function measure(backend: Backend): Promise<Figures> {
       oneByOne: { requests: oneByOneRequests, seconds: round(single.seconds) },
       bulk: {
         requests: bulkRequests,
-        operations: reading.byEndpoint[MOVE] ?? 0,
+        operations: reading[MOVE] ?? 0,
         seconds: round(bulkSeconds),
         failed: action.failed,
       },
@@ -161,23 +157,41 @@ async function imported(server: BenchServer, expected: number) {
   }
 }
 
-/** 1,000 "Single n" and 1,000 "Batched n" conversations of one unread customer message each. */
-function seed(emulator: Emulator, upn: string): void {
-  const store = emulator.app.emulator.store;
-  const mailbox = [...store.state.mailboxes.values()].find((m) => m.userPrincipalName === upn)!;
-  const me = { emailAddress: { name: mailbox.displayName, address: upn } };
+/** 1,000 "Single n" and 1,000 "Batched n" conversations of one customer message each, 8 at a time. */
+async function seed(emulator: EmulatorAddress, upn: string): Promise<void> {
   const start = Date.now() - 6 * 3_600_000;
-  for (let i = 0; i < CONVERSATIONS * 2; i++) {
-    const kind = i % 2 === 0 ? "Single" : "Batched";
-    deliverMessage(store, mailbox, "inbox", {
-      subject: `${kind} ${i >> 1}`,
-      body: { contentType: "text", content: `Hello, about order ${i}.` },
-      from: { emailAddress: { name: `Customer ${i}`, address: `c${i}@example.net` } },
-      toRecipients: [me],
-      receivedDateTime: graphDateTime(start + i * 1000),
-      isRead: false,
-    });
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < CONVERSATIONS * 2) {
+      const i = next++;
+      const res = await emulatorFetch(
+        emulator,
+        `/_emulator/mailboxes/${upn}/inbound`,
+        jsonInit("POST", {
+          from: { name: `Customer ${i}`, address: `c${i}@example.net` },
+          subject: `${i % 2 === 0 ? "Single" : "Batched"} ${i >> 1}`,
+          text: `Hello, about order ${i}.`,
+          receivedDateTime: new Date(start + i * 1000).toISOString(),
+        }),
+      );
+      if (res.status !== 201) throw new Error(`seed ${i}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+const countersBody = z.object({ endpoints: z.record(z.string(), z.object({ count: z.number() }).loose()) });
+
+/** The emulator's request counts per route (a `$batch` once, each of its items under its own route). */
+async function counters(emulator: EmulatorAddress): Promise<Record<string, number>> {
+  const res = await emulatorFetch(emulator, "/_emulator/counters");
+  const body = countersBody.parse(await res.json());
+  return Object.fromEntries(Object.entries(body.endpoints).map(([name, { count }]) => [name, count]));
+}
+
+async function resetCounters(emulator: EmulatorAddress): Promise<void> {
+  const res = await emulatorFetch(emulator, "/_emulator/counters/reset", { method: "POST" });
+  if (res.status !== 204) throw new Error(`counters reset: ${res.status}`);
 }
 
 await perBackend(fileURLToPath(import.meta.url), measure, (results) => ({
