@@ -26,26 +26,26 @@ export async function liveMessagesOf(
   orgId: string,
   conversationIds: string[],
 ): Promise<ActionMessage[]> {
-  if (conversationIds.length === 0) return [];
-  const rows = await db
-    .select({
-      id: messages.id,
-      graphId: messages.graphId,
-      conversationId: messages.conversationId,
-      channelId: messages.channelId,
-      direction: messages.direction,
-      isRead: messages.isRead,
-      categories: messages.categories,
-    })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.orgId, orgId),
-        inArray(messages.conversationId, conversationIds),
-        isNull(messages.removedAt),
-      ),
-    );
-  return rows.map((r) => ({ ...r, categories: readCategories(r.categories) }));
+  const found: ActionMessage[] = [];
+  // In chunks: a bulk action may name 100,000 conversations, past Postgres's parameter limit.
+  for (const ids of chunks(conversationIds)) {
+    const rows = await db
+      .select({
+        id: messages.id,
+        graphId: messages.graphId,
+        conversationId: messages.conversationId,
+        channelId: messages.channelId,
+        direction: messages.direction,
+        isRead: messages.isRead,
+        categories: messages.categories,
+      })
+      .from(messages)
+      .where(
+        and(eq(messages.orgId, orgId), inArray(messages.conversationId, ids), isNull(messages.removedAt)),
+      );
+    found.push(...rows.map((r) => ({ ...r, categories: readCategories(r.categories) })));
+  }
+  return found;
 }
 
 /** What Graph accepted for one message. `moved`: it left the followed folders (archive, a move). */
@@ -97,16 +97,26 @@ export async function setConversationStatus(
   conversationIds: string[],
   status: ConversationStatus,
 ): Promise<{ id: string; channelId: string }[]> {
-  if (conversationIds.length === 0) return [];
-  return db
-    .update(conversations)
-    .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(conversations.orgId, orgId),
-        inArray(conversations.id, conversationIds),
-        sql`${conversations.status} <> ${status}`,
-      ),
-    )
-    .returning({ id: conversations.id, channelId: conversations.channelId });
+  const changed: { id: string; channelId: string }[] = [];
+  for (const ids of chunks(conversationIds)) {
+    const rows = await db
+      .update(conversations)
+      .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(conversations.orgId, orgId),
+          inArray(conversations.id, ids),
+          sql`${conversations.status} <> ${status}`,
+        ),
+      )
+      .returning({ id: conversations.id, channelId: conversations.channelId });
+    changed.push(...rows);
+  }
+  return changed;
+}
+
+function chunks<T>(items: T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
