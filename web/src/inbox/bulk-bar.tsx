@@ -1,5 +1,42 @@
 import { useState } from "react";
 import type { BulkAction, ConversationAction } from "./inbox-api.ts";
+import type { Selection } from "./inbox-parts.tsx";
+import type { BulkActionState } from "./use-bulk-action.ts";
+
+/** Above the list: the bar while something is selected, then the latest bulk action's progress. */
+export function BulkArea({
+  selection,
+  canSelectAll,
+  bulk,
+  onAction,
+}: {
+  selection: Selection;
+  canSelectAll: boolean;
+  bulk: BulkActionState;
+  onAction(action: ConversationAction): void;
+}) {
+  const running = bulk.current !== null && bulk.current.status !== "done" && bulk.current.status !== "failed";
+  return (
+    <>
+      {selection.count !== 0 ? (
+        <BulkBar
+          count={selection.allMatching ? null : selection.count}
+          canSelectAll={canSelectAll}
+          onSelectAll={selection.selectAllMatching}
+          onClear={selection.clear}
+          onAction={onAction}
+          busy={running}
+        />
+      ) : null}
+      {bulk.error ? (
+        <p className="alert alert--error" role="alert">
+          {bulk.error}
+        </p>
+      ) : null}
+      {bulk.current ? <BulkProgress action={bulk.current} onDismiss={bulk.dismiss} /> : null}
+    </>
+  );
+}
 
 interface BulkBarProps {
   /** How many are selected; null when "all matching" is. */

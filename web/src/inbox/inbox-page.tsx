@@ -1,21 +1,28 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { useEffect, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
 import { errorMessage } from "../api.ts";
 import { useInboxes } from "../inboxes/use-inboxes.ts";
 import { InboxIcon, PlugIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeading } from "../ui/page.tsx";
-import { BulkBar, BulkProgress } from "./bulk-bar.tsx";
+import { BulkArea } from "./bulk-bar.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { ConversationPane } from "./conversation-pane.tsx";
 import { actOnConversation, type ChannelImport, type ConversationAction } from "./inbox-api.ts";
-import { InboxNav, NothingMatches, OpenActions, useMarkReadOnOpen, useSelection } from "./inbox-parts.tsx";
-import { useInboxKeyboard } from "./keyboard.ts";
-import { filterFromParams, ListFilters, type StatusView } from "./list-filters.tsx";
+import {
+  InboxNav,
+  NothingMatches,
+  OpenActions,
+  type Selection,
+  useMarkReadOnOpen,
+  useSelection,
+} from "./inbox-parts.tsx";
+import { ListFilters, useInboxUrl } from "./list-filters.tsx";
 import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
 import { useBulkAction } from "./use-bulk-action.ts";
-import { useConversations } from "./use-conversations.ts";
+import { type ConversationsState, useConversations } from "./use-conversations.ts";
+import { useListKeys } from "./use-list-keys.ts";
 import "../inboxes/inboxes.css";
 import "./inbox.css";
 import "./inbox-actions.css";
@@ -43,11 +50,8 @@ function useMediaQuery(query: string): boolean {
  * too); a selection takes bulk actions; single keys work the list (keyboard.ts, "?" lists them).
  */
 export function InboxPage() {
-  const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const inboxId = params.get("inbox");
-  const selected = params.get("c");
-  const filter = filterFromParams(params);
+  const { inboxId, selected, filter, search, setFilter } = useInboxUrl();
   const { view, status, unread, q } = filter;
   const twoPanes = useMediaQuery(TWO_PANES);
   const { inboxes } = useInboxes(false);
@@ -60,30 +64,6 @@ export function InboxPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const listRef = useRef<HTMLElement>(null);
   useMarkReadOnOpen(selected, list.items);
-
-  const search = (next: { inbox?: string | null; c?: string | null }) => {
-    const out = new URLSearchParams(params);
-    const inbox = next.inbox === undefined ? inboxId : next.inbox;
-    out.delete("c");
-    if (inbox) out.set("inbox", inbox);
-    else out.delete("inbox");
-    if (next.c) out.set("c", next.c);
-    const text = out.toString();
-    return text ? `?${text}` : "?";
-  };
-
-  const setFilter = useCallback(
-    (next: { view?: StatusView; unread?: boolean; q?: string }) =>
-      setParams((current) => {
-        const out = new URLSearchParams(current);
-        if (next.view !== undefined)
-          next.view === "open" ? out.delete("status") : out.set("status", next.view);
-        if (next.unread !== undefined) next.unread ? out.set("unread", "1") : out.delete("unread");
-        if (next.q !== undefined) next.q ? out.set("q", next.q) : out.delete("q");
-        return out;
-      }),
-    [setParams],
-  );
 
   const runBulk = async (action: ConversationAction) => {
     const started = await bulk.start(
@@ -110,54 +90,18 @@ export function InboxPage() {
     }
   };
 
-  const links = () => [
-    ...(listRef.current?.querySelectorAll<HTMLAnchorElement>("a.conversation-item") ?? []),
-  ];
-  const focusedLink = () => links().find((l) => l === document.activeElement);
-  const idOf = (link: HTMLAnchorElement | undefined) =>
-    link ? new URLSearchParams(link.search).get("c") : null;
-
-  useInboxKeyboard({
-    move(step) {
-      const all = links();
-      if (all.length === 0) return;
-      let at = all.indexOf(focusedLink()!);
-      if (at === -1) at = all.findIndex((l) => l.getAttribute("aria-current") === "true");
-      const next =
-        all[at === -1 ? (step === 1 ? 0 : all.length - 1) : Math.min(Math.max(at + step, 0), all.length - 1)];
-      next?.focus();
-      next?.scrollIntoView({ block: "nearest" });
-    },
-    open() {
-      const link = focusedLink() ?? links()[0];
-      if (link) navigate(link.search);
-    },
-    archive() {
-      if (selection.count !== 0) void runBulk({ type: "archive" });
-      else {
-        const id = selected ?? idOf(focusedLink());
-        if (id) void actOn(id, { type: "archive" });
-      }
-    },
-    toggleSelect() {
-      const id = idOf(focusedLink()) ?? selected;
-      if (id) selection.set(id, !selection.has(id));
-    },
-    escape() {
-      if (selection.count !== 0) selection.clear();
-      else if (selected) {
-        navigate(search({ c: null }));
-        links()
-          .find((l) => idOf(l) === selected)
-          ?.focus();
-      }
-    },
+  useListKeys({
+    listRef,
+    selected,
+    selection,
+    navigate,
+    closeHref: search({ c: null }),
+    archiveSelection: () => void runBulk({ type: "archive" }),
+    archiveOne: (id) => void actOn(id, { type: "archive" }),
     help: () => setHelp(true),
-    hasOpen: () => selected !== null,
   });
 
   const openItem = list.items?.find((c) => c.id === selected);
-  const canSelectAll = !selection.allMatching && (list.hasMore || selection.count !== list.items?.length);
 
   return (
     <div className={`inbox-view${selected ? " inbox-view--reading" : ""}`}>
@@ -171,56 +115,22 @@ export function InboxPage() {
           </button>
         </header>
         <ListFilters view={view} unread={Boolean(unread)} q={q ?? ""} onChange={setFilter} />
-        {selection.count !== 0 ? (
-          <BulkBar
-            count={selection.allMatching ? null : selection.count}
-            canSelectAll={canSelectAll}
-            onSelectAll={selection.selectAllMatching}
-            onClear={selection.clear}
-            onAction={(action) => void runBulk(action)}
-            busy={bulk.current !== null && bulk.current.status !== "done" && bulk.current.status !== "failed"}
-          />
-        ) : null}
-        {bulk.error ? (
-          <p className="alert alert--error" role="alert">
-            {bulk.error}
-          </p>
-        ) : null}
-        {bulk.current ? <BulkProgress action={bulk.current} onDismiss={bulk.dismiss} /> : null}
+        <BulkArea
+          selection={selection}
+          canSelectAll={!selection.allMatching && (list.hasMore || selection.count !== list.items?.length)}
+          bulk={bulk}
+          onAction={(action) => void runBulk(action)}
+        />
         <ChannelNotices channels={list.channels} hasItems={Boolean(list.items?.length)} />
-        {list.error && list.items === null ? (
-          <p className="alert alert--error" role="alert">
-            {list.error}
-          </p>
-        ) : list.items === null ? (
-          <Loading label="Loading conversations…" />
-        ) : list.items.length === 0 ? (
-          status !== "open" || unread || q ? (
-            <NothingMatches onReset={() => setFilter({ view: "open", unread: false, q: "" })} />
-          ) : (
-            <EmptyList channels={list.channels} inboxName={scope?.name} />
-          )
-        ) : (
-          <>
-            <ConversationList
-              items={list.items}
-              selectedId={selected}
-              isChecked={selection.has}
-              onCheck={selection.set}
-              hrefFor={(c) => search({ c })}
-            />
-            {list.hasMore ? (
-              <button
-                type="button"
-                className="button button--secondary button--block inbox-view__more"
-                onClick={() => void list.loadMore()}
-                disabled={list.loadingMore}
-              >
-                {list.loadingMore ? "Loading…" : "Show older conversations"}
-              </button>
-            ) : null}
-          </>
-        )}
+        <ListBody
+          list={list}
+          filtered={status !== "open" || Boolean(unread) || Boolean(q)}
+          onResetFilters={() => setFilter({ view: "open", unread: false, q: "" })}
+          inboxName={scope?.name}
+          selectedId={selected}
+          selection={selection}
+          hrefFor={(c) => search({ c })}
+        />
         <p className="visually-hidden" role="status">
           {list.announcement}
         </p>
@@ -242,6 +152,60 @@ export function InboxPage() {
       </section>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
+  );
+}
+
+/** The list itself, or its error, loading and empty states. */
+function ListBody({
+  list,
+  filtered,
+  onResetFilters,
+  inboxName,
+  selectedId,
+  selection,
+  hrefFor,
+}: {
+  list: ConversationsState;
+  filtered: boolean;
+  onResetFilters(): void;
+  inboxName?: string;
+  selectedId: string | null;
+  selection: Selection;
+  hrefFor(id: string): string;
+}) {
+  if (list.error && list.items === null)
+    return (
+      <p className="alert alert--error" role="alert">
+        {list.error}
+      </p>
+    );
+  if (list.items === null) return <Loading label="Loading conversations…" />;
+  if (list.items.length === 0)
+    return filtered ? (
+      <NothingMatches onReset={onResetFilters} />
+    ) : (
+      <EmptyList channels={list.channels} inboxName={inboxName} />
+    );
+  return (
+    <>
+      <ConversationList
+        items={list.items}
+        selectedId={selectedId}
+        isChecked={selection.has}
+        onCheck={selection.set}
+        hrefFor={hrefFor}
+      />
+      {list.hasMore ? (
+        <button
+          type="button"
+          className="button button--secondary button--block inbox-view__more"
+          onClick={() => void list.loadMore()}
+          disabled={list.loadingMore}
+        >
+          {list.loadingMore ? "Loading…" : "Show older conversations"}
+        </button>
+      ) : null}
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import type { ListFilter } from "./inbox-api.ts";
 
 /** What the list shows, as it sits in the URL: `?status=closed|all` (open when absent), `unread=1`, `q=…`. */
@@ -14,6 +15,39 @@ export function filterFromParams(params: URLSearchParams): ListFilter & { view: 
     ...(params.get("unread") === "1" ? { unread: true } : {}),
     ...(q ? { q } : {}),
   };
+}
+
+/**
+ * The inbox page's state in the URL: the inbox, the open conversation (`c`) and the filters;
+ * `search` builds the link to another inbox or conversation keeping the filters, `setFilter`
+ * changes filters in place.
+ */
+export function useInboxUrl() {
+  const [params, setParams] = useSearchParams();
+  const inboxId = params.get("inbox");
+  const search = (next: { inbox?: string | null; c?: string | null }) => {
+    const out = new URLSearchParams(params);
+    const inbox = next.inbox === undefined ? inboxId : next.inbox;
+    out.delete("c");
+    if (inbox) out.set("inbox", inbox);
+    else out.delete("inbox");
+    if (next.c) out.set("c", next.c);
+    const text = out.toString();
+    return text ? `?${text}` : "?";
+  };
+  const setFilter = useCallback(
+    (next: { view?: StatusView; unread?: boolean; q?: string }) =>
+      setParams((current) => {
+        const out = new URLSearchParams(current);
+        if (next.view !== undefined)
+          next.view === "open" ? out.delete("status") : out.set("status", next.view);
+        if (next.unread !== undefined) next.unread ? out.set("unread", "1") : out.delete("unread");
+        if (next.q !== undefined) next.q ? out.set("q", next.q) : out.delete("q");
+        return out;
+      }),
+    [setParams],
+  );
+  return { inboxId, selected: params.get("c"), filter: filterFromParams(params), search, setFilter };
 }
 
 interface ListFiltersProps {
