@@ -145,7 +145,8 @@ function startServer() {
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);
-    if (!announced && chunk.includes('"msg":"Mailroom is up"')) {
+    // JSON lines, or pino-pretty's lines in dev.
+    if (!announced && chunk.includes("Mailroom is up")) {
       announced = true;
       say(`Mailroom is running at ${dev ? "http://localhost:5173 (Vite, hot reload)" : url}`);
     }

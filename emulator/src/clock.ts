@@ -50,19 +50,11 @@ export function createClock(options: ClockOptions = {}): Clock {
   const realStart = Date.now();
   const virtualStart = options.startAt ?? realStart;
   let offset = 0;
-  let order = 0;
   let closed = false;
   let realTimer: NodeJS.Timeout | undefined;
-  // Kept sorted by (at, order): inserts are rare compared to reads, and lists stay small.
-  const timers: Timer[] = [];
+  const timers = timerQueue();
 
   const now = (): number => virtualStart + (Date.now() - realStart) * timeScale + offset;
-
-  function insert(timer: Timer): void {
-    let i = timers.length;
-    while (i > 0 && compare(timers[i - 1]!, timer) > 0) i--;
-    timers.splice(i, 0, timer);
-  }
 
   /**
    * Runs timers due by `until` in order. While advancing, virtual time steps to each timer's due
@@ -70,8 +62,9 @@ export function createClock(options: ClockOptions = {}): Clock {
    */
   function fireDue(until = now()): void {
     const errors: unknown[] = [];
-    while (!closed && timers.length > 0 && timers[0]!.at <= until) {
-      const timer = timers.shift()!;
+    while (!closed) {
+      const timer = timers.takeDue(until);
+      if (!timer) break;
       const behind = timer.at - now();
       if (behind > 0) offset += behind;
       try {
@@ -90,7 +83,7 @@ export function createClock(options: ClockOptions = {}): Clock {
   function arm(): void {
     if (realTimer) clearTimeout(realTimer);
     realTimer = undefined;
-    const next = timers[0];
+    const next = timers.first();
     if (closed || !next || timeScale === 0) return;
     const realDelay = Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((next.at - now()) / timeScale)));
     realTimer = setTimeout(() => fireDue(), realDelay);
@@ -106,14 +99,10 @@ export function createClock(options: ClockOptions = {}): Clock {
       fireDue(now() + ms);
     },
     schedule(atMs, fn) {
-      const timer: Timer = { at: atMs, order: order++, fn };
-      insert(timer);
-      if (timers[0] === timer) arm();
+      const timer = timers.add(atMs, fn);
+      if (timers.first() === timer) arm();
       return () => {
-        const i = timers.indexOf(timer);
-        if (i < 0) return;
-        timers.splice(i, 1);
-        if (i === 0) arm();
+        if (timers.remove(timer) === "first") arm();
       };
     },
     after(delayMs, fn) {
@@ -124,11 +113,40 @@ export function createClock(options: ClockOptions = {}): Clock {
     },
     close() {
       closed = true;
-      timers.length = 0;
+      timers.clear();
       arm();
     },
   };
   return clock;
+}
+
+/** Pending timers, kept sorted by (at, order): inserts are rare compared to reads, and lists stay small. */
+function timerQueue() {
+  const timers: Timer[] = [];
+  let order = 0;
+  return {
+    first: (): Timer | undefined => timers[0],
+    add(at: number, fn: () => void): Timer {
+      const timer: Timer = { at, order: order++, fn };
+      let i = timers.length;
+      while (i > 0 && compare(timers[i - 1]!, timer) > 0) i--;
+      timers.splice(i, 0, timer);
+      return timer;
+    },
+    /** Whether the timer was the first due (the real timer then needs re-arming), another, or gone. */
+    remove(timer: Timer): "first" | "other" | "absent" {
+      const i = timers.indexOf(timer);
+      if (i < 0) return "absent";
+      timers.splice(i, 1);
+      return i === 0 ? "first" : "other";
+    },
+    /** Removes and returns the first timer if it is due by `until`. */
+    takeDue: (until: number): Timer | undefined =>
+      timers[0] && timers[0].at <= until ? timers.shift() : undefined,
+    clear(): void {
+      timers.length = 0;
+    },
+  };
 }
 
 function compare(a: Timer, b: Timer): number {

@@ -79,6 +79,14 @@ describe("config", () => {
     expect(c.databaseUrl).toBe("postgres://u:p@db:5432/mailroom");
   });
 
+  it("opens no health port unless HEALTH_PORT is set, and refuses a bad one", () => {
+    expect(loadConfig({}).healthPort).toBeUndefined();
+    expect(loadConfig({ HEALTH_PORT: "" }).healthPort).toBeUndefined();
+    expect(loadConfig({ ROLE: "worker", HEALTH_PORT: "9464" }).healthPort).toBe(9464);
+    expect(() => loadConfig({ HEALTH_PORT: "70000" })).toThrow(/HEALTH_PORT/);
+    expect(() => loadConfig({ HEALTH_PORT: "health" })).toThrow(/HEALTH_PORT/);
+  });
+
   it("requires a shared secret key on Postgres, where several processes must agree on it", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://db/mailroom" })).toThrow(
       /MAILROOM_SECRET_KEY is required/,

@@ -18,6 +18,11 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address to bind. */
   HOST: z.string().default("0.0.0.0"),
+  /**
+   * A second, bare HTTP port serving only `GET /healthz` (database and job queue), for ROLE=worker
+   * processes, which have no web port. Unset (default) → none; web and all roles answer /healthz on PORT.
+   */
+  HEALTH_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   /** The URL people and Microsoft reach Mailroom at; OAuth redirect and webhook URLs derive from it. */
   PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** Postgres connection string; unset → embedded PGlite in DATA_DIR. */
@@ -74,6 +79,7 @@ export interface Config {
   nodeEnv: Env["NODE_ENV"];
   port: number;
   host: string;
+  healthPort: number | undefined;
   publicUrl: string;
   secureCookies: boolean;
   databaseUrl: string | undefined;
@@ -136,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    healthPort: e.HEALTH_PORT,
     publicUrl,
     secureCookies: publicUrl.startsWith("https://"),
     databaseUrl: e.DATABASE_URL,

@@ -1,5 +1,7 @@
+import { Writable } from "node:stream";
+import pretty from "pino-pretty";
 import { describe, expect, it } from "vitest";
-import { createLogger, redactUrl } from "./log.ts";
+import { createLogger, PRETTY_OPTIONS, redactUrl } from "./log.ts";
 
 describe("redactUrl", () => {
   it("hides the OAuth callback's code, state and session_state but keeps Microsoft's error", () => {
@@ -38,5 +40,34 @@ describe("createLogger", () => {
     );
     const logged = JSON.parse(lines[0]!) as { req: { method: string; url: string } };
     expect(logged.req).toMatchObject({ method: "GET", url: "/api/outlook/oauth2/callback?code=[redacted]" });
+  });
+
+  it("keeps the redaction in development's readable lines", async () => {
+    let written: (text: string) => void = () => {};
+    const line = new Promise<string>((resolve) => {
+      written = resolve;
+    });
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger(
+      { logLevel: "info" },
+      pretty({ ...PRETTY_OPTIONS, colorize: false, destination }),
+    );
+    logger.info(
+      {
+        req: { method: "GET", url: "/api/outlook/oauth2/callback?code=secret" },
+        app: { clientSecret: "s3" },
+      },
+      "incoming request",
+    );
+    const text = await line;
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: incoming request/);
+    expect(text).toContain("/api/outlook/oauth2/callback?code=[redacted]");
+    expect(text).not.toContain("secret");
+    expect(text).not.toContain("s3");
   });
 });

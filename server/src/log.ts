@@ -61,11 +61,26 @@ function requestSerializer(req: LoggedRequest) {
 }
 
 /**
- * Structured logs. Redaction is a second line of defence: code never logs tokens, secrets or
+ * How `npm run dev` (NODE_ENV=development) shows logs: one readable line per entry, with the time of
+ * day and no pid/hostname. pino-pretty is a dev dependency, loaded by name in pino's transport
+ * thread only in development, so a production install without dev dependencies never needs it.
+ */
+export const PRETTY_OPTIONS = {
+  translateTime: "SYS:HH:MM:ss.l",
+  ignore: "pid,hostname",
+  singleLine: true,
+} as const;
+
+/**
+ * Structured logs: JSON lines on stdout, readable ones in development. Redaction (below) happens
+ * before either is written. It is a second line of defence: code never logs tokens, secrets or
  * message bodies in the first place — but the access log writes every request's URL, so the
  * request serializer redacts the query strings that carry credentials (redactUrl).
  */
-export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, "logLevel"> & Partial<Pick<Config, "nodeEnv">>,
+  destination?: DestinationStream,
+): Logger {
   const options: LoggerOptions = {
     level: config.logLevel,
     serializers: { req: requestSerializer, err: pino.stdSerializers.err },
@@ -84,5 +99,9 @@ export function createLogger(config: Pick<Config, "logLevel">, destination?: Des
       censor: REDACTED,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  if (config.nodeEnv === "development") {
+    return pino(options, pino.transport({ target: "pino-pretty", options: PRETTY_OPTIONS }));
+  }
+  return pino(options);
 }

@@ -8,6 +8,7 @@ import { runMigrations } from "./db/migrate.ts";
 import type { EventBus } from "./events/bus.ts";
 import { createPgEventBus } from "./events/pg-bus.ts";
 import { createHttpApp } from "./http/app.ts";
+import { type HealthPort, startHealthPort } from "./http/health-port.ts";
 import { bulkActionJobs } from "./inbox/actions/bulk-job.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -24,6 +25,8 @@ export interface Mailroom {
   app?: FastifyInstance;
   /** Where the HTTP server listens (web and all roles). */
   url?: string;
+  /** Where HEALTH_PORT's `/healthz` listens, when set. */
+  healthUrl?: string;
   /** Graceful: stops accepting, finishes in-flight requests and jobs, then closes the database. */
   close(): Promise<void>;
 }
@@ -67,13 +70,21 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   }
 
   let closing: Promise<void> | undefined;
+  let health: HealthPort | undefined;
+  if (config.healthPort !== undefined) {
+    const healthDeps = { database, queue, role: config.role, closing: () => closing !== undefined };
+    health = await startHealthPort({ port: config.healthPort, host: config.host, logger }, healthDeps);
+  }
+
   const close = () =>
     (closing ??= (async () => {
+      // The health port answers 503 while draining, and goes away last.
       await app?.close();
       await queue.stop(config.shutdownGraceSeconds);
       await events.close();
       if (ownsDatabase) await database.close();
+      await health?.close();
     })());
 
-  return { config, logger, database, secretBox, events, queue, app, url, close };
+  return { config, logger, database, secretBox, events, queue, app, url, healthUrl: health?.url, close };
 }

@@ -76,6 +76,24 @@ describe("bring your own credentials", () => {
     expect(fields.redirectUriConfirmed).toMatch(/redirect URI/);
   });
 
+  it("answers saves racing removals (two admins) with the saved credentials or a refusal, never a 5xx", async () => {
+    const body = { clientId: app.clientId, clientSecret: app.secret, redirectUriConfirmed: true };
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2
+          ? admin.delete("/api/outlook/credentials")
+          : admin.put<{ credentials: { clientId: string } | null }>("/api/outlook/credentials", body),
+      ),
+    );
+    for (const [i, res] of answers.entries()) {
+      if (i % 2) expect([204, 404]).toContain(res.status);
+      else {
+        expect(res.status).toBe(200);
+        expect((res.body as { credentials: { clientId: string } }).credentials.clientId).toBe(app.clientId);
+      }
+    }
+  });
+
   it("saves the credentials masked and connects through them", async () => {
     const saved = await record(
       admin.put<{ credentials: { clientId: string; secretHint: string } }>("/api/outlook/credentials", {

@@ -13,6 +13,7 @@ import { takeSyncLease } from "../src/sync/delta/sync-lease.ts";
 import type { SyncDeps } from "../src/sync/sync-deps.ts";
 import type { TestServer } from "./harness.ts";
 import { startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
 let server: TestServer;
@@ -67,6 +68,14 @@ async function deliver(body: Record<string, unknown>) {
   );
   expect(res.status).toBe(201);
   return z.object({ id: z.string(), internetMessageId: z.string() }).parse(await res.json());
+}
+
+async function leaseHolder() {
+  const [lease] = await deps.db
+    .select({ holder: syncLeases.holder })
+    .from(syncLeases)
+    .where(eq(syncLeases.channelId, channelId));
+  return lease?.holder;
 }
 
 async function counts() {
@@ -201,11 +210,19 @@ describe("one run per channel at a time", () => {
     const before = await counts();
     await deliver({ subject: "Two workers race for me" });
     await quiet();
-    const results = await Promise.all([
-      syncChannel({ ...deps, workerId: "worker-a" }, channelId),
-      syncChannel({ ...deps, workerId: "worker-b" }, channelId),
-    ]);
-    expect(results.filter((r) => r.skipped)).toEqual([{ skipped: true, reason: "busy" }]);
+    // The first run's Graph requests wait (on the emulator's clock) until we let them go, so the
+    // second run really starts while the first holds the lease, however loaded the machine is.
+    await emulatorFetch(
+      emulator,
+      "/_emulator/faults/latency",
+      jsonInit("POST", { ms: 60_000, count: 1, mailbox: "support@contoso.com" }),
+    );
+    const first = syncChannel({ ...deps, workerId: "worker-a" }, channelId);
+    await waitFor(async () => (await leaseHolder()) === "worker-a", { what: "worker-a holding the lease" });
+    const second = await syncChannel({ ...deps, workerId: "worker-b" }, channelId);
+    expect(second).toEqual({ skipped: true, reason: "busy" });
+    emulator.clock.advance(60_000);
+    expect((await first).skipped).toBe(false);
     expect((await counts()).messages).toBe(before.messages + 1);
   });
 

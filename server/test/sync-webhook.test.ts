@@ -252,7 +252,14 @@ describe("Graph change notifications", () => {
     await syncsSettled();
     const before = await jobsCreated();
     expect((await post("/api/outlook/webhook", "{not json")).status).toBe(400);
-    expect((await post("/api/outlook/webhook", JSON.stringify({ value: "nope" }))).status).toBe(400);
+    const malformed = await post("/api/outlook/webhook", JSON.stringify({ value: "nope" }));
+    expect(malformed.status).toBe(400);
+    // The one error shape of the whole API, not a shape of its own.
+    expect(await malformed.json()).toMatchObject({
+      code: "bad_request",
+      status: 400,
+      title: "Malformed notification",
+    });
     expect((await post("/api/outlook/lifecycle", JSON.stringify({ value: [{}] }))).status).toBe(400);
     const huge = JSON.stringify({ value: [{ subscriptionId: "x", pad: "a".repeat(300 * 1024) }] });
     expect((await post("/api/outlook/webhook", huge)).status).toBe(413);

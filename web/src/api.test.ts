@@ -1,6 +1,6 @@
 import { routes } from "@mailroom/contract";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, CSRF_HEADER, callApi, onSessionEnded } from "./api.ts";
+import { ApiError, CSRF_HEADER, callApi, errorMessage, onSessionEnded, postToAuth } from "./api.ts";
 
 interface Sent {
   url: string;
@@ -136,5 +136,108 @@ describe("callApi", () => {
 
   it("says the server can't be reached when the request fails", async () => {
     await expect(callApi(routes.listInboxes)).rejects.toMatchObject({ status: 0, code: "network" });
+  });
+
+  it("reads an error without a problem body (a proxy's HTML page) by its status", async () => {
+    const html = "<html><body>502 Bad Gateway</body></html>";
+    answers.push(() => new Response(html, { status: 502, headers: { "content-type": "text/html" } }));
+    await expect(callApi(routes.listInboxes)).rejects.toMatchObject({
+      status: 502,
+      code: "http_502",
+      title: "Something went wrong on our side. Try again in a moment.",
+      fields: [],
+    });
+    answers.push(() => new Response("slow down", { status: 429 }));
+    await expect(callApi(routes.listInboxes)).rejects.toMatchObject({
+      status: 429,
+      code: "http_429",
+      title: "Too many attempts, try again in a minute",
+    });
+  });
+
+  it("reads a JSON body that doesn't parse as no body, not as a crash", async () => {
+    const broken = () =>
+      new Response('{"code": "not_fou', { status: 404, headers: { "content-type": "application/json" } });
+    answers.push(broken);
+    await expect(callApi(routes.getConversation, { params: { id: "c1" } })).rejects.toMatchObject({
+      status: 404,
+      code: "http_404",
+      title: "Not found",
+    });
+    answers.push(
+      () => new Response("{oops", { status: 200, headers: { "content-type": "application/json" } }),
+    );
+    await expect(callApi(routes.listInboxes)).rejects.toMatchObject({
+      status: 200,
+      code: "unexpected_response",
+    });
+  });
+
+  it("takes a body's message when it has no title, and keeps only well-formed field issues", async () => {
+    answers.push(() =>
+      json(400, {
+        message: "Body is not valid",
+        fields: [
+          { field: "name", message: "Too long" },
+          { field: 3 },
+          "email",
+          { field: "name", message: "Later" },
+        ],
+      }),
+    );
+    const error = (await callApi(routes.createInbox, { body: { name: "x" } }).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(error).toMatchObject({ status: 400, code: "http_400", title: "Body is not valid" });
+    expect(error.fields).toEqual([
+      { field: "name", message: "Too long" },
+      { field: "name", message: "Later" },
+    ]);
+    // The first message per field is the one shown.
+    expect(error.fieldErrors()).toEqual({ name: "Too long" });
+  });
+
+  it("fetches a CSRF cookie first when there is none, and sends the one the server set", async () => {
+    let cookie = "";
+    vi.stubGlobal("document", {
+      get cookie() {
+        return cookie;
+      },
+    });
+    answers.push(
+      () => {
+        cookie = "mailroom_csrf=fresh%2Btoken";
+        return new Response(null, { status: 200 });
+      },
+      () => new Response(null, { status: 204 }),
+    );
+    await callApi(routes.deleteInbox, { params: { id: "i1" } });
+    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual(["GET /healthz", "DELETE /api/inboxes/i1"]);
+    expect(sent[1]!.headers.get(CSRF_HEADER)).toBe("fresh+token");
+  });
+
+  it("does not end the session on a 401 from the login forms, and stops telling a listener that left", async () => {
+    const ended = vi.fn();
+    const stop = onSessionEnded(ended);
+    const wrongPassword = () => json(401, { code: "invalid_credentials", title: "Wrong email or password" });
+    answers.push(wrongPassword);
+    await expect(
+      postToAuth("/api/auth/sign-in/email", { email: "a@b.c", password: "x" }),
+    ).rejects.toMatchObject({
+      status: 401,
+      title: "Wrong email or password",
+    });
+    expect(ended).not.toHaveBeenCalled();
+    stop();
+    answers.push(() => json(401, { code: "unauthenticated", title: "Please log in" }));
+    await expect(callApi(routes.listInboxes)).rejects.toMatchObject({ status: 401 });
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it("gives people the error's title, and a generic sentence for anything else thrown", async () => {
+    await expect(callApi(routes.listInboxes)).rejects.toSatisfy(
+      (error) => errorMessage(error) === "Can't reach Mailroom. Check your connection and try again.",
+    );
+    expect(errorMessage(new TypeError("x is undefined"))).toBe("Something went wrong. Try again.");
   });
 });

@@ -57,31 +57,38 @@ function attachmentOr404(request: FastifyRequest, reply: FastifyReply) {
   return { message, attachment };
 }
 
-export function registerAttachmentRoutes(app: FastifyInstance): void {
-  const { store, clock } = app.emulator;
-  const read = { config: { graphAccess: "mail.read" as const } };
-  const write = { config: { graphAccess: "mail.write" as const } };
-  const urls = (suffix: string) => [
+/** The attachment routes under both message paths (`/messages/…` and `/mailFolders/…/messages/…`). */
+function attachmentUrls(suffix: string): string[] {
+  return [
     ...owners(`/messages/:messageId/attachments${suffix}`),
     ...owners(`/mailFolders/:folderId/messages/:messageId/attachments${suffix}`),
   ];
-  const context = (request: FastifyRequest, message: StoredMessage, suffix: string) =>
-    contextUrl(
-      request,
-      mailboxOf(request),
-      `messages('${encodeURIComponent(message.id)}')/attachments${suffix}`,
-    );
-  /** The request's `$select`, or undefined when it was refused (the 400 already sent). */
-  const selectOf = (request: FastifyRequest, reply: FastifyReply): string[] | null | undefined => {
-    try {
-      return parseAttachmentEntitySelect(option(request.query as Query, "select"));
-    } catch (error) {
-      queryErrorReply(reply, error);
-      return undefined;
-    }
-  };
+}
 
-  for (const url of urls("")) {
+function context(request: FastifyRequest, message: StoredMessage, suffix: string): string {
+  return contextUrl(
+    request,
+    mailboxOf(request),
+    `messages('${encodeURIComponent(message.id)}')/attachments${suffix}`,
+  );
+}
+
+/** The request's `$select`, or undefined when it was refused (the 400 already sent). */
+function selectOf(request: FastifyRequest, reply: FastifyReply): string[] | null | undefined {
+  try {
+    return parseAttachmentEntitySelect(option(request.query as Query, "select"));
+  } catch (error) {
+    queryErrorReply(reply, error);
+    return undefined;
+  }
+}
+
+export function registerAttachmentRoutes(app: FastifyInstance): void {
+  const { store } = app.emulator;
+  const read = { config: { graphAccess: "mail.read" as const } };
+  const write = { config: { graphAccess: "mail.write" as const } };
+
+  for (const url of attachmentUrls("")) {
     app.get(url, read, async (request, reply) => {
       const message = messageOr404(request, reply);
       if (!message) return reply;
@@ -92,51 +99,9 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
         value: message.attachments.map((a) => attachmentView(a, select)),
       };
     });
-    app.post(url, write, async (request, reply) => {
-      const message = messageOr404(request, reply);
-      if (!message) return reply;
-      const parsed = FileAttachmentSchema.safeParse(request.body);
-      if (!parsed.success)
-        return graphError(reply, 400, "ErrorInvalidRequest", "A fileAttachment needs name and contentBytes.");
-      const input = parsed.data;
-      if (input["@odata.type"] && input["@odata.type"] !== "#microsoft.graph.fileAttachment")
-        return graphError(
-          reply,
-          400,
-          "ErrorInvalidRequest",
-          "Only fileAttachment is supported by the emulator.",
-        );
-      if (Buffer.byteLength(input.contentBytes, "base64") > MAX_INLINE_ATTACHMENT)
-        return graphError(
-          reply,
-          413,
-          "RequestEntityTooLarge",
-          "The maximum request length supported is 3MB; use an upload session.",
-        );
-      const attachment = newStoredAttachment(
-        {
-          name: input.name,
-          contentType: input.contentType ?? sniffContentType(input.contentBytes),
-          contentBytes: input.contentBytes,
-          isInline: input.isInline ?? false,
-          contentId: input.contentId ?? null,
-        },
-        clock.now(),
-      );
-      try {
-        checkMessageSize(store, mailboxOf(request), message, attachment.size);
-      } catch (error) {
-        return inputErrorReply(reply, error);
-      }
-      updateMessage(store, mailboxOf(request), message.id, {
-        attachments: [...message.attachments, attachment],
-      });
-      return reply
-        .code(201)
-        .send({ "@odata.context": context(request, message, "/$entity"), ...attachmentView(attachment) });
-    });
+    app.post(url, write, async (request, reply) => addAttachment(app, request, reply));
   }
-  for (const url of urls("/:attachmentId")) {
+  for (const url of attachmentUrls("/:attachmentId")) {
     app.get(url, read, async (request, reply) => {
       const found = attachmentOr404(request, reply);
       if (!found) return reply;
@@ -155,7 +120,7 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
       return reply.code(204).send();
     });
   }
-  for (const url of urls("/:attachmentId/$value")) {
+  for (const url of attachmentUrls("/:attachmentId/$value")) {
     app.get(url, read, async (request, reply) => {
       const found = attachmentOr404(request, reply);
       if (!found) return reply;
@@ -164,4 +129,45 @@ export function registerAttachmentRoutes(app: FastifyInstance): void {
         .send(Buffer.from(found.attachment.contentBytes, "base64"));
     });
   }
+}
+
+/** POST …/attachments: one fileAttachment under 3 MB, within the message's size limit. */
+function addAttachment(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const { store, clock } = app.emulator;
+  const message = messageOr404(request, reply);
+  if (!message) return reply;
+  const parsed = FileAttachmentSchema.safeParse(request.body);
+  if (!parsed.success)
+    return graphError(reply, 400, "ErrorInvalidRequest", "A fileAttachment needs name and contentBytes.");
+  const input = parsed.data;
+  if (input["@odata.type"] && input["@odata.type"] !== "#microsoft.graph.fileAttachment")
+    return graphError(reply, 400, "ErrorInvalidRequest", "Only fileAttachment is supported by the emulator.");
+  if (Buffer.byteLength(input.contentBytes, "base64") > MAX_INLINE_ATTACHMENT)
+    return graphError(
+      reply,
+      413,
+      "RequestEntityTooLarge",
+      "The maximum request length supported is 3MB; use an upload session.",
+    );
+  const attachment = newStoredAttachment(
+    {
+      name: input.name,
+      contentType: input.contentType ?? sniffContentType(input.contentBytes),
+      contentBytes: input.contentBytes,
+      isInline: input.isInline ?? false,
+      contentId: input.contentId ?? null,
+    },
+    clock.now(),
+  );
+  try {
+    checkMessageSize(store, mailboxOf(request), message, attachment.size);
+  } catch (error) {
+    return inputErrorReply(reply, error);
+  }
+  updateMessage(store, mailboxOf(request), message.id, {
+    attachments: [...message.attachments, attachment],
+  });
+  return reply
+    .code(201)
+    .send({ "@odata.context": context(request, message, "/$entity"), ...attachmentView(attachment) });
 }

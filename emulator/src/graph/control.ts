@@ -4,12 +4,12 @@
  * Send As grants and sending limits are in sending-control.ts.
  * Documented in emulator/README.md (control API table).
  */
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { folderCounts } from "../store/folders.ts";
 import { createMailbox } from "../store/mailboxes.ts";
 import type { Mailbox } from "../store/types.ts";
-import { invalid } from "./control-reply.ts";
+import { invalid, mailboxOr404 } from "./control-reply.ts";
 import { evictDeltaTokens } from "./delta.ts";
 import { registerDemoPage } from "./demo-page.ts";
 import { deliverInbound, InboundMail } from "./inbound.ts";
@@ -50,12 +50,15 @@ export function mailboxSummary(mailbox: Mailbox) {
 }
 
 export async function graphControl(app: FastifyInstance): Promise<void> {
+  registerMailboxControl(app);
+  registerMailFlowControl(app);
+  registerSendingControl(app);
+  registerDemoPage(app);
+}
+
+/** Mailboxes: list and create them, read what they hold, and deliver mail from outside senders. */
+function registerMailboxControl(app: FastifyInstance): void {
   const { store } = app.emulator;
-  const mailboxOr404 = (ref: string, reply: FastifyReply) => {
-    const mailbox = store.mailbox(ref) ?? store.mailboxByAddress(ref);
-    if (!mailbox) reply.code(404).send({ error: "not_found", message: `no mailbox ${ref}` });
-    return mailbox;
-  };
 
   app.get("/mailboxes", async () => ({ value: [...store.state.mailboxes.values()].map(mailboxSummary) }));
 
@@ -78,7 +81,7 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
   });
 
   app.get("/mailboxes/:ref/messages", async (request, reply) => {
-    const mailbox = mailboxOr404((request.params as { ref: string }).ref, reply);
+    const mailbox = mailboxOr404(store, (request.params as { ref: string }).ref, reply);
     if (!mailbox) return reply;
     const folderRef = (request.query as { folder?: string }).folder;
     const value = [...mailbox.folders.values()]
@@ -90,7 +93,7 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/mailboxes/:ref/inbound", async (request, reply) => {
-    const mailbox = mailboxOr404((request.params as { ref: string }).ref, reply);
+    const mailbox = mailboxOr404(store, (request.params as { ref: string }).ref, reply);
     if (!mailbox) return reply;
     const parsed = InboundMail.safeParse(request.body);
     if (!parsed.success) return invalid(reply, parsed.error);
@@ -106,13 +109,18 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
       return invalid(reply, error instanceof Error ? error.message : String(error));
     }
   });
+}
+
+/** Delta-token eviction (a client must resync) and the sink of mail sent outside the tenants. */
+function registerMailFlowControl(app: FastifyInstance): void {
+  const { store } = app.emulator;
 
   app.post("/delta/evict", async (request, reply) => {
     const parsed = Evict.safeParse(request.body ?? {});
     if (!parsed.success) return invalid(reply, parsed.error);
     let mailboxId: string | undefined;
     if (parsed.data.mailbox !== undefined) {
-      const mailbox = mailboxOr404(parsed.data.mailbox, reply);
+      const mailbox = mailboxOr404(store, parsed.data.mailbox, reply);
       if (!mailbox) return reply;
       mailboxId = mailbox.id;
     }
@@ -129,7 +137,4 @@ export async function graphControl(app: FastifyInstance): Promise<void> {
     graphRuntime(store).outbound.length = 0;
     return reply.code(204).send();
   });
-
-  registerSendingControl(app);
-  registerDemoPage(app);
 }

@@ -26,12 +26,16 @@ export function inputErrorReply(reply: FastifyReply, error: unknown): FastifyRep
   return graphError(reply, error.status, error.code, error.message);
 }
 
-export function registerMessageWriteRoutes(app: FastifyInstance): void {
-  const { store } = app.emulator;
-  const messageUrls = (suffix: string) => [
+/** A route under both message paths (`/messages/{id}…` and `/mailFolders/{id}/messages/{id}…`). */
+function messageUrls(suffix: string): string[] {
+  return [
     ...owners(`/messages/:messageId${suffix}`),
     ...owners(`/mailFolders/:folderId/messages/:messageId${suffix}`),
   ];
+}
+
+export function registerMessageWriteRoutes(app: FastifyInstance): void {
+  const { store } = app.emulator;
 
   for (const url of [...owners("/messages"), ...owners("/mailFolders/:folderId/messages")]) {
     app.post(url, write, async (request, reply) => {
@@ -50,34 +54,11 @@ export function registerMessageWriteRoutes(app: FastifyInstance): void {
   }
 
   for (const url of messageUrls("")) {
-    app.patch(url, write, async (request, reply) => {
-      const message = messageOr404(request, reply);
-      if (!message) return reply;
-      try {
-        checkIfMatch(request.headers["if-match"], message.changeKey);
-        const json = parseMessageJson(request.body);
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        // Graph documents no code for this; ErrorInvalidPropertySet is Exchange's "Set action is
-        // invalid for property" for properties that can't be set (here: after creation).
-        if (body.internetMessageHeaders !== undefined)
-          throw new InputError(400, "ErrorInvalidPropertySet", "Set action is invalid for property.");
-        if (!message.isDraft && DRAFT_ONLY.some((key) => body[key] !== undefined))
-          throw new InputError(
-            400,
-            "ErrorInvalidPropertyUpdateSentMessage",
-            "Update operation is invalid for property of a sent message.",
-          );
-        const patch = toPatch(json);
-        const updated = updateMessage(store, mailboxOf(request), message.id, patch);
-        return sendMessage(request, reply, updated);
-      } catch (error) {
-        return inputErrorReply(reply, error);
-      }
-    });
-    app.delete(url, write, async (request, reply) => remove(request, reply));
+    app.patch(url, write, async (request, reply) => patchMessage(app, request, reply));
+    app.delete(url, write, async (request, reply) => remove(app, request, reply));
   }
   for (const url of messageUrls("/permanentDelete"))
-    app.post(url, write, async (request, reply) => remove(request, reply));
+    app.post(url, write, async (request, reply) => remove(app, request, reply));
 
   for (const action of ["move", "copy"] as const) {
     for (const url of messageUrls(`/${action}`)) {
@@ -98,16 +79,43 @@ export function registerMessageWriteRoutes(app: FastifyInstance): void {
       });
     }
   }
+}
 
-  function remove(request: FastifyRequest, reply: FastifyReply) {
-    const message = messageOr404(request, reply);
-    if (!message) return reply;
-    try {
-      checkIfMatch(request.headers["if-match"], message.changeKey);
-    } catch (error) {
-      return inputErrorReply(reply, error);
-    }
-    deleteMessage(store, mailboxOf(request), message.id);
-    return reply.code(204).send();
+/** PATCH: the updatable properties, honouring If-Match; sent messages keep their draft-only ones. */
+function patchMessage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const message = messageOr404(request, reply);
+  if (!message) return reply;
+  try {
+    checkIfMatch(request.headers["if-match"], message.changeKey);
+    const json = parseMessageJson(request.body);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    // Graph documents no code for this; ErrorInvalidPropertySet is Exchange's "Set action is
+    // invalid for property" for properties that can't be set (here: after creation).
+    if (body.internetMessageHeaders !== undefined)
+      throw new InputError(400, "ErrorInvalidPropertySet", "Set action is invalid for property.");
+    if (!message.isDraft && DRAFT_ONLY.some((key) => body[key] !== undefined))
+      throw new InputError(
+        400,
+        "ErrorInvalidPropertyUpdateSentMessage",
+        "Update operation is invalid for property of a sent message.",
+      );
+    const patch = toPatch(json);
+    const updated = updateMessage(app.emulator.store, mailboxOf(request), message.id, patch);
+    return sendMessage(request, reply, updated);
+  } catch (error) {
+    return inputErrorReply(reply, error);
   }
+}
+
+/** DELETE and permanentDelete, honouring If-Match. */
+function remove(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const message = messageOr404(request, reply);
+  if (!message) return reply;
+  try {
+    checkIfMatch(request.headers["if-match"], message.changeKey);
+  } catch (error) {
+    return inputErrorReply(reply, error);
+  }
+  deleteMessage(app.emulator.store, mailboxOf(request), message.id);
+  return reply.code(204).send();
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { graphDateTime } from "../clock.ts";
 import type { Mailbox, Tenant } from "../store/types.ts";
-import { invalid } from "./control-reply.ts";
+import { invalid, mailboxOr404 } from "./control-reply.ts";
 import { graphRuntime } from "./runtime.ts";
 import { DAY_MS, EXCHANGE_ONLINE_SENDING_LIMITS, SendingLimitsPatch } from "./send-limits.ts";
 
@@ -32,16 +32,18 @@ const tenantSettings = (tenant: Tenant) => ({
 const sendAsList = (mailbox: Mailbox) => ({ mailbox: mailbox.userPrincipalName, value: mailbox.sendAs });
 
 export function registerSendingControl(app: FastifyInstance): void {
-  const { store, clock } = app.emulator;
+  registerTenantSettings(app);
+  registerSendAsGrants(app);
+  registerSendingLimits(app);
+}
+
+/** A tenant's SendFromAliasEnabled and maximum message size. */
+function registerTenantSettings(app: FastifyInstance): void {
+  const { store } = app.emulator;
   const tenantOr404 = (reply: FastifyReply, ref: string) => {
     const tenant = store.tenant(ref);
     if (!tenant) reply.code(404).send({ error: "not_found", message: `no tenant ${ref}` });
     return tenant;
-  };
-  const mailboxOr404 = (reply: FastifyReply, ref: string) => {
-    const mailbox = store.mailbox(ref) ?? store.mailboxByAddress(ref);
-    if (!mailbox) reply.code(404).send({ error: "not_found", message: `no mailbox ${ref}` });
-    return mailbox;
   };
 
   app.get("/tenants/:ref", async (request, reply) => {
@@ -66,14 +68,19 @@ export function registerSendingControl(app: FastifyInstance): void {
     tenant.sendFromAliasEnabled = parsed.data.enabled;
     return tenantSettings(tenant);
   });
+}
+
+/** Send As / Send on Behalf grants of a mailbox. */
+function registerSendAsGrants(app: FastifyInstance): void {
+  const { store } = app.emulator;
 
   app.get("/mailboxes/:ref/send-as", async (request, reply) => {
-    const mailbox = mailboxOr404(reply, (request.params as { ref: string }).ref);
+    const mailbox = mailboxOr404(store, (request.params as { ref: string }).ref, reply);
     return mailbox ? sendAsList(mailbox) : reply;
   });
 
   app.post("/mailboxes/:ref/send-as", async (request, reply) => {
-    const mailbox = mailboxOr404(reply, (request.params as { ref: string }).ref);
+    const mailbox = mailboxOr404(store, (request.params as { ref: string }).ref, reply);
     if (!mailbox) return reply;
     const parsed = SendAsChange.safeParse(request.body);
     if (!parsed.success) return invalid(reply, parsed.error);
@@ -82,6 +89,11 @@ export function registerSendingControl(app: FastifyInstance): void {
     if (parsed.data.allowed) mailbox.sendAs.push({ address, onBehalf: parsed.data.onBehalf });
     return sendAsList(mailbox);
   });
+}
+
+/** Exchange's sending limits, each mailbox's usage of them, and the messages they hold back. */
+function registerSendingLimits(app: FastifyInstance): void {
+  const { store, clock } = app.emulator;
 
   app.get("/sending", async () => {
     const sending = graphRuntime(store).sending;

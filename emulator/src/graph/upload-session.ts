@@ -109,119 +109,132 @@ export function registerCreateUploadSession(app: FastifyInstance): void {
 
 /** The pre-authenticated upload endpoint, registered under `/api` (outside `/v1.0`, no bearer token). */
 export async function uploadPlugin(app: FastifyInstance): Promise<void> {
-  const { store, clock } = app.emulator;
+  const { store } = app.emulator;
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_CHUNK }, (_request, body, done) =>
     done(null, body),
   );
 
-  const sessionOf = (request: FastifyRequest, reply: FastifyReply): UploadSession | undefined => {
-    if (request.headers.authorization) {
-      graphError(
-        reply,
-        401,
-        "InvalidAudienceForResource",
-        `The audience claim value is invalid for current resource. Audience claim is 'https://graph.microsoft.com', request url is '${app.emulator.baseUrl}${request.url.split("?")[0]}' and resource type is 'Exchange'.`,
-      );
-      return undefined;
-    }
-    const id = /AttachmentSessions\('([^']+)'\)/.exec(decodeURIComponent(request.url))?.[1];
-    const session = id === undefined ? undefined : graphRuntime(store).uploads.get(id);
-    if (!session) {
-      itemNotFound(reply);
-      return undefined;
-    }
-    const token = (request.query as { authtoken?: string }).authtoken;
-    if (token !== session.authToken || clock.now() >= session.expiresAt) {
-      graphError(
-        reply,
-        401,
-        "InvalidAuthenticationToken",
-        "Access token validation failure. Invalid or expired authtoken.",
-      );
-      return undefined;
-    }
-    return session;
-  };
-
-  /** What a 200 PUT answers (the walkthrough's "First upload to the message" response). */
-  const sessionStatus = (session: UploadSession) => {
-    const tenantId = store.state.mailboxes.get(session.mailboxId)?.tenantId ?? "";
-    return {
-      "@odata.context": `${app.emulator.baseUrl}/api/v2.0/$metadata#${sessionPath(session, tenantId)}/$entity`,
-      ExpirationDateTime: graphDateTime(session.expiresAt),
-      nextExpectedRanges: [String(session.nextOffset)],
-    };
-  };
-
   app.put("/gv1.0/*", async (request, reply) => {
-    const session = sessionOf(request, reply);
+    const session = sessionOf(app, request, reply);
     if (!session) return reply;
-    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(request.headers["content-range"] ?? ""));
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!range)
-      return graphError(
-        reply,
-        400,
-        "ErrorInvalidRequest",
-        "The Content-Range header is missing or malformed.",
-      );
-    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
-    if (total !== session.size || end < start || end >= total)
-      return graphError(
-        reply,
-        400,
-        "ErrorInvalidRequest",
-        `The Content-Range total must be the declared size ${session.size}.`,
-      );
-    if (start !== session.nextOffset)
-      return graphError(
-        reply,
-        416,
-        "ErrorInvalidRange",
-        `The next expected range starts at ${session.nextOffset}.`,
-      );
-    if (body.length !== end - start + 1)
-      return graphError(
-        reply,
-        400,
-        "ErrorInvalidRequest",
-        "The Content-Range does not match the body length.",
-      );
-    session.received.push(body);
-    session.nextOffset = end + 1;
-    if (end !== total - 1) return reply.send(sessionStatus(session));
-    graphRuntime(store).uploads.delete(session.id);
-    const mailbox = store.state.mailboxes.get(session.mailboxId);
-    const found = mailbox ? findMessage(store, mailbox, session.messageId) : undefined;
-    if (!mailbox || !found) return itemNotFound(reply);
-    const contentBytes = Buffer.concat(session.received).toString("base64");
-    const attachment = newStoredAttachment(
-      { ...session, contentType: session.contentType ?? sniffContentType(contentBytes), contentBytes },
-      clock.now(),
-    );
-    updateMessage(store, mailbox, found.message.id, {
-      attachments: [...found.message.attachments, attachment],
-    });
-    reply.header(
-      "location",
-      `${app.emulator.baseUrl}/api/v2.0/Users('${mailbox.id}@${mailbox.tenantId}')/Messages('${found.message.id}')/Attachments('${attachment.id}')`,
-    );
-    return reply.code(201).send();
+    const range = takeRange(request, reply, session);
+    if (!range) return reply;
+    if (range.end !== range.total - 1) return reply.send(sessionStatus(app, session));
+    return completeUpload(app, session, reply);
   });
 
   // The session's state: where to go on after a dropped connection. Not shown on the Outlook
   // pages (which say nextExpectedRanges is "useful if you need to resume a transfer"); the
   // SDK's LargeFileUploadTask.getStatus/resume GET the upload URL for it.
   app.get("/gv1.0/*", async (request, reply) => {
-    const session = sessionOf(request, reply);
+    const session = sessionOf(app, request, reply);
     if (!session) return reply;
-    return sessionStatus(session);
+    return sessionStatus(app, session);
   });
 
   app.delete("/gv1.0/*", async (request, reply) => {
-    const session = sessionOf(request, reply);
+    const session = sessionOf(app, request, reply);
     if (!session) return reply;
     graphRuntime(store).uploads.delete(session.id);
     return reply.code(204).send();
   });
+}
+
+/** The session the upload URL names, or undefined with Outlook's 401 or 404 sent. */
+function sessionOf(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): UploadSession | undefined {
+  const { store, clock } = app.emulator;
+  if (request.headers.authorization) {
+    graphError(
+      reply,
+      401,
+      "InvalidAudienceForResource",
+      `The audience claim value is invalid for current resource. Audience claim is 'https://graph.microsoft.com', request url is '${app.emulator.baseUrl}${request.url.split("?")[0]}' and resource type is 'Exchange'.`,
+    );
+    return undefined;
+  }
+  const id = /AttachmentSessions\('([^']+)'\)/.exec(decodeURIComponent(request.url))?.[1];
+  const session = id === undefined ? undefined : graphRuntime(store).uploads.get(id);
+  if (!session) {
+    itemNotFound(reply);
+    return undefined;
+  }
+  const token = (request.query as { authtoken?: string }).authtoken;
+  if (token !== session.authToken || clock.now() >= session.expiresAt) {
+    graphError(
+      reply,
+      401,
+      "InvalidAuthenticationToken",
+      "Access token validation failure. Invalid or expired authtoken.",
+    );
+    return undefined;
+  }
+  return session;
+}
+
+/** What a 200 PUT answers (the walkthrough's "First upload to the message" response). */
+function sessionStatus(app: FastifyInstance, session: UploadSession) {
+  const tenantId = app.emulator.store.state.mailboxes.get(session.mailboxId)?.tenantId ?? "";
+  return {
+    "@odata.context": `${app.emulator.baseUrl}/api/v2.0/$metadata#${sessionPath(session, tenantId)}/$entity`,
+    ExpirationDateTime: graphDateTime(session.expiresAt),
+    nextExpectedRanges: [String(session.nextOffset)],
+  };
+}
+
+/**
+ * Adds one PUT's bytes to the session when its Content-Range is the next one expected; otherwise
+ * answers Outlook's error and returns undefined.
+ */
+function takeRange(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: UploadSession,
+): { end: number; total: number } | undefined {
+  const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(request.headers["content-range"] ?? ""));
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const refuse = (status: number, code: string, message: string) => {
+    graphError(reply, status, code, message);
+    return undefined;
+  };
+  if (!range) return refuse(400, "ErrorInvalidRequest", "The Content-Range header is missing or malformed.");
+  const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+  if (total !== session.size || end < start || end >= total)
+    return refuse(
+      400,
+      "ErrorInvalidRequest",
+      `The Content-Range total must be the declared size ${session.size}.`,
+    );
+  if (start !== session.nextOffset)
+    return refuse(416, "ErrorInvalidRange", `The next expected range starts at ${session.nextOffset}.`);
+  if (body.length !== end - start + 1)
+    return refuse(400, "ErrorInvalidRequest", "The Content-Range does not match the body length.");
+  session.received.push(body);
+  session.nextOffset = end + 1;
+  return { end, total };
+}
+
+/** The last range arrived: the bytes become an attachment of the message; 201 with its Location. */
+function completeUpload(app: FastifyInstance, session: UploadSession, reply: FastifyReply) {
+  const { store, clock } = app.emulator;
+  graphRuntime(store).uploads.delete(session.id);
+  const mailbox = store.state.mailboxes.get(session.mailboxId);
+  const found = mailbox ? findMessage(store, mailbox, session.messageId) : undefined;
+  if (!mailbox || !found) return itemNotFound(reply);
+  const contentBytes = Buffer.concat(session.received).toString("base64");
+  const attachment = newStoredAttachment(
+    { ...session, contentType: session.contentType ?? sniffContentType(contentBytes), contentBytes },
+    clock.now(),
+  );
+  updateMessage(store, mailbox, found.message.id, {
+    attachments: [...found.message.attachments, attachment],
+  });
+  reply.header(
+    "location",
+    `${app.emulator.baseUrl}/api/v2.0/Users('${mailbox.id}@${mailbox.tenantId}')/Messages('${found.message.id}')/Attachments('${attachment.id}')`,
+  );
+  return reply.code(201).send();
 }

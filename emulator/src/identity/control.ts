@@ -46,6 +46,17 @@ function problem(reply: FastifyReply, status: number, error: string, message: st
   return reply.code(status).type("application/json").send({ error, message });
 }
 
+/** `value`, or undefined with a 404 problem sent when there is none. */
+function orNotFound<T>(
+  reply: FastifyReply,
+  value: T | undefined,
+  error: string,
+  message: string,
+): T | undefined {
+  if (!value) problem(reply, 404, error, message);
+  return value;
+}
+
 function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | undefined {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) problem(reply, 400, "invalid_body", z.prettifyError(parsed.error));
@@ -114,17 +125,15 @@ export function revokeUserTokens(app: FastifyInstance, user: Mailbox): number {
 }
 
 export async function identityControlRoutes(app: FastifyInstance): Promise<void> {
+  registerUserControl(app);
+  registerAppControl(app);
+}
+
+/** A user's sessions and consents: revoke tokens, change the password, remove a consent. */
+function registerUserControl(app: FastifyInstance): void {
   const { store } = app.emulator;
-  const userOr404 = (id: string, reply: FastifyReply) => {
-    const user = store.mailbox(id);
-    if (!user) problem(reply, 404, "user_not_found", `No user ${id}`);
-    return user;
-  };
-  const appOr404 = (id: string, reply: FastifyReply) => {
-    const registration = store.app(id);
-    if (!registration) problem(reply, 404, "app_not_found", `No app ${id}`);
-    return registration;
-  };
+  const userOr404 = (id: string, reply: FastifyReply) =>
+    orNotFound(reply, store.mailbox(id), "user_not_found", `No user ${id}`);
 
   app.post<{ Params: { user: string } }>("/users/:user/revoke", async (request, reply) => {
     const user = userOr404(request.params.user, reply);
@@ -154,6 +163,13 @@ export async function identityControlRoutes(app: FastifyInstance): Promise<void>
         : problem(reply, 404, "consent_not_found", "No consent for that user and app");
     },
   );
+}
+
+/** App registrations: create and list them, their secrets, admin consent, and token settings. */
+function registerAppControl(app: FastifyInstance): void {
+  const { store } = app.emulator;
+  const appOr404 = (id: string, reply: FastifyReply) =>
+    orNotFound(reply, store.app(id), "app_not_found", `No app ${id}`);
 
   app.post<{ Params: { clientId: string } }>("/apps/:clientId/admin-consent", async (request, reply) => {
     const registration = appOr404(request.params.clientId, reply);

@@ -2,13 +2,11 @@ import { routes } from "@mailroom/contract";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { contractRoute } from "../contract-route.ts";
-import { AppError, conflict, notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import type { Auth } from "./auth.ts";
 import { callAuth } from "./auth-errors.ts";
 import { toFetchHeaders } from "./fetch-headers.ts";
-import { acceptRefusal } from "./invitation-policy.ts";
 import {
-  findInvitation,
   findOpenInvitationsFor,
   findOrgInvitation,
   type InvitationRecord,
@@ -17,12 +15,11 @@ import {
 } from "./invitations.ts";
 import { isMemberByEmail } from "./members.ts";
 import { publishMembersUpdated } from "./members-updated.ts";
-import { findMembership } from "./orgs.ts";
 import { MANAGER_ROLES } from "./roles.ts";
 import type { AccountsOptions } from "./routes-options.ts";
-import { requireMember, requireUser } from "./session.ts";
+import { requireMember } from "./session.ts";
 
-/** Invitations: managed by owners and admins of the active org, opened and accepted by invitees. */
+/** Invitations: managed by owners and admins of the active org (the invitee's side is invitee-routes.ts). */
 export const invitationRoutes: FastifyPluginAsyncZod<AccountsOptions> = async (
   app,
   { auth, database, config, events },
@@ -81,46 +78,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<AccountsOptions> = async (
       return { invitation: view(cancelled ?? found) };
     },
   });
-
-  // Open to whoever holds the link (like Slack's or Front's invitation pages), so a signed-out
-  // invitee sees which org invited them and signs up with the right address. The id is a long
-  // random value; accepting still needs a session with the invited email.
-  app.route({
-    ...contractRoute(routes.getInvitation),
-    handler: async (request) => {
-      const { id } = request.params;
-      const found = await findInvitation(db, id);
-      if (!found) throw invitationNotFound();
-      const { orgName, inviterName, email, role, status } = found;
-      return { id, orgName, inviterName, email, role, status };
-    },
-  });
-
-  app.route({
-    ...contractRoute(routes.acceptInvitation),
-    handler: async (request) => {
-      const user = await requireUser(request, auth);
-      const { id } = request.params;
-      const found = await findInvitation(db, id);
-      if (!found) throw invitationNotFound();
-      const refusal = acceptRefusal(found, user.email);
-      if (refusal) throw refusal;
-      if (await findMembership(db, user.userId, found.orgId))
-        throw conflict(`You're already a member of ${found.orgName}`);
-      await callAuth(() =>
-        auth.api.acceptInvitation({ headers: toFetchHeaders(request.headers), body: { invitationId: id } }),
-      );
-      const membership = await findMembership(db, user.userId, found.orgId);
-      if (!membership) throw invitationNotFound();
-      await publishMembersUpdated(events, found.orgId, request.log);
-      return { org: membership.org };
-    },
-  });
 };
-
-function invitationNotFound(): AppError {
-  return new AppError("not_found", "This invitation doesn't exist — check the link or ask for a new one");
-}
 
 async function cancel(auth: Auth, request: FastifyRequest, invitationId: string): Promise<void> {
   await callAuth(() =>

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { authProxy } from "./auth-proxy.ts";
 import { invitationRoutes } from "./invitation-routes.ts";
+import { inviteeRoutes } from "./invitee-routes.ts";
 import { memberRoutes } from "./member-routes.ts";
 import { orgRoutes } from "./org-routes.ts";
 import type { AccountsOptions } from "./routes-options.ts";
@@ -21,4 +22,5 @@ export const accountsRoutes: FastifyPluginAsync<AccountsOptions> = async (app, o
   await app.register(orgRoutes, options);
   await app.register(memberRoutes, options);
   await app.register(invitationRoutes, options);
+  await app.register(inviteeRoutes, options);
 };

@@ -4,7 +4,13 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../accounts/session.ts";
 import { contractRoute } from "../contract-route.ts";
 import type { ChannelsOptions } from "./channels-options.ts";
-import { deleteOrgCredentials, findOrgCredentials, redirectUri, saveOrgCredentials } from "./credentials.ts";
+import {
+  type CredentialsRow,
+  deleteOrgCredentials,
+  findOrgCredentials,
+  redirectUri,
+  saveOrgCredentials,
+} from "./credentials.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
@@ -18,11 +24,15 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
 
   async function view(orgId: string): Promise<CredentialsView | null> {
     const row = await findOrgCredentials(db, orgId);
-    if (!row) return null;
+    return row ? viewOf(row) : null;
+  }
+
+  /** From the row itself: a removal racing a save can't turn the saved answer into null. */
+  async function viewOf(row: CredentialsRow): Promise<CredentialsView> {
     const users = await db
       .select({ id: channels.id, email: channels.email, status: channels.status })
       .from(channels)
-      .where(and(eq(channels.orgId, orgId), eq(channels.credentialsId, row.id)));
+      .where(and(eq(channels.orgId, row.orgId), eq(channels.credentialsId, row.id)));
     return {
       clientId: row.clientId,
       secretHint: row.secretHint,
@@ -45,10 +55,10 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
     ...contractRoute(routes.saveCredentials),
     handler: async (request) => {
       const member = await requireMember(request, auth, database, { roles: ADMINS });
-      await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
+      const saved = await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
       request.log.info({ orgId: member.orgId }, "BYOC credentials saved");
       await events.publish(member.orgId, { type: "channels.updated", data: {} });
-      return { credentials: (await view(member.orgId))! };
+      return { credentials: await viewOf(saved) };
     },
   });
 

@@ -50,7 +50,8 @@ export async function saveOrgCredentials(
       })
       .where(and(eq(microsoftCredentials.id, existing.id), eq(microsoftCredentials.orgId, orgId)))
       .returning();
-    return row!;
+    // Removed meanwhile by another admin: this save creates them again.
+    if (row) return row;
   }
   const id = crypto.randomUUID();
   const [row] = await db

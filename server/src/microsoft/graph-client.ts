@@ -66,6 +66,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const maxRetries = options.maxRetries ?? 3;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 30_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const base = `${options.graphUrl}/v1.0`;
+
+  /**
+   * One HTTP exchange. Under a limiter the body is read before the slot is given back: Graph counts
+   * a request as in flight until its answer is sent.
+   */
+  function call(req: GraphRequest, token: string): Promise<Response> {
+    const once = () => exchange(doFetch, base, req, token);
+    if (!options.limiter) return once();
+    return options.limiter.run(() => once().then(readFully), req.weight ?? 1);
+  }
 
   async function raw(req: GraphRequest): Promise<Response> {
     const repeatable = req.repeatable ?? (req.method ?? "GET") === "GET";
@@ -88,52 +99,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
-  /**
-   * One HTTP exchange. Under a limiter the body is read before the slot is given back: Graph counts
-   * a request as in flight until its answer is sent.
-   */
-  function call(req: GraphRequest, token: string): Promise<Response> {
-    if (!options.limiter) return exchange(req, token);
-    return options.limiter.run(async () => {
-      const res = await exchange(req, token);
-      const body = await res.arrayBuffer();
-      return new Response([101, 204, 205, 304].includes(res.status) ? null : body, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: res.headers,
-      });
-    }, req.weight ?? 1);
-  }
-
-  function exchange(req: GraphRequest, token: string): Promise<Response> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      accept: "application/json",
-      prefer: 'IdType="ImmutableId"',
-      ...req.headers,
-    };
-    if (req.body !== undefined) headers["content-type"] = "application/json";
-    return doFetch(`${options.graphUrl}/v1.0${req.path}`, {
-      method: req.method ?? "GET",
-      headers,
-      ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-      signal: AbortSignal.timeout(60_000),
-    });
-  }
-
-  async function fail(res: Response): Promise<never> {
-    const json: unknown = await res.json().catch(() => undefined);
-    const parsed = graphErrorBody.safeParse(json);
-    const retryAfter = res.headers.get("retry-after");
-    throw new GraphError(
-      res.status,
-      parsed.success ? parsed.data.error.code : `http_${res.status}`,
-      parsed.success ? parsed.data.error.message : res.statusText,
-      retryAfter ? Number(retryAfter) : undefined,
-    );
-  }
-
-  const base = `${options.graphUrl}/v1.0`;
   return {
     pathOf(link) {
       if (!link.startsWith(`${base}/`))
@@ -159,6 +124,46 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       await res.body?.cancel();
     },
   };
+}
+
+/** The request as Graph wants it: bearer token, JSON, immutable ids. */
+function exchange(doFetch: typeof fetch, base: string, req: GraphRequest, token: string): Promise<Response> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    accept: "application/json",
+    prefer: 'IdType="ImmutableId"',
+    ...req.headers,
+  };
+  if (req.body !== undefined) headers["content-type"] = "application/json";
+  return doFetch(`${base}${req.path}`, {
+    method: req.method ?? "GET",
+    headers,
+    ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    signal: AbortSignal.timeout(60_000),
+  });
+}
+
+/** The same answer with its body already read off the wire. */
+async function readFully(res: Response): Promise<Response> {
+  const body = await res.arrayBuffer();
+  return new Response([101, 204, 205, 304].includes(res.status) ? null : body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
+}
+
+/** Throws Graph's error answer as a GraphError with its code, message and Retry-After. */
+async function fail(res: Response): Promise<never> {
+  const json: unknown = await res.json().catch(() => undefined);
+  const parsed = graphErrorBody.safeParse(json);
+  const retryAfter = res.headers.get("retry-after");
+  throw new GraphError(
+    res.status,
+    parsed.success ? parsed.data.error.code : `http_${res.status}`,
+    parsed.success ? parsed.data.error.message : res.statusText,
+    retryAfter ? Number(retryAfter) : undefined,
+  );
 }
 
 /** Retry-After in seconds (may be fractional) or an HTTP date; exponential backoff without it. */

@@ -28,15 +28,66 @@ const messages = (n: number) => `${count.format(n)} ${n === 1 ? "message" : "mes
  * sees how the latest one went.
  */
 export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admin: boolean }) {
-  const [loaded, reload] = useLoad(() => getBackfills(channel.id), channel.id);
-  const [live, setLive] = useState<Backfill | null>(null);
+  const { latest, running, choices, busy, error, start, cancel } = useBackfills(channel.id);
   const [days, setDays] = useState(30);
+  const connected = channel.status === "connected";
+  const disabled = !admin || !connected || busy;
+
+  return (
+    <section className="card backfill" aria-labelledby="backfill-title">
+      <div className="card__header">
+        <div>
+          <h2 className="card__title" id="backfill-title">
+            Sync older mail
+          </h2>
+          <p className="card__description">
+            Bring in mail this mailbox received before it was connected. New mail keeps arriving while it
+            runs, and mail already here is left as it is.
+          </p>
+        </div>
+      </div>
+
+      {running && latest ? (
+        <BackfillProgress backfill={latest} admin={admin} busy={busy} onCancel={() => cancel(latest.id)} />
+      ) : (
+        <BackfillForm
+          choices={choices}
+          days={days}
+          onDays={setDays}
+          onStart={() => start(days)}
+          disabled={disabled}
+          busy={busy}
+          admin={admin}
+        />
+      )}
+
+      {!admin ? (
+        <p className="muted backfill__note" id="backfill-admins-only">
+          Only owners and admins can sync older mail — ask your admin.
+        </p>
+      ) : !connected ? (
+        <p className="muted backfill__note">Reconnect this channel to sync older mail.</p>
+      ) : null}
+
+      {latest && !running ? <BackfillOutcome backfill={latest} /> : null}
+      <FormError message={error} />
+    </section>
+  );
+}
+
+/**
+ * The channel's latest backfill, kept live by `sync.progress` events between fetches (and
+ * refetched after the stream reconnects), with starting and cancelling one.
+ */
+function useBackfills(channelId: string) {
+  const [loaded, reload] = useLoad(() => getBackfills(channelId), channelId);
+  const [live, setLive] = useState<Backfill | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, run] = useAsyncAction();
 
   useLiveEvents((event) => {
     if (event.type === RECONNECTED) return void reload();
-    if (event.type !== "sync.progress" || event.data.channelId !== channel.id) return;
+    if (event.type !== "sync.progress" || event.data.channelId !== channelId) return;
     if (event.data.kind !== "backfill") return;
     const { data } = event;
     setLive((previous) => {
@@ -59,13 +110,12 @@ export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admi
     live && fromServer && live.id === fromServer.id && fromServer.status === "running" ? live : fromServer;
   const running = latest?.status === "running";
   const choices = loaded.status === "ready" ? loaded.data.choices : DEFAULT_CHOICES;
-  const connected = channel.status === "connected";
 
-  const start = () =>
+  const start = (days: number) =>
     void run(async () => {
       setError(null);
       try {
-        const { backfill } = await startBackfill(channel.id, days);
+        const { backfill } = await startBackfill(channelId, days);
         setLive(backfill);
         await reload();
       } catch (e) {
@@ -76,74 +126,59 @@ export function BackfillPanel({ channel, admin }: { channel: ChannelDetail; admi
     void run(async () => {
       setError(null);
       try {
-        await cancelBackfill(channel.id, id);
+        await cancelBackfill(channelId, id);
         await reload();
       } catch (e) {
         setError(errorMessage(e));
       }
     });
 
+  return { latest, running, choices, busy, error, start, cancel };
+}
+
+/** How far back, and the button that starts it (disabled for members and while disconnected). */
+function BackfillForm(props: {
+  choices: readonly number[];
+  days: number;
+  onDays(days: number): void;
+  onStart(): void;
+  disabled: boolean;
+  busy: boolean;
+  admin: boolean;
+}) {
+  const { choices, days, onDays, onStart, disabled, busy, admin } = props;
   return (
-    <section className="card backfill" aria-labelledby="backfill-title">
-      <div className="card__header">
-        <div>
-          <h2 className="card__title" id="backfill-title">
-            Sync older mail
-          </h2>
-          <p className="card__description">
-            Bring in mail this mailbox received before it was connected. New mail keeps arriving while it
-            runs, and mail already here is left as it is.
-          </p>
-        </div>
-      </div>
-
-      {running && latest ? (
-        <BackfillProgress backfill={latest} admin={admin} busy={busy} onCancel={() => cancel(latest.id)} />
-      ) : (
-        <form
-          className="backfill__form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            start();
-          }}
-        >
-          <fieldset className="backfill__choices" disabled={!admin || !connected || busy}>
-            <legend className="backfill__legend">How far back</legend>
-            {choices.map((choice) => (
-              <label key={choice} className="backfill__choice">
-                <input
-                  type="radio"
-                  name="backfill-days"
-                  value={choice}
-                  checked={days === choice}
-                  onChange={() => setDays(choice)}
-                />
-                {choice} days
-              </label>
-            ))}
-          </fieldset>
-          <button
-            type="submit"
-            className="button button--secondary"
-            disabled={!admin || !connected || busy}
-            aria-describedby={!admin ? "backfill-admins-only" : undefined}
-          >
-            {busy ? "Starting…" : "Sync older mail"}
-          </button>
-        </form>
-      )}
-
-      {!admin ? (
-        <p className="muted backfill__note" id="backfill-admins-only">
-          Only owners and admins can sync older mail — ask your admin.
-        </p>
-      ) : !connected ? (
-        <p className="muted backfill__note">Reconnect this channel to sync older mail.</p>
-      ) : null}
-
-      {latest && !running ? <BackfillOutcome backfill={latest} /> : null}
-      <FormError message={error} />
-    </section>
+    <form
+      className="backfill__form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onStart();
+      }}
+    >
+      <fieldset className="backfill__choices" disabled={disabled}>
+        <legend className="backfill__legend">How far back</legend>
+        {choices.map((choice) => (
+          <label key={choice} className="backfill__choice">
+            <input
+              type="radio"
+              name="backfill-days"
+              value={choice}
+              checked={days === choice}
+              onChange={() => onDays(choice)}
+            />
+            {choice} days
+          </label>
+        ))}
+      </fieldset>
+      <button
+        type="submit"
+        className="button button--secondary"
+        disabled={disabled}
+        aria-describedby={!admin ? "backfill-admins-only" : undefined}
+      >
+        {busy ? "Starting…" : "Sync older mail"}
+      </button>
+    </form>
   );
 }
 

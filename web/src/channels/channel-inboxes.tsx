@@ -21,8 +21,6 @@ export function ChannelInboxes({
 }) {
   const [busy, run] = useAsyncAction();
   const [error, setError] = useState<string | null>(null);
-  const [choice, setChoice] = useState("");
-  const selectId = useId();
   const [inboxes, reloadInboxes] = useLoad(
     () => (admin ? listInboxOptions().then((r) => r.inboxes) : Promise.resolve([])),
     `inboxes:${admin}`,
@@ -44,15 +42,11 @@ export function ChannelInboxes({
       }
     });
 
-  const link = (event: FormEvent) => {
-    event.preventDefault();
-    const inboxId = choice || available[0]?.id;
-    if (!inboxId) return;
+  const link = (inboxId: string, linked: () => void) =>
     change(async () => {
       await linkInbox(inboxId, channel.id);
-      setChoice("");
+      linked();
     });
-  };
 
   return (
     <section className="card" aria-labelledby="inboxes-title">
@@ -63,53 +57,17 @@ export function ChannelInboxes({
         <p className="card__description">New conversations from this channel appear in these inboxes.</p>
       </div>
       {channel.inboxes.length ? (
-        <ul className="linked-inboxes">
-          {channel.inboxes.map((inbox) => (
-            <li key={inbox.id} className="linked-inboxes__item">
-              <InboxChip inbox={inbox} />
-              {admin ? (
-                <button
-                  type="button"
-                  className="button button--ghost button--small"
-                  disabled={busy}
-                  onClick={() => change(() => unlinkInbox(inbox.id, channel.id))}
-                  aria-label={`Unlink ${inbox.name}`}
-                >
-                  Unlink
-                </button>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+        <LinkedInboxes
+          inboxes={channel.inboxes}
+          busy={busy}
+          onUnlink={admin ? (inbox) => change(() => unlinkInbox(inbox.id, channel.id)) : null}
+        />
       ) : (
         <p className="notice">
           This channel doesn't feed any shared inbox, so its mail isn't shown to anyone.
         </p>
       )}
-      {admin && available.length ? (
-        <form className="link-inbox" onSubmit={link}>
-          <label className="field__label" htmlFor={selectId}>
-            Also deliver to
-          </label>
-          <div className="link-inbox__row">
-            <select
-              id={selectId}
-              className="input select"
-              value={choice || available[0]?.id}
-              onChange={(e) => setChoice(e.target.value)}
-            >
-              {available.map((inbox) => (
-                <option key={inbox.id} value={inbox.id}>
-                  {inbox.name}
-                </option>
-              ))}
-            </select>
-            <button type="submit" className="button button--secondary" disabled={busy}>
-              Link inbox
-            </button>
-          </div>
-        </form>
-      ) : null}
+      {admin && available.length ? <LinkInboxForm available={available} busy={busy} onLink={link} /> : null}
       {admin ? (
         <p className="form__note">
           Create and edit shared inboxes in <Link to="/settings/inboxes">Settings › Inboxes</Link>.
@@ -117,5 +75,82 @@ export function ChannelInboxes({
       ) : null}
       <FormError message={error} />
     </section>
+  );
+}
+
+/** "Also deliver to": picks one of the inboxes this channel doesn't feed yet (the first by default). */
+function LinkInboxForm({
+  available,
+  busy,
+  onLink,
+}: {
+  available: { id: string; name: string }[];
+  busy: boolean;
+  /** Links it; `linked` runs once it is (the choice goes back to the first). */
+  onLink(inboxId: string, linked: () => void): void;
+}) {
+  const [choice, setChoice] = useState("");
+  const selectId = useId();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const inboxId = choice || available[0]?.id;
+    if (!inboxId) return;
+    onLink(inboxId, () => setChoice(""));
+  };
+  return (
+    <form className="link-inbox" onSubmit={submit}>
+      <label className="field__label" htmlFor={selectId}>
+        Also deliver to
+      </label>
+      <div className="link-inbox__row">
+        <select
+          id={selectId}
+          className="input select"
+          value={choice || available[0]?.id}
+          onChange={(e) => setChoice(e.target.value)}
+        >
+          {available.map((inbox) => (
+            <option key={inbox.id} value={inbox.id}>
+              {inbox.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button button--secondary" disabled={busy}>
+          Link inbox
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The inboxes fed by the channel, each with Unlink for admins (`onUnlink` null for members). */
+function LinkedInboxes({
+  inboxes,
+  busy,
+  onUnlink,
+}: {
+  inboxes: ChannelDetail["inboxes"];
+  busy: boolean;
+  onUnlink: ((inbox: ChannelDetail["inboxes"][number]) => void) | null;
+}) {
+  return (
+    <ul className="linked-inboxes">
+      {inboxes.map((inbox) => (
+        <li key={inbox.id} className="linked-inboxes__item">
+          <InboxChip inbox={inbox} />
+          {onUnlink ? (
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              disabled={busy}
+              onClick={() => onUnlink(inbox)}
+              aria-label={`Unlink ${inbox.name}`}
+            >
+              Unlink
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -9,7 +9,8 @@ import { useLoad } from "../ui/use-load.ts";
 import { ChannelStatusBadge, credentialsLabel, InboxChip } from "./channel-bits.tsx";
 import { type ChannelSummary, listChannels, type SyncHealthSummary } from "./channels-api.ts";
 import { refetchOn } from "./refetch-on.ts";
-import { SyncHealthLine, useSyncHealthSummaries } from "./sync-health.tsx";
+import { SyncHealthLine } from "./sync-health.tsx";
+import { useSyncHealthSummaries } from "./sync-health-live.ts";
 import "./channels.css";
 
 /** Settings > Channels: every connected mailbox, its status, credentials and the inboxes it feeds. */

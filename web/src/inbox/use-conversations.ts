@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api.ts";
-import { RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
+import {
+  appendPage,
+  mergeFirstPage,
+  mergeRefetched,
+  refetchFor,
+  updateAnnouncement,
+} from "./conversation-merge.ts";
 import {
   type ChannelImport,
   type ConversationItem,
@@ -19,12 +25,6 @@ export interface ConversationsState {
   /** Words for a polite live region when mail arrives ("2 conversations updated"). */
   announcement: string;
   loadMore(): Promise<void>;
-}
-
-/** Newest activity first; ties by id, as the server orders them. */
-function byActivity(a: ConversationItem, b: ConversationItem): number {
-  const diff = Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt);
-  return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 /** Live updates arriving together are fetched together. */
@@ -64,17 +64,13 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
         if (mine !== scope.current) return;
         setError(null);
         if (page.channels) setChannels(page.channels);
-        const previous = itemsRef.current;
-        if (!merge || !previous || previous.length <= page.conversations.length || !cursorRef.current) {
-          setItems(page.conversations);
-          setCursor(page.nextCursor);
-          return;
-        }
-        // Keep the pages loaded below the first one; the first page is the truth above its end.
-        const last = page.conversations.at(-1);
-        const fresh = new Set(page.conversations.map((c) => c.id));
-        const below = previous.filter((c) => !fresh.has(c.id) && last && byActivity(last, c) < 0);
-        setItems([...page.conversations, ...below]);
+        const { items: merged, replaced } = mergeFirstPage(
+          merge ? itemsRef.current : null,
+          page.conversations,
+          cursorRef.current !== null,
+        );
+        setItems(merged);
+        if (replaced) setCursor(page.nextCursor);
       } catch (e) {
         if (mine === scope.current) setError(errorMessage(e));
       }
@@ -88,22 +84,10 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
       try {
         const page = await refetchConversations(inboxId, { status, unread, q }, ids);
         if (mine !== scope.current) return;
-        const found = new Map(page.conversations.map((c) => [c.id, c]));
-        setItems((previous) => {
-          if (!previous) return previous;
-          const last = previous.at(-1);
-          const more = cursorRef.current !== null;
-          const kept = previous.filter((c) => !ids.includes(c.id));
-          // A conversation that now sorts below the loaded pages belongs to a page not loaded yet.
-          const added = [...found.values()].filter((c) => !more || !last || byActivity(c, last) <= 0);
-          return [...kept, ...added].sort(byActivity);
-        });
-        if (found.size > 0)
-          setAnnouncement(
-            found.size === 1
-              ? `Conversation updated: ${[...found.values()][0]!.subject || "(no subject)"}`
-              : `${found.size} conversations updated`,
-          );
+        const found = [...new Map(page.conversations.map((c) => [c.id, c])).values()];
+        setItems((previous) => previous && mergeRefetched(previous, ids, found, cursorRef.current !== null));
+        const announcement = updateAnnouncement(found);
+        if (announcement) setAnnouncement(announcement);
       } catch {
         // The next event or reconnect catches up; a failed live refresh is not worth an alert.
       }
@@ -150,17 +134,8 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
   };
 
   useLiveEvents((event) => {
-    if (event.type === "conversations.updated") {
-      // null: too many to name, refetch the first page.
-      schedule(event.data.conversationIds);
-    } else if (
-      event.type === RECONNECTED ||
-      event.type === "inboxes.updated" ||
-      event.type === "channels.updated" ||
-      (event.type === "sync.progress" && event.data.kind === "initial" && event.data.status !== "running")
-    ) {
-      schedule(null);
-    }
+    const wanted = refetchFor(event);
+    if (wanted !== null) schedule(wanted === "first-page" ? null : wanted);
   });
 
   const loadMore = useCallback(async () => {
@@ -171,10 +146,7 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
     try {
       const page = await listConversations(inboxId, { status, unread, q }, from);
       if (mine !== scope.current) return;
-      setItems((previous) => {
-        const have = new Set((previous ?? []).map((c) => c.id));
-        return [...(previous ?? []), ...page.conversations.filter((c) => !have.has(c.id))];
-      });
+      setItems((previous) => appendPage(previous, page.conversations));
       setCursor(page.nextCursor);
     } catch (e) {
       if (mine === scope.current) setError(errorMessage(e));

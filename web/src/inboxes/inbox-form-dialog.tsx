@@ -68,51 +68,11 @@ interface InboxFormProps {
 }
 
 function InboxForm({ titleId, inbox, onSaved, onClose, onBusy }: InboxFormProps) {
-  const [input, setInput] = useState<InboxInput>(() => ({
-    name: inbox?.name ?? "",
-    description: inbox?.description ?? "",
-    color: asInboxColor(inbox?.color ?? "blue"),
-    visibility: inbox?.visibility ?? "org",
-    memberIds: inbox?.members.map((m) => m.userId) ?? [],
-  }));
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, run] = useAsyncAction();
-  const form = useRef<HTMLFormElement>(null);
+  const { input, set, errors, formError, busy, form, submit } = useInboxForm(inbox, onSaved, onBusy);
   const people = useOrgMembers();
-  useFocusFirstInvalid(form, errors);
-  useEffect(() => onBusy(busy), [busy, onBusy]);
-
-  const set = <K extends keyof InboxInput>(key: K, value: InboxInput[K]) =>
-    setInput((current) => ({ ...current, [key]: value }));
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setFormError(null);
-    const invalid = validate(input);
-    setErrors(invalid);
-    if (Object.keys(invalid).length) return;
-    const body: InboxInput = {
-      ...input,
-      name: input.name.trim(),
-      description: input.description.trim(),
-      memberIds: input.visibility === "restricted" ? input.memberIds : [],
-    };
-    void run(async () => {
-      try {
-        const saved = inbox ? await updateInbox(inbox.id, body) : await createInbox(body);
-        onSaved(saved.inbox, inbox === null);
-      } catch (e) {
-        const fields: Errors = e instanceof ApiError ? e.fieldErrors() : {};
-        if (e instanceof ApiError && e.status === 409 && !fields.name) fields.name = e.title;
-        setErrors(fields);
-        if (Object.keys(fields).length === 0) setFormError(errorMessage(e));
-      }
-    });
-  }
 
   return (
-    <form ref={form} className="form inbox-form" onSubmit={onSubmit} noValidate>
+    <form ref={form} className="form inbox-form" onSubmit={submit} noValidate>
       <h2 id={titleId} className="dialog__title">
         {inbox ? `Edit ${inbox.name}` : "New inbox"}
       </h2>
@@ -163,6 +123,57 @@ function InboxForm({ titleId, inbox, onSaved, onClose, onBusy }: InboxFormProps)
       </div>
     </form>
   );
+}
+
+/** The form's values, its checks and its save (a name taken answers 409: shown on the name). */
+function useInboxForm(
+  inbox: Inbox | null,
+  onSaved: InboxFormProps["onSaved"],
+  onBusy: InboxFormProps["onBusy"],
+) {
+  const [input, setInput] = useState<InboxInput>(() => ({
+    name: inbox?.name ?? "",
+    description: inbox?.description ?? "",
+    color: asInboxColor(inbox?.color ?? "blue"),
+    visibility: inbox?.visibility ?? "org",
+    memberIds: inbox?.members.map((m) => m.userId) ?? [],
+  }));
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, run] = useAsyncAction();
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, errors);
+  useEffect(() => onBusy(busy), [busy, onBusy]);
+
+  const set = <K extends keyof InboxInput>(key: K, value: InboxInput[K]) =>
+    setInput((current) => ({ ...current, [key]: value }));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setFormError(null);
+    const invalid = validate(input);
+    setErrors(invalid);
+    if (Object.keys(invalid).length) return;
+    const body: InboxInput = {
+      ...input,
+      name: input.name.trim(),
+      description: input.description.trim(),
+      memberIds: input.visibility === "restricted" ? input.memberIds : [],
+    };
+    void run(async () => {
+      try {
+        const saved = inbox ? await updateInbox(inbox.id, body) : await createInbox(body);
+        onSaved(saved.inbox, inbox === null);
+      } catch (e) {
+        const fields: Errors = e instanceof ApiError ? e.fieldErrors() : {};
+        if (e instanceof ApiError && e.status === 409 && !fields.name) fields.name = e.title;
+        setErrors(fields);
+        if (Object.keys(fields).length === 0) setFormError(errorMessage(e));
+      }
+    });
+  }
+
+  return { input, set, errors, formError, busy, form, submit };
 }
 
 function validate(input: InboxInput): Errors {

@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { errorMessage } from "../api.ts";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { FormError, StatusMessage } from "../ui/form-error.tsx";
 import { Loading, PageHeader } from "../ui/page.tsx";
-import { useAsyncAction } from "../ui/use-async-action.ts";
+import { useConfirmedAction } from "../ui/use-confirmed-action.ts";
 import { InboxCard } from "./inbox-card.tsx";
 import { InboxFormDialog } from "./inbox-form-dialog.tsx";
 import { deleteInbox, type Inbox } from "./inboxes-api.ts";
@@ -22,28 +21,13 @@ export function InboxesPage() {
   const data = useInboxes(manage);
   // undefined: form closed; null: creating; an inbox: editing it.
   const [editing, setEditing] = useState<Inbox | null | undefined>(undefined);
-  const [deleting, setDeleting] = useState<Inbox | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
-  const [deleteBusy, runDelete] = useAsyncAction();
   const [status, setStatus] = useState<string | null>(null);
 
   const changed = async (message: string) => {
     setStatus(message);
     await data.reload();
   };
-
-  const confirmDelete = () =>
-    void runDelete(async () => {
-      if (!deleting) return;
-      setDeleteError(null);
-      try {
-        await deleteInbox(deleting.id);
-        setDeleting(null);
-        await changed(`${deleting.name} deleted`);
-      } catch (e) {
-        setDeleteError(errorMessage(e));
-      }
-    });
+  const deletion = useInboxDeletion(changed);
 
   return (
     <div className="page">
@@ -71,14 +55,7 @@ export function InboxesPage() {
       />
       <StatusMessage message={status} />
       <FormError message={data.error} />
-      {data.error && !data.inboxes ? (
-        <div>
-          <button type="button" className="button button--secondary" onClick={() => void data.reload()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-      {data.inboxes === null && !data.error ? <Loading label="Loading inboxes…" /> : null}
+      <LoadingOrRetry loading={data.inboxes === null} error={data.error} onRetry={() => void data.reload()} />
       {data.inboxes ? (
         <ul className="inbox-list" aria-label="Shared inboxes">
           {data.inboxes.map((inbox) => (
@@ -91,10 +68,7 @@ export function InboxesPage() {
                 setStatus(null);
                 setEditing(i);
               }}
-              onDelete={(i) => {
-                setDeleteError(null);
-                setDeleting(i);
-              }}
+              onDelete={deletion.ask}
               onChanged={changed}
             />
           ))}
@@ -109,20 +83,60 @@ export function InboxesPage() {
           void changed(created ? `${inbox.name} created` : `${inbox.name} saved`);
         }}
       />
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? "inbox"}?`}
-        confirmLabel="Delete inbox"
-        busy={deleteBusy}
-        error={deleteError}
-        onConfirm={confirmDelete}
-        onCancel={() => setDeleting(null)}
-      >
-        <p>
-          {deleting?.name} will be removed for everyone. Its channels stay connected and keep feeding any
-          other inbox they are linked to. This can't be undone.
-        </p>
-      </ConfirmDialog>
+      <DeleteInboxDialog deletion={deletion} />
     </div>
+  );
+}
+
+/** "Loading…" until the inboxes are there, or Try again when they couldn't be loaded. */
+function LoadingOrRetry({
+  loading,
+  error,
+  onRetry,
+}: {
+  loading: boolean;
+  error: string | null;
+  onRetry(): void;
+}) {
+  if (!loading) return null;
+  if (!error) return <Loading label="Loading inboxes…" />;
+  return (
+    <div>
+      <button type="button" className="button button--secondary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+type Deletion = ReturnType<typeof useInboxDeletion>;
+
+/** Deleting an inbox: asked for with `ask`, confirmed in a dialog, then `changed` says it's gone. */
+function useInboxDeletion(changed: (message: string) => Promise<void>) {
+  const deletion = useConfirmedAction(async (inbox: Inbox) => {
+    await deleteInbox(inbox.id);
+    deletion.cancel();
+    await changed(`${inbox.name} deleted`);
+  });
+  return deletion;
+}
+
+function DeleteInboxDialog({ deletion }: { deletion: Deletion }) {
+  const deleting = deletion.target;
+  return (
+    <ConfirmDialog
+      open={deleting !== null}
+      title={`Delete ${deleting?.name ?? "inbox"}?`}
+      confirmLabel="Delete inbox"
+      busy={deletion.busy}
+      error={deletion.error}
+      onConfirm={deletion.confirm}
+      onCancel={deletion.cancel}
+    >
+      <p>
+        {deleting?.name} will be removed for everyone. Its channels stay connected and keep feeding any other
+        inbox they are linked to. This can't be undone.
+      </p>
+    </ConfirmDialog>
   );
 }

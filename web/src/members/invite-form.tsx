@@ -35,23 +35,11 @@ export function InviteForm({ onInvited }: InviteFormProps) {
     if (invalid.length) return setErrors({ email: `Not an email address: ${invalid.join(", ")}` });
     setErrors({});
     void run(async () => {
-      const failed: string[] = [];
-      const messages: string[] = [];
-      let fieldErrors: Errors = {};
-      for (const email of list) {
-        try {
-          const { invitation } = await createInvitation(email, role);
-          onInvited(invitation);
-        } catch (error) {
-          failed.push(email);
-          messages.push(list.length > 1 ? `${email}: ${errorMessage(error)}` : errorMessage(error));
-          if (error instanceof ApiError) fieldErrors = { ...error.fieldErrors(), ...fieldErrors };
-        }
-      }
-      setEmails(failed.join(", "));
-      if (failed.length) {
-        setFormError(messages.join(" · "));
-        setErrors(fieldErrors);
+      const failed = await inviteAll(list, role, onInvited);
+      setEmails(failed.emails.join(", "));
+      if (failed.emails.length) {
+        setFormError(failed.message);
+        setErrors(failed.fields);
       }
     });
   }
@@ -80,20 +68,7 @@ export function InviteForm({ onInvited }: InviteFormProps) {
             />
           )}
         </Field>
-        <Field className="invite-form__role" label="Role" error={errors.role}>
-          {(control) => (
-            <select
-              {...control}
-              className="input select"
-              name="role"
-              value={role}
-              onChange={(e) => setRole(e.target.value === "admin" ? "admin" : "member")}
-            >
-              <option value="member">Member</option>
-              <option value="admin">Admin</option>
-            </select>
-          )}
-        </Field>
+        <RoleField value={role} onChange={setRole} error={errors.role} />
       </div>
       <p className="form__note">
         Members answer conversations. Admins can also connect channels and manage the team.
@@ -104,5 +79,57 @@ export function InviteForm({ onInvited }: InviteFormProps) {
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Sends one invitation per address, in order; `onInvited` hears of each one made. Returns the
+ * addresses that failed, with the reasons (per address when there were several) and field errors.
+ */
+async function inviteAll(
+  list: string[],
+  role: InvitableRole,
+  onInvited: (invitation: Invitation) => void,
+): Promise<{ emails: string[]; message: string; fields: Errors }> {
+  const failed: string[] = [];
+  const messages: string[] = [];
+  let fieldErrors: Errors = {};
+  for (const email of list) {
+    try {
+      const { invitation } = await createInvitation(email, role);
+      onInvited(invitation);
+    } catch (error) {
+      failed.push(email);
+      messages.push(list.length > 1 ? `${email}: ${errorMessage(error)}` : errorMessage(error));
+      if (error instanceof ApiError) fieldErrors = { ...error.fieldErrors(), ...fieldErrors };
+    }
+  }
+  return { emails: failed, message: messages.join(" · "), fields: fieldErrors };
+}
+
+function RoleField({
+  value: role,
+  onChange,
+  error,
+}: {
+  value: InvitableRole;
+  onChange(role: InvitableRole): void;
+  error: string | undefined;
+}) {
+  return (
+    <Field className="invite-form__role" label="Role" error={error}>
+      {(control) => (
+        <select
+          {...control}
+          className="input select"
+          name="role"
+          value={role}
+          onChange={(e) => onChange(e.target.value === "admin" ? "admin" : "member")}
+        >
+          <option value="member">Member</option>
+          <option value="admin">Admin</option>
+        </select>
+      )}
+    </Field>
   );
 }

@@ -15,30 +15,9 @@ interface MemberRowProps {
 
 /** One member: who, role (editable by owners and admins) and Remove. */
 export function MemberRow({ member, viewerRole, isSelf, onChanged, onRemove }: MemberRowProps) {
-  const [busy, run] = useAsyncAction();
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  // Shown while the change is saved and the list refetched, so the select doesn't jump back.
-  const [pendingRole, setPendingRole] = useState<Role | null>(null);
+  const { busy, error, status, pendingRole, changeRole } = useRoleChange(member, onChanged);
   const editable = canEdit(viewerRole, member.role) && !isSelf;
   const roles: Role[] = viewerRole === "owner" ? ["owner", "admin", "member"] : ["admin", "member"];
-  const selectId = `role-${member.id}`;
-
-  const changeRole = (role: Role) =>
-    void run(async () => {
-      setError(null);
-      setStatus(null);
-      setPendingRole(role);
-      try {
-        await changeMemberRole(member.id, role);
-        await onChanged();
-        setStatus(`${member.name} is now ${role === "admin" ? "an" : "a"} ${roleLabel[role].toLowerCase()}`);
-      } catch (e) {
-        setError(errorMessage(e));
-      } finally {
-        setPendingRole(null);
-      }
-    });
 
   return (
     <li className="member">
@@ -55,27 +34,13 @@ export function MemberRow({ member, viewerRole, isSelf, onChanged, onRemove }: M
       </div>
       <div className="member__role">
         {editable ? (
-          <>
-            <label className="visually-hidden" htmlFor={selectId}>
-              Role for {member.name}
-            </label>
-            <select
-              id={selectId}
-              className="input select select--compact"
-              value={pendingRole ?? member.role}
-              disabled={busy}
-              onChange={(e) => {
-                const role = roles.find((r) => r === e.target.value);
-                if (role) changeRole(role);
-              }}
-            >
-              {roles.map((role) => (
-                <option key={role} value={role}>
-                  {roleLabel[role]}
-                </option>
-              ))}
-            </select>
-          </>
+          <RoleSelect
+            member={member}
+            roles={roles}
+            value={pendingRole ?? member.role}
+            disabled={busy}
+            onChange={changeRole}
+          />
         ) : (
           <span className={`badge badge--${member.role}`}>{roleLabel[member.role]}</span>
         )}
@@ -98,6 +63,66 @@ export function MemberRow({ member, viewerRole, isSelf, onChanged, onRemove }: M
         <StatusMessage message={status} />
       </div>
     </li>
+  );
+}
+
+/** Changing a member's role: saved, the list refetched, then said in words. */
+function useRoleChange(member: Member, onChanged: () => Promise<void>) {
+  const [busy, run] = useAsyncAction();
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  // Shown while the change is saved and the list refetched, so the select doesn't jump back.
+  const [pendingRole, setPendingRole] = useState<Role | null>(null);
+
+  const changeRole = (role: Role) =>
+    void run(async () => {
+      setError(null);
+      setStatus(null);
+      setPendingRole(role);
+      try {
+        await changeMemberRole(member.id, role);
+        await onChanged();
+        setStatus(`${member.name} is now ${role === "admin" ? "an" : "a"} ${roleLabel[role].toLowerCase()}`);
+      } catch (e) {
+        setError(errorMessage(e));
+      } finally {
+        setPendingRole(null);
+      }
+    });
+  return { busy, error, status, pendingRole, changeRole };
+}
+
+function RoleSelect(props: {
+  member: Member;
+  roles: Role[];
+  value: Role;
+  disabled: boolean;
+  onChange(role: Role): void;
+}) {
+  const { member, roles } = props;
+  const selectId = `role-${member.id}`;
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={selectId}>
+        Role for {member.name}
+      </label>
+      <select
+        id={selectId}
+        className="input select select--compact"
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => {
+          const role = roles.find((r) => r === e.target.value);
+          if (role) props.onChange(role);
+        }}
+      >
+        {roles.map((role) => (
+          <option key={role} value={role}>
+            {roleLabel[role]}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
 

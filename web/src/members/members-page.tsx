@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { canManageOrg, type Invitation, type Member, removeMember } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { errorMessage } from "../api.ts";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { FormError } from "../ui/form-error.tsx";
 import { Loading, PageHeader } from "../ui/page.tsx";
-import { useAsyncAction } from "../ui/use-async-action.ts";
+import { useConfirmedAction } from "../ui/use-confirmed-action.ts";
 import { InvitationLinks } from "./invitation-links.tsx";
 import { InviteForm } from "./invite-form.tsx";
 import { MemberRow } from "./member-row.tsx";
@@ -18,23 +17,7 @@ export function MembersPage() {
   const role = me.org?.role ?? "member";
   const manage = canManageOrg(role);
   const team = useTeam(manage);
-  const [justInvited, setJustInvited] = useState<Invitation[]>([]);
-  const [removing, setRemoving] = useState<Member | null>(null);
-  const [removeError, setRemoveError] = useState<string | null>(null);
-  const [removeBusy, run] = useAsyncAction();
-
-  const confirmRemove = () =>
-    void run(async () => {
-      if (!removing) return;
-      setRemoveError(null);
-      try {
-        await removeMember(removing.id);
-        setRemoving(null);
-        await team.reload();
-      } catch (e) {
-        setRemoveError(errorMessage(e));
-      }
-    });
+  const removal = useMemberRemoval(team.reload);
 
   return (
     <div className="page">
@@ -46,20 +29,7 @@ export function MembersPage() {
             : "The people in your organization. Owners and admins manage the team."
         }
       />
-      {manage ? (
-        <section className="card" aria-labelledby="invite-title">
-          <h2 id="invite-title" className="card__title">
-            Invite people
-          </h2>
-          <InviteForm
-            onInvited={(invitation) => {
-              setJustInvited((list) => [invitation, ...list]);
-              void team.reload();
-            }}
-          />
-          <InvitationLinks invitations={justInvited} />
-        </section>
-      ) : null}
+      {manage ? <InviteSection onInvited={() => void team.reload()} /> : null}
 
       {manage && team.members ? (
         <PendingInvitations invitations={team.invitations} onChanged={() => void team.reload()} />
@@ -85,30 +55,65 @@ export function MembersPage() {
                 viewerRole={role}
                 isSelf={member.userId === me.user.id}
                 onChanged={team.reload}
-                onRemove={(m) => {
-                  setRemoveError(null);
-                  setRemoving(m);
-                }}
+                onRemove={removal.ask}
               />
             ))}
           </ul>
         ) : null}
       </section>
 
-      <ConfirmDialog
-        open={removing !== null}
-        title={`Remove ${removing?.name ?? "member"}?`}
-        confirmLabel="Remove member"
-        busy={removeBusy}
-        error={removeError}
-        onConfirm={confirmRemove}
-        onCancel={() => setRemoving(null)}
-      >
-        <p>
-          {removing?.name} ({removing?.email}) will lose access to this organization's inboxes right away. You
-          can invite them again later.
-        </p>
-      </ConfirmDialog>
+      <RemoveMemberDialog removal={removal} />
     </div>
+  );
+}
+
+/** Invite people, and the links of the invitations made on this visit (newest first). */
+function InviteSection({ onInvited }: { onInvited(): void }) {
+  const [justInvited, setJustInvited] = useState<Invitation[]>([]);
+  return (
+    <section className="card" aria-labelledby="invite-title">
+      <h2 id="invite-title" className="card__title">
+        Invite people
+      </h2>
+      <InviteForm
+        onInvited={(invitation) => {
+          setJustInvited((list) => [invitation, ...list]);
+          onInvited();
+        }}
+      />
+      <InvitationLinks invitations={justInvited} />
+    </section>
+  );
+}
+
+type Removal = ReturnType<typeof useMemberRemoval>;
+
+/** Removing a member: asked for with `ask`, confirmed in a dialog, then the team is reloaded. */
+function useMemberRemoval(reload: () => Promise<void>) {
+  const removal = useConfirmedAction(async (member: Member) => {
+    await removeMember(member.id);
+    removal.cancel();
+    await reload();
+  });
+  return removal;
+}
+
+function RemoveMemberDialog({ removal }: { removal: Removal }) {
+  const removing = removal.target;
+  return (
+    <ConfirmDialog
+      open={removing !== null}
+      title={`Remove ${removing?.name ?? "member"}?`}
+      confirmLabel="Remove member"
+      busy={removal.busy}
+      error={removal.error}
+      onConfirm={removal.confirm}
+      onCancel={removal.cancel}
+    >
+      <p>
+        {removing?.name} ({removing?.email}) will lose access to this organization's inboxes right away. You
+        can invite them again later.
+      </p>
+    </ConfirmDialog>
   );
 }

@@ -1,10 +1,10 @@
-import { type FormEvent, type ReactNode, useId, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useRef, useState } from "react";
 import { Field } from "../ui/field.tsx";
 import { useFocusFirstInvalid } from "../ui/focus-first-invalid.ts";
 import { FormError } from "../ui/form-error.tsx";
+import { RedirectUriConfirm, SecretField, TenantDisclosure } from "./byoc-fields.tsx";
 import { ByocSteps } from "./byoc-steps.tsx";
 import { type CredentialsInput, isAnyTenant } from "./outlook-api.ts";
-import { RedirectUri } from "./redirect-uri.tsx";
 
 interface ByocFormProps {
   redirectUri: string;
@@ -33,13 +33,11 @@ export function ByocForm(props: ByocFormProps) {
   const form = useRef<HTMLFormElement>(null);
   const [clientId, setClientId] = useState(initial?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
-  const [showSecret, setShowSecret] = useState(false);
   const [tenant, setTenant] = useState(isAnyTenant(initial?.tenant) ? "" : (initial?.tenant ?? ""));
   const [confirmed, setConfirmed] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
   const errors = Object.keys(local).length ? local : fields;
   useFocusFirstInvalid(form, errors);
-  const formId = useId();
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -79,92 +77,19 @@ export function ByocForm(props: ByocFormProps) {
           />
         )}
       </Field>
-      <Field
-        label="Client Secret"
-        hint={
-          initial
-            ? "Enter the secret again, or a new one: the saved secret is never shown. Paste its Value, not its Secret ID."
-            : "The secret's Value, not its Secret ID. Azure shows it only once, right after you create it."
-        }
+      <SecretField
+        value={clientSecret}
+        onChange={setClientSecret}
         error={errors.clientSecret}
-      >
-        {(control) => (
-          <div className="secret-input">
-            <input
-              {...control}
-              className="input input--mono secret-input__input"
-              name="clientSecret"
-              type={showSecret ? "text" : "password"}
-              value={clientSecret}
-              onChange={(e) => setClientSecret(e.target.value)}
-              autoComplete="new-password"
-              spellCheck={false}
-            />
-            <button
-              type="button"
-              className="button button--secondary button--small secret-input__toggle"
-              aria-pressed={showSecret}
-              aria-controls={control.id}
-              aria-label={showSecret ? "Hide the secret" : "Show the secret"}
-              onClick={() => setShowSecret((s) => !s)}
-            >
-              {showSecret ? "Hide" : "Show"}
-            </button>
-          </div>
-        )}
-      </Field>
-      <details className="disclosure" open={Boolean(tenant) || Boolean(errors.tenant)}>
-        <summary className="disclosure__summary">Single-tenant app?</summary>
-        <div className="disclosure__body">
-          <Field
-            label="Directory (tenant) ID"
-            hint="Only if your app accepts accounts of its own directory only. Leave empty for multi-tenant apps."
-            error={errors.tenant}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input input--mono"
-                name="tenant"
-                value={tenant}
-                onChange={(e) => setTenant(e.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="contoso.onmicrosoft.com or a GUID"
-              />
-            )}
-          </Field>
-        </div>
-      </details>
-      <div className="field">
-        <span className="field__label" aria-hidden="true">
-          Redirect URI
-        </span>
-        <RedirectUri uri={redirectUri} label="Redirect URI" />
-        <p className="field__hint">
-          Add it in Azure under Authentication › <strong>Web</strong> platform, exactly as shown.
-        </p>
-      </div>
-      <div className={`check${errors.redirectUriConfirmed ? " check--invalid" : ""}`}>
-        <label className="check__label">
-          <input
-            type="checkbox"
-            className="check__box"
-            name="redirectUriConfirmed"
-            checked={confirmed}
-            onChange={(e) => setConfirmed(e.target.checked)}
-            aria-invalid={errors.redirectUriConfirmed ? true : undefined}
-            aria-describedby={errors.redirectUriConfirmed ? `${formId}-confirm-error` : undefined}
-            required
-          />
-          I've added this redirect URI to my app registration
-        </label>
-        {errors.redirectUriConfirmed ? (
-          <p className="field__error" id={`${formId}-confirm-error`}>
-            {errors.redirectUriConfirmed}
-          </p>
-        ) : null}
-      </div>
+        again={Boolean(initial)}
+      />
+      <TenantDisclosure value={tenant} onChange={setTenant} error={errors.tenant} />
+      <RedirectUriConfirm
+        uri={redirectUri}
+        confirmed={confirmed}
+        onChange={setConfirmed}
+        error={errors.redirectUriConfirmed}
+      />
       <FormError message={props.error} />
       <div className="form__actions">
         {props.secondaryAction}

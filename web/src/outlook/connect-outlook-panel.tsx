@@ -33,75 +33,26 @@ export function ConnectOutlookPanel({ options, returnTo }: ConnectOutlookPanelPr
 
   if (showForm) {
     return (
-      <div className="connect-panel">
-        <PermissionsTable permissions={options.permissions} />
-        <div className="connect-panel__byoc">
-          <h2 className="section-title">Your Microsoft app</h2>
-          <p className="muted">
-            {options.platformAvailable
-              ? "Connect through an app registered in your own Azure tenant instead of Mailroom's."
-              : "This Mailroom server has no Microsoft app of its own, so connect through an app registered in your Azure tenant. It takes about five minutes, once for your whole organization."}
-          </p>
-        </div>
-        <ByocForm
-          redirectUri={options.redirectUri}
-          initial={byoc ? { clientId: byoc.clientId, tenant: byoc.tenant } : undefined}
-          submitLabel="Save & Connect"
-          busyLabel="Connecting…"
-          busy={microsoft.leaving}
-          error={microsoft.error}
-          fields={microsoft.fields}
-          showSteps
-          onSubmit={(input) =>
-            void microsoft.go(returnTo, "byoc", async () => {
-              await saveCredentials(input);
-            })
-          }
-          secondaryAction={
-            editingByoc ? (
-              <button type="button" className="button button--ghost" onClick={() => setEditingByoc(false)}>
-                Cancel
-              </button>
-            ) : null
-          }
-        />
-        <MicrosoftErrorHelp from={returnTo} />
-      </div>
+      <ByocConnect
+        options={options}
+        returnTo={returnTo}
+        microsoft={microsoft}
+        onCancel={editingByoc ? () => setEditingByoc(false) : null}
+      />
     );
   }
 
   return (
     <div className="connect-panel">
       <PermissionsTable permissions={options.permissions} />
-      {options.platformAvailable && byoc ? (
-        <fieldset className="radio-group">
-          <legend className="field__label">Connect with</legend>
-          <label className="radio-group__option">
-            <input
-              type="radio"
-              name="credentials"
-              checked={source === "platform"}
-              onChange={() => setSource("platform")}
-            />
-            Mailroom's Microsoft app
-          </label>
-          <label className="radio-group__option">
-            <input
-              type="radio"
-              name="credentials"
-              checked={source === "byoc"}
-              onChange={() => setSource("byoc")}
-            />
-            Your Azure app <span className="muted">(client ID {byoc.clientId})</span>
-          </label>
-        </fieldset>
-      ) : byoc ? (
-        <p className="muted">
-          Connecting through your Azure app (client ID <code>{byoc.clientId}</code>).{" "}
-          <button type="button" className="link-button" onClick={() => setEditingByoc(true)}>
-            Change credentials
-          </button>
-        </p>
+      {byoc ? (
+        <CredentialChoice
+          clientId={byoc.clientId}
+          platformAvailable={options.platformAvailable}
+          source={source}
+          onSource={setSource}
+          onChange={() => setEditingByoc(true)}
+        />
       ) : null}
       <div className="connect-panel__actions">
         <button
@@ -135,5 +86,96 @@ export function ConnectOutlookPanel({ options, returnTo }: ConnectOutlookPanelPr
         <MicrosoftErrorHelp from={returnTo} />
       </div>
     </div>
+  );
+}
+
+type Microsoft = ReturnType<typeof useGoToMicrosoft>;
+
+/** The BYOC form as the way to connect: no platform app and no saved app yet, or changing it. */
+function ByocConnect({
+  options,
+  returnTo,
+  microsoft,
+  onCancel,
+}: ConnectOutlookPanelProps & { microsoft: Microsoft; onCancel: (() => void) | null }) {
+  const byoc = options.byoc;
+  return (
+    <div className="connect-panel">
+      <PermissionsTable permissions={options.permissions} />
+      <div className="connect-panel__byoc">
+        <h2 className="section-title">Your Microsoft app</h2>
+        <p className="muted">
+          {options.platformAvailable
+            ? "Connect through an app registered in your own Azure tenant instead of Mailroom's."
+            : "This Mailroom server has no Microsoft app of its own, so connect through an app registered in your Azure tenant. It takes about five minutes, once for your whole organization."}
+        </p>
+      </div>
+      <ByocForm
+        redirectUri={options.redirectUri}
+        initial={byoc ? { clientId: byoc.clientId, tenant: byoc.tenant } : undefined}
+        submitLabel="Save & Connect"
+        busyLabel="Connecting…"
+        busy={microsoft.leaving}
+        error={microsoft.error}
+        fields={microsoft.fields}
+        showSteps
+        onSubmit={(input) =>
+          void microsoft.go(returnTo, "byoc", async () => {
+            await saveCredentials(input);
+          })
+        }
+        secondaryAction={
+          onCancel ? (
+            <button type="button" className="button button--ghost" onClick={onCancel}>
+              Cancel
+            </button>
+          ) : null
+        }
+      />
+      <MicrosoftErrorHelp from={returnTo} />
+    </div>
+  );
+}
+
+/** With a saved app: choose it or the platform's, or (no platform app) change its credentials. */
+function CredentialChoice(props: {
+  clientId: string;
+  platformAvailable: boolean;
+  source: CredentialSource;
+  onSource(source: CredentialSource): void;
+  onChange(): void;
+}) {
+  const { clientId, source, onSource, onChange } = props;
+  if (props.platformAvailable)
+    return (
+      <fieldset className="radio-group">
+        <legend className="field__label">Connect with</legend>
+        <label className="radio-group__option">
+          <input
+            type="radio"
+            name="credentials"
+            checked={source === "platform"}
+            onChange={() => onSource("platform")}
+          />
+          Mailroom's Microsoft app
+        </label>
+        <label className="radio-group__option">
+          <input
+            type="radio"
+            name="credentials"
+            checked={source === "byoc"}
+            onChange={() => onSource("byoc")}
+          />
+          Your Azure app <span className="muted">(client ID {clientId})</span>
+        </label>
+      </fieldset>
+    );
+  return (
+    <p className="muted">
+      Connecting through your Azure app (client ID <code>{clientId}</code>).{" "}
+      <button type="button" className="link-button" onClick={onChange}>
+        Change credentials
+      </button>
+    </p>
   );
 }

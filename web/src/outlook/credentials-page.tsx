@@ -1,26 +1,20 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { ApiError, errorMessage } from "../api.ts";
-import { ChannelStatusBadge } from "../channels/channel-bits.tsx";
 import { Breadcrumb } from "../channels/new-channel-page.tsx";
 import { useLiveEvents } from "../live/use-live-events.ts";
-import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
-import { FormError, StatusMessage } from "../ui/form-error.tsx";
 import { KeyIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeader } from "../ui/page.tsx";
-import { Time } from "../ui/time.tsx";
 import { useAsyncAction } from "../ui/use-async-action.ts";
 import { useLoad } from "../ui/use-load.ts";
 import { ByocForm } from "./byoc-form.tsx";
+import { CredentialsSummary } from "./credentials-summary.tsx";
 import {
   type CredentialsInput,
   type CredentialsView,
   getCredentials,
-  isAnyTenant,
-  removeCredentials,
   saveCredentials,
 } from "./outlook-api.ts";
-import { useGoToMicrosoft } from "./use-go-to-microsoft.ts";
 import "./outlook.css";
 import "../channels/channels.css";
 
@@ -77,143 +71,6 @@ export function CredentialsPage() {
         />
       )}
     </div>
-  );
-}
-
-function CredentialsSummary({
-  credentials: c,
-  saved,
-  onUpdate,
-  onRemoved,
-}: {
-  credentials: CredentialsView;
-  saved: boolean;
-  onUpdate(): void;
-  onRemoved(): Promise<void>;
-}) {
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, run] = useAsyncAction();
-  const microsoft = useGoToMicrosoft();
-
-  const remove = () =>
-    void run(async () => {
-      setError(null);
-      try {
-        await removeCredentials();
-        setConfirming(false);
-        await onRemoved();
-      } catch (e) {
-        setConfirming(false);
-        setError(errorMessage(e));
-      }
-    });
-
-  return (
-    <>
-      <StatusMessage
-        message={
-          saved
-            ? c.channels.length
-              ? "Credentials saved. Reconnect each channel below so it signs in with them."
-              : "Credentials saved."
-            : null
-        }
-      />
-      <section className="card" aria-labelledby="app-title">
-        <h2 className="card__title" id="app-title">
-          Your Azure app
-        </h2>
-        <dl className="facts">
-          <div className="facts__row">
-            <dt>Client ID</dt>
-            <dd>
-              <code>{c.clientId}</code>
-            </dd>
-          </div>
-          <div className="facts__row">
-            <dt>Client secret</dt>
-            <dd>
-              <code>{c.secretHint}</code> <span className="muted">only the first characters are shown</span>
-            </dd>
-          </div>
-          <div className="facts__row">
-            <dt>Secret set</dt>
-            <dd>
-              <Time value={c.secretUpdatedAt} />
-            </dd>
-          </div>
-          <div className="facts__row">
-            <dt>Tenant</dt>
-            <dd>
-              {isAnyTenant(c.tenant) ? (
-                "Any organization or personal account (multi-tenant)"
-              ) : (
-                <code>{c.tenant}</code>
-              )}
-            </dd>
-          </div>
-        </dl>
-        <div className="form__actions form__actions--start">
-          <button type="button" className="button button--secondary" onClick={onUpdate}>
-            Update
-          </button>
-          <button
-            type="button"
-            className="button button--ghost-danger"
-            disabled={busy}
-            // In use: the server says why it can't be removed; otherwise confirm first.
-            onClick={() => (c.channels.length ? remove() : setConfirming(true))}
-          >
-            Remove
-          </button>
-        </div>
-        <FormError message={confirming ? null : error} />
-      </section>
-      <section className="card" aria-labelledby="used-by-title">
-        <h2 className="card__title" id="used-by-title">
-          Channels using these credentials
-        </h2>
-        {c.channels.length ? (
-          <ul className="used-by">
-            {c.channels.map((channel) => (
-              <li key={channel.id} className="used-by__item">
-                <Link to={`/settings/channels/${channel.id}`}>{channel.email}</Link>
-                <ChannelStatusBadge status={channel.status} />
-                {saved || channel.status !== "connected" ? (
-                  <button
-                    type="button"
-                    className="button button--secondary button--small used-by__action"
-                    disabled={microsoft.leaving}
-                    onClick={() => void microsoft.go("channels", "byoc")}
-                    aria-label={`Reconnect ${channel.email}`}
-                  >
-                    Reconnect
-                  </button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">No channel uses them yet.</p>
-        )}
-        <FormError message={microsoft.error} />
-      </section>
-      <ConfirmDialog
-        open={confirming}
-        title="Remove your Microsoft credentials?"
-        confirmLabel="Remove"
-        busy={busy}
-        error={confirming ? error : null}
-        onConfirm={remove}
-        onCancel={() => setConfirming(false)}
-      >
-        <p>
-          Mailroom forgets this client ID and secret. Your app registration in Azure isn't touched. To connect
-          with your own app again, you'll enter them again.
-        </p>
-      </ConfirmDialog>
-    </>
   );
 }
 

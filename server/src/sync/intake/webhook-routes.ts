@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { SecretBox } from "../../crypto/secret-box.ts";
 import type { Db } from "../../db/client.ts";
+import { AppError } from "../../errors.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { sendSubscriptionUpkeep, sendSyncChannels } from "../job-messages.ts";
 import { subscriptionSecrets } from "../subscriptions/subscription-store.ts";
@@ -60,19 +61,17 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
     await syncs.close();
   });
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, parsed: Parsed<unknown>) {
+  /** A body that isn't a notification collection: the common problem shape, via the error handler. */
+  function refuse(request: FastifyRequest, parsed: Parsed<unknown>): never {
     request.log.warn({ reason: parsed.ok ? undefined : parsed.reason }, "malformed notification body");
-    return reply
-      .status(400)
-      .type("application/problem+json")
-      .send({ type: "about:blank", title: "Bad Request", status: 400, detail: "Malformed notification" });
+    throw new AppError("bad_request", "Malformed notification");
   }
 
   const routeOptions = { bodyLimit: MAX_WEBHOOK_BODY_BYTES, onRequest: handshake };
 
   app.post("/api/outlook/webhook", routeOptions, async (request, reply) => {
     const parsed = parseChangeNotifications(request.body);
-    if (!parsed.ok) return refuse(request, reply, parsed);
+    if (!parsed.ok) refuse(request, parsed);
     const valid = await verified(request, parsed.items);
     syncs.syncSoon(valid.map((v) => v.channelId));
     return reply.status(202).send();
@@ -80,7 +79,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, { d
 
   app.post("/api/outlook/lifecycle", routeOptions, async (request, reply) => {
     const parsed = parseLifecycleNotifications(request.body);
-    if (!parsed.ok) return refuse(request, reply, parsed);
+    if (!parsed.ok) refuse(request, parsed);
     const valid = await verified(request, parsed.items);
     request.log.info(
       { events: valid.map((v) => [v.item.subscriptionId, v.item.lifecycleEvent]) },
