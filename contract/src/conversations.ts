@@ -9,6 +9,10 @@ export type Person = z.infer<typeof person>;
 
 const channelRef = z.object({ id: z.string(), email: z.string(), name: z.string() });
 
+/** Mailroom's own state of a conversation (Outlook has none): open until an agent closes it. */
+export const conversationStatus = z.enum(["open", "closed"]);
+export type ConversationStatus = z.infer<typeof conversationStatus>;
+
 export const conversationItem = z.object({
   id: z.string(),
   subject: z.string(),
@@ -16,6 +20,7 @@ export const conversationItem = z.object({
   lastMessageAt: isoDateTime,
   messageCount: z.number().int(),
   unreadCount: z.number().int(),
+  status: conversationStatus,
   channel: channelRef,
   participants: z.array(person),
   hasAttachments: z.boolean(),
@@ -75,6 +80,7 @@ export const conversationDetail = z.object({
   lastMessageAt: isoDateTime.nullable(),
   messageCount: z.number().int(),
   unreadCount: z.number().int(),
+  status: conversationStatus,
   channel: channelRef,
   messages: z.array(message),
 });
@@ -83,8 +89,25 @@ export type ConversationDetail = z.infer<typeof conversationDetail>;
 /** The most conversations one page (or one refetch by ids) holds. */
 export const MAX_CONVERSATION_PAGE = 100;
 
-/** Newest activity first, keyset-paginated by `cursor`; or just the conversations in `ids`. */
-export const conversationListQuery = z.object({
+/** The list's filters, as query parameters (also what "all matching" selects in bulk actions). */
+export const conversationFilter = z.object({
+  /** Only open or only closed conversations; both when omitted. */
+  status: conversationStatus.optional(),
+  /** `true`: only conversations with an unread inbound message. */
+  unread: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+  /** Words found in a message's sender (name or address), subject or body, case-insensitive. */
+  q: z.string().trim().max(200).optional(),
+});
+export type ConversationFilter = z.output<typeof conversationFilter>;
+
+/**
+ * Newest activity first, keyset-paginated by `cursor`, narrowed by the filters; or just the
+ * conversations in `ids` (the filters still apply, so a refetched item that no longer matches drops).
+ */
+export const conversationListQuery = conversationFilter.extend({
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number<number | string>().int().min(1).max(MAX_CONVERSATION_PAGE).default(50),
   /** Comma-separated conversation ids: refetch just these (after a live update). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   accountRoutes,
+  actionRoutes,
   channelRoutes,
   conversationRoutes,
   inboxRoutes,
@@ -10,7 +11,15 @@ import {
 } from "./index.ts";
 
 describe("routes", () => {
-  const groups = [accountRoutes, channelRoutes, inboxRoutes, conversationRoutes, readingRoutes, syncRoutes];
+  const groups = [
+    accountRoutes,
+    channelRoutes,
+    inboxRoutes,
+    conversationRoutes,
+    readingRoutes,
+    syncRoutes,
+    actionRoutes,
+  ];
 
   it("has every route of every module under its own name", () => {
     const names = groups.flatMap((group) => Object.keys(group));

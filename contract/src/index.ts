@@ -4,6 +4,7 @@
  * them and the web app calls them through them, so a changed field fails both typechecks.
  */
 export * from "./accounts.ts";
+export * from "./actions.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
@@ -15,6 +16,7 @@ export * from "./scalars.ts";
 export * from "./sync.ts";
 
 import { accountRoutes } from "./accounts.ts";
+import { actionRoutes } from "./actions.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
@@ -29,4 +31,5 @@ export const routes = {
   ...conversationRoutes,
   ...readingRoutes,
   ...syncRoutes,
+  ...actionRoutes,
 };

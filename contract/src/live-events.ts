@@ -46,6 +46,17 @@ export const liveEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("sync.progress"), data: syncProgress }),
   /** A channel's sync health changed: refetch it. */
   z.object({ type: z.literal("sync.health"), data: z.object({ channelId }) }),
+  /** A bulk action moved on (ADR 019): fetch it for the failures and the summary once done. */
+  z.object({
+    type: z.literal("bulkActions.progress"),
+    data: z.object({
+      bulkActionId: z.string(),
+      status: z.enum(["queued", "running", "done", "failed"]),
+      total: z.number(),
+      done: z.number(),
+      failed: z.number(),
+    }),
+  }),
   /** Events may have been lost (the server's event connection dropped): refetch everything shown. */
   z.object({ type: z.literal("resync"), data: nothing }),
 ]);

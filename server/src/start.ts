@@ -9,6 +9,7 @@ import type { EventBus } from "./events/bus.ts";
 import { createPgEventBus } from "./events/pg-bus.ts";
 import { createHttpApp } from "./http/app.ts";
 import { type HealthPort, startHealthPort } from "./http/health-port.ts";
+import { bulkActionJobs } from "./inbox/actions/bulk-job.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { syncJobs } from "./sync/jobs.ts";
@@ -52,6 +53,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
     ...accountJobs({ database, logger }),
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
+    ...bulkActionJobs(syncDeps),
   ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);

@@ -1,6 +1,7 @@
 /**
  * Bulk mail actions through `$batch` as a shared inbox does them: PATCH isRead and categories,
- * then move to Archive (or a folder by id), each move depending on its PATCH. Item shapes as on
+ * then move to Archive (or a folder by id), each move depending on its PATCH — the batch fully
+ * sequential, as Graph wants a batch with dependsOn ("fully sequential or fully parallel"). Item shapes as on
  * the json-batching page: a body needs a Content-Type item header; a failed dependency is 424.
  * https://learn.microsoft.com/graph/json-batching
  */
@@ -18,7 +19,7 @@ describe("bulk mail actions in $batch", () => {
   });
   afterAll(() => emulator.close());
 
-  it("marks read, categorizes and archives 9 messages in one batch of 20, moves depending on their PATCH", async () => {
+  it("marks read, categorizes and archives 9 messages in one sequential batch of 20, moves depending on their PATCH", async () => {
     const token = delegatedToken(emulator);
     const mailbox = emulator.store.mailbox("support@contoso.com")!;
     const inbox = [...mailbox.folders.values()].find((folder) => folder.wellKnownName === "inbox")!;
@@ -29,6 +30,7 @@ describe("bulk mail actions in $batch", () => {
       ...ids.flatMap((id, i) => [
         {
           id: `p${i}`,
+          ...(i > 0 ? { dependsOn: [`m${i - 1}`] } : {}),
           method: "PATCH",
           url: `/me/messages/${id}`,
           headers: json,
@@ -45,6 +47,7 @@ describe("bulk mail actions in $batch", () => {
       ]),
       {
         id: "pMissing",
+        dependsOn: [`m${ids.length - 1}`],
         method: "PATCH",
         url: "/me/messages/AAMkAGnone-AAA=",
         headers: json,

@@ -1,6 +1,9 @@
 /**
  * The `$batch` request body and the checks Graph makes before running anything: at most 20
- * requests, unique ids (case-insensitive), and dependsOn naming ids of the same batch.
+ * requests, unique ids (case-insensitive), dependsOn naming ids of the same batch, and a batch
+ * either fully parallel (no item has dependsOn) or fully sequential (every item but the first
+ * has one): "Batch should be either fully sequential or fully parallel" (the doc's tip, and the
+ * 400 Graph answers a mixed batch with).
  * https://learn.microsoft.com/graph/json-batching
  * Graph documents the 400 status for these but not its message texts; the wording is ours.
  */
@@ -28,6 +31,7 @@ export const BATCH_ERRORS = {
   unknownDependency: (id: string, missing: string) =>
     `Request '${id}' depends on '${missing}', which is not a request of this batch.`,
   cycle: "The dependsOn property of the batch requests forms a cycle.",
+  mixed: "Batch should be either fully sequential or fully parallel",
 } as const;
 
 export type ParsedBatch = { ok: true; requests: BatchItem[] } | { ok: false; message: string };
@@ -50,6 +54,8 @@ export function parseBatch(body: unknown): ParsedBatch {
       return { ok: false, message: BATCH_ERRORS.unknownDependency(request.id, missing) };
   }
   if (hasCycle(requests)) return { ok: false, message: BATCH_ERRORS.cycle };
+  const independent = requests.filter((r) => !r.dependsOn?.length).length;
+  if (independent !== requests.length && independent !== 1) return { ok: false, message: BATCH_ERRORS.mixed };
   return { ok: true, requests };
 }
 

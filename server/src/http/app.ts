@@ -123,6 +123,7 @@ async function browserApp(app: FastifyInstance, deps: HttpDeps) {
     secretBox: deps.secretBox,
     logger: deps.logger,
     syncStatus: syncStatus(deps.database.db),
+    queue: deps.queue,
   });
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 

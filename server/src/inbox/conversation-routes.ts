@@ -7,6 +7,7 @@ import { contractRoute } from "../contract-route.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { ensureAttachmentLists } from "./attachment-lists.ts";
 import {
@@ -28,6 +29,8 @@ export interface InboxRoutesOptions {
   logger?: Logger;
   /** Whether channels are still importing (sync answers; http/app.ts wires it). */
   syncStatus: SyncStatusPort;
+  /** Where bulk actions are sent as jobs (actions/); absent in bare tests. */
+  queue?: Pick<JobQueue, "send">;
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   type Attachment,
   type ChannelImport,
+  type ConversationFilter,
   type ConversationItem,
   MAX_CONVERSATION_PAGE,
   type Message,
@@ -39,7 +40,7 @@ export interface SyncStatusPort {
   importing(channelIds: string[]): Promise<Set<string>>;
 }
 
-export interface ListQuery {
+export interface ListQuery extends ConversationFilter {
   inboxId?: string;
   cursor?: string;
   limit: number;
@@ -66,6 +67,9 @@ export async function listConversations(
     ids: query.ids?.filter(isUuid),
     after: !query.ids && query.cursor ? decodeCursor(query.cursor) : undefined,
     limit,
+    status: query.status,
+    unread: query.unread,
+    search: query.q || undefined,
   });
   const page = rows.slice(0, limit);
   const [extras, cards] = await Promise.all([
@@ -88,6 +92,7 @@ export async function listConversations(
         lastMessageAt: r.lastMessageAt!.toISOString(),
         messageCount: r.messageCount,
         unreadCount: r.unreadCount,
+        status: r.status,
         channel: { id: channel.id, email: channel.email, name: channel.name },
         participants: participantsFor(extras.get(r.id)?.recent ?? [], channel.email),
         hasAttachments: extras.get(r.id)?.hasAttachments ?? false,
@@ -139,6 +144,7 @@ export async function getConversation(db: Db, viewer: Viewer, conversationId: st
       lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
       messageCount: conversation.messageCount,
       unreadCount: conversation.unreadCount,
+      status: conversation.status,
       channel: { id: channel.id, email: channel.email, name: channel.name },
     },
     rows,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { actionRoutes } from "./actions/action-routes.ts";
 import { attachmentRoutes } from "./attachment-routes.ts";
 import { channelLinkRoutes } from "./channel-link-routes.ts";
 import { conversationRoutes, type InboxRoutesOptions } from "./conversation-routes.ts";
@@ -10,6 +11,7 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
   await app.register(conversationRoutes, options);
   await app.register(attachmentRoutes, options);
   await app.register(bodyRoutes, options);
+  await app.register(actionRoutes, options);
   await app.register(inboxSettingsRoutes, options);
   await app.register(channelLinkRoutes, options);
 };

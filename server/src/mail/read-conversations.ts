@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { conversations, messages } from "./schema.ts";
+import { type ConversationStatus, conversations, messages } from "./schema.ts";
 import { type MailAddress, readAddresses } from "./stored-json.ts";
 
 /**
@@ -24,6 +24,30 @@ export interface ConversationListQuery {
   /** Only what comes after this position. */
   after?: ListPosition;
   limit: number;
+  status?: ConversationStatus;
+  /** Only conversations with an unread inbound message. */
+  unread?: boolean;
+  /** Text a live message's sender, subject or body contains (case-insensitive). */
+  search?: string;
+}
+
+/**
+ * The list's filters as SQL over `conversations`. Search is ILIKE over the stored fields, probed
+ * per conversation walked through messages_conversation_received_idx (ADR 019: no trigram or
+ * full-text index, which PGlite lacks or would tokenize addresses away).
+ */
+export function conversationFilters(query: Pick<ConversationListQuery, "status" | "unread" | "search">) {
+  const where: SQL[] = [];
+  if (query.status) where.push(eq(conversations.status, query.status));
+  if (query.unread) where.push(gt(conversations.unreadCount, 0));
+  if (query.search) {
+    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(${conversations.subject} ilike ${pattern} or exists (
+      select 1 from ${messages} s where s.conversation_id = ${conversations.id} and s.removed_at is null
+        and (s.subject ilike ${pattern} or s.from_address ilike ${pattern} or s.from_name ilike ${pattern}
+          or s.body_content ilike ${pattern})))`);
+  }
+  return where;
 }
 
 /**
@@ -39,6 +63,7 @@ export async function listConversationRows(db: Db, query: ConversationListQuery)
     isNotNull(conversations.lastMessageAt),
     gt(conversations.messageCount, 0),
     inArray(conversations.channelId, query.channelIds),
+    ...conversationFilters(query),
   ];
   if (query.ids) where.push(inArray(conversations.id, query.ids));
   else if (query.after) {
@@ -58,6 +83,7 @@ export async function listConversationRows(db: Db, query: ConversationListQuery)
         cursorAt: sql<string>`${conversations.lastMessageAt}::text`,
         messageCount: conversations.messageCount,
         unreadCount: conversations.unreadCount,
+        status: conversations.status,
         channelId: conversations.channelId,
       })
       .from(conversations)
@@ -133,4 +159,51 @@ export async function conversationExtras(
     byConversation.set(row.conversation_id, extras);
   }
   return byConversation;
+}
+
+/** A conversation as the inbox's actions name it. */
+export interface ConversationRef {
+  id: string;
+  channelId: string;
+  subject: string;
+}
+
+/**
+ * The listed conversations a bulk action takes: these `ids`, or all that match the filters, in
+ * the given channels, newest activity first, at most `max`.
+ */
+export async function conversationRefs(
+  db: Db,
+  query: Omit<ConversationListQuery, "after" | "limit">,
+  max: number,
+): Promise<ConversationRef[]> {
+  if (query.channelIds.length === 0 || query.ids?.length === 0) return [];
+  const refs: ConversationRef[] = [];
+  // The ids in chunks: a selection of thousands stays well under Postgres's parameter limit.
+  const chunks = query.ids ? chunk(query.ids, 1000) : [undefined];
+  for (const ids of chunks) {
+    const rows = await db
+      .select({ id: conversations.id, channelId: conversations.channelId, subject: conversations.subject })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.orgId, query.orgId),
+          gt(conversations.messageCount, 0),
+          inArray(conversations.channelId, query.channelIds),
+          ids ? inArray(conversations.id, ids) : undefined,
+          ...conversationFilters(query),
+        ),
+      )
+      .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+      .limit(max - refs.length);
+    refs.push(...rows);
+    if (refs.length >= max) break;
+  }
+  return refs;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
 }

@@ -62,6 +62,7 @@ export async function findConversation(
       lastMessageAt: conversations.lastMessageAt,
       messageCount: conversations.messageCount,
       unreadCount: conversations.unreadCount,
+      status: conversations.status,
       channelId: conversations.channelId,
     })
     .from(conversations)

@@ -19,6 +19,9 @@ import type { AttachmentInfo, MailAddress } from "./stored-json.ts";
 
 export const MESSAGE_DIRECTIONS = ["inbound", "outbound"] as const;
 export const BODY_CONTENT_TYPES = ["text", "html"] as const;
+/** Mailroom's own state of a conversation (ADR 019); Outlook has no such thing. */
+export const CONVERSATION_STATUSES = ["open", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
 /**
  * A thread as Outlook groups it: one row per Graph `conversationId` in a channel. The counters are
@@ -37,12 +40,18 @@ export const conversations = pgTable(
     lastMessageAt: at("last_message_at"),
     messageCount: integer("message_count").notNull().default(0),
     unreadCount: integer("unread_count").notNull().default(0),
+    /** Open until an agent closes it; Mailroom-only, never sent to Outlook (ADR 019). */
+    status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
+    statusChangedAt: at("status_changed_at"),
     createdAt: at("created_at").defaultNow().notNull(),
     updatedAt: at("updated_at").defaultNow().notNull(),
   },
   (t) => [
     uniqueIndex("conversations_channel_graph_uidx").on(t.channelId, t.graphConversationId),
     index("conversations_org_last_idx").on(t.orgId, t.lastMessageAt.desc()),
+    // The "Open" and "Closed" lists walk this one as the unfiltered list walks the one above.
+    index("conversations_org_status_last_idx").on(t.orgId, t.status, t.lastMessageAt.desc()),
+    check("conversations_status_check", oneOf(t.status, CONVERSATION_STATUSES)),
   ],
 );
 

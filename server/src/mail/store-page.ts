@@ -244,7 +244,7 @@ async function reconcileRound(tx: Tx, target: PageTarget, options: StoreOptions,
 }
 
 /** Counters, subject, snippet and last activity from the live messages: replay-proof. */
-async function recomputeConversations(tx: Tx, ids: string[]) {
+export async function recomputeConversations(tx: Tx | Db, ids: string[]) {
   if (ids.length === 0) return;
   const live = sql`from ${messages} m where m.conversation_id = ${conversations.id} and m.removed_at is null`;
   await tx
@@ -255,6 +255,10 @@ async function recomputeConversations(tx: Tx, ids: string[]) {
       lastMessageAt: sql`(select max(coalesce(m.received_at, m.sent_at)) ${live})`,
       subject: sql`coalesce((select m.subject ${live} order by coalesce(m.received_at, m.sent_at) asc nulls last limit 1), ${conversations.subject})`,
       snippet: sql`coalesce((select m.body_preview ${live} order by coalesce(m.received_at, m.sent_at) desc nulls last limit 1), '')`,
+      // A customer writing again reopens a closed conversation (ADR 019): mail received since it
+      // was closed — in that second or later, as Graph's times are whole seconds (a message of the
+      // same second reopens it rather than go unseen). Derived from the messages: replay-proof.
+      status: sql`case when ${conversations.status} = 'closed' and exists (select 1 ${live} and m.direction = 'inbound' and m.received_at >= date_trunc('second', ${conversations.statusChangedAt})) then 'open' else ${conversations.status} end`,
       updatedAt: new Date(),
     })
     .where(inArray(conversations.id, ids));

@@ -17,6 +17,8 @@ export interface BatchRequestItem {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Items that must answer (successfully) before this one runs; else it is answered 424. */
+  dependsOn?: string[];
 }
 
 export interface BatchResponseItem {

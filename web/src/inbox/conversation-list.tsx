@@ -7,6 +7,9 @@ import { type ConversationItem, personLabel } from "./inbox-api.ts";
 interface ConversationListProps {
   items: ConversationItem[];
   selectedId: string | null;
+  /** Checked for a bulk action (every item when all matching are). */
+  isChecked(id: string): boolean;
+  onCheck(id: string, checked: boolean): void;
   /** The search string that opens a conversation (keeps the inbox in the URL). */
   hrefFor(id: string): string;
 }
@@ -32,14 +35,21 @@ function moveWithArrows(event: KeyboardEvent<HTMLUListElement>) {
  * The conversations, newest activity first: a list of links (keyboard and screen readers get
  * them for free, plus ↑/↓), unread ones in bold with "Unread" spelled out, the open one marked current.
  */
-export function ConversationList({ items, selectedId, hrefFor }: ConversationListProps) {
+export function ConversationList({ items, selectedId, isChecked, onCheck, hrefFor }: ConversationListProps) {
   return (
     <ul className="conversation-list" aria-label="Conversations" onKeyDown={moveWithArrows}>
       {items.map((item) => {
         const unread = item.unreadCount > 0;
         const current = item.id === selectedId;
         return (
-          <li key={item.id}>
+          <li key={item.id} className="conversation-row">
+            <input
+              type="checkbox"
+              className="conversation-row__check"
+              aria-label={`Select: ${item.subject || "(no subject)"}`}
+              checked={isChecked(item.id)}
+              onChange={(e) => onCheck(item.id, e.target.checked)}
+            />
             <Link
               to={hrefFor(item.id)}
               className={`conversation-item${unread ? " conversation-item--unread" : ""}${current ? " conversation-item--current" : ""}`}
@@ -61,6 +71,7 @@ export function ConversationList({ items, selectedId, hrefFor }: ConversationLis
                 </span>
               </span>
               <span className="conversation-item__subject">
+                {item.status === "closed" ? <span className="conversation-item__closed">Closed</span> : null}
                 {item.subject || "(no subject)"}
                 {item.hasAttachments ? (
                   <span className="conversation-item__clip">

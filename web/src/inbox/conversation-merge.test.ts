@@ -19,6 +19,7 @@ function conversation(id: string, minute: number, subject = `About ${id}`): Conv
     lastMessageAt: new Date(Date.UTC(2026, 0, 5, 9, minute)).toISOString(),
     messageCount: 1,
     unreadCount: 0,
+    status: "open",
     channel: { id: "ch1", email: "support@contoso.com", name: "Support" },
     participants: [],
     hasAttachments: false,

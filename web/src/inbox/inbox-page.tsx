@@ -1,17 +1,31 @@
-import { useEffect, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useEffect, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
-import { colorClass } from "../inboxes/inbox-colors.ts";
+import { errorMessage } from "../api.ts";
 import { useInboxes } from "../inboxes/use-inboxes.ts";
 import { InboxIcon, PlugIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeading } from "../ui/page.tsx";
+import { BulkArea } from "./bulk-bar.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { ConversationPane } from "./conversation-pane.tsx";
-import type { ChannelImport } from "./inbox-api.ts";
-import { useConversations } from "./use-conversations.ts";
+import { actOnConversation, type ChannelImport, type ConversationAction } from "./inbox-api.ts";
+import {
+  InboxNav,
+  NothingMatches,
+  OpenActions,
+  type Selection,
+  useMarkReadOnOpen,
+  useSelection,
+} from "./inbox-parts.tsx";
+import { ListFilters, useInboxUrl } from "./list-filters.tsx";
+import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
+import { useBulkAction } from "./use-bulk-action.ts";
+import { type ConversationsState, useConversations } from "./use-conversations.ts";
+import { useListKeys } from "./use-list-keys.ts";
 import "../inboxes/inboxes.css";
 import "./inbox.css";
+import "./inbox-actions.css";
 
 /** Below this width the list and the open conversation are separate views (inbox.css agrees). */
 const TWO_PANES = "(min-width: 900px)";
@@ -29,86 +43,94 @@ function useMediaQuery(query: string): boolean {
 }
 
 /**
- * The shared inbox: the member's inboxes, the conversations of the chosen one (or all), and the
- * open conversation. Which inbox and conversation are in the URL (`?inbox=…&c=…`), so Back,
- * reloads and shared links work. The list stays live through server-sent events.
+ * The shared inbox: the member's inboxes, the conversations of the chosen one (or all), filtered
+ * and searched, and the open conversation. The inbox, the filters and the open conversation are
+ * in the URL (`?inbox=…&status=…&unread=1&q=…&c=…`), so Back, reloads and shared links work. The
+ * list stays live through server-sent events; opening a conversation marks it read (in Outlook
+ * too); a selection takes bulk actions; single keys work the list (keyboard.ts, "?" lists them).
  */
 export function InboxPage() {
-  const [params] = useSearchParams();
-  const inboxId = params.get("inbox");
-  const selected = params.get("c");
+  const navigate = useNavigate();
+  const { inboxId, selected, filter, search, setFilter } = useInboxUrl();
+  const { view, status, unread, q } = filter;
   const twoPanes = useMediaQuery(TWO_PANES);
   const { inboxes } = useInboxes(false);
-  const list = useConversations(inboxId);
+  const list = useConversations(inboxId, { status, unread, q });
   const scope = inboxId ? inboxes?.find((i) => i.id === inboxId) : undefined;
   const title = inboxId ? (scope?.name ?? "Inbox") : "All inboxes";
+  const selection = useSelection(`${inboxId}|${view}|${unread}|${q}`);
+  const bulk = useBulkAction();
+  const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const listRef = useRef<HTMLElement>(null);
+  useMarkReadOnOpen(selected, list.items);
 
-  const search = (next: { inbox?: string | null; c?: string | null }) => {
-    const out = new URLSearchParams();
-    const inbox = next.inbox === undefined ? inboxId : next.inbox;
-    if (inbox) out.set("inbox", inbox);
-    if (next.c) out.set("c", next.c);
-    const text = out.toString();
-    return text ? `?${text}` : "?";
+  const runBulk = async (action: ConversationAction) => {
+    const started = await bulk.start(
+      action,
+      selection.allMatching
+        ? { allMatching: { ...(inboxId ? { inboxId } : {}), status, unread, q } }
+        : { ids: [...selection.ids] },
+    );
+    if (started) selection.clear();
   };
+
+  /** One conversation, now; the open one moves on to the next in the list when it leaves it. */
+  const actOn = async (id: string, action: ConversationAction) => {
+    const items = list.items ?? [];
+    const at = items.findIndex((c) => c.id === id);
+    const next = items[at + 1] ?? items[at - 1];
+    try {
+      const { outcome } = await actOnConversation(id, action);
+      setNotice(outcome.ok ? null : (outcome.error ?? "Microsoft refused the change"));
+      const leaves = action.type === "archive" || action.type === "move";
+      if (outcome.ok && leaves && id === selected) navigate(search({ c: next?.id ?? null }));
+    } catch (e) {
+      setNotice(errorMessage(e));
+    }
+  };
+
+  useListKeys({
+    listRef,
+    selected,
+    selection,
+    navigate,
+    closeHref: search({ c: null }),
+    archiveSelection: () => void runBulk({ type: "archive" }),
+    archiveOne: (id) => void actOn(id, { type: "archive" }),
+    help: () => setHelp(true),
+  });
+
+  const openItem = list.items?.find((c) => c.id === selected);
 
   return (
     <div className={`inbox-view${selected ? " inbox-view--reading" : ""}`}>
-      <nav className="inbox-view__inboxes" aria-label="Inboxes">
-        <ul className="inbox-nav">
-          <li>
-            <Link
-              className="inbox-nav__link"
-              to={search({ inbox: null })}
-              aria-current={inboxId === null ? "page" : undefined}
-            >
-              <InboxIcon className="inbox-nav__icon" />
-              All inboxes
-            </Link>
-          </li>
-          {(inboxes ?? []).map((inbox) => (
-            <li key={inbox.id}>
-              <Link
-                className="inbox-nav__link"
-                to={search({ inbox: inbox.id })}
-                aria-current={inboxId === inbox.id ? "page" : undefined}
-              >
-                <span className={`inbox-nav__dot ${colorClass(inbox.color)}`} aria-hidden="true" />
-                {inbox.name}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <InboxNav inboxes={inboxes ?? []} inboxId={inboxId} search={search} />
 
-      <section className="inbox-view__list" aria-label={title}>
+      <section className="inbox-view__list" aria-label={title} ref={listRef}>
         <header className="inbox-view__header">
           <PageHeading title={title} documentTitle="Inbox" className="inbox-view__title" />
+          <button type="button" className="button button--ghost button--small" onClick={() => setHelp(true)}>
+            Shortcuts <kbd>?</kbd>
+          </button>
         </header>
+        <ListFilters view={view} unread={Boolean(unread)} q={q ?? ""} onChange={setFilter} />
+        <BulkArea
+          selection={selection}
+          canSelectAll={!selection.allMatching && (list.hasMore || selection.count !== list.items?.length)}
+          bulk={bulk}
+          onAction={(action) => void runBulk(action)}
+        />
         <ChannelNotices channels={list.channels} hasItems={Boolean(list.items?.length)} />
-        {list.error && list.items === null ? (
-          <p className="alert alert--error" role="alert">
-            {list.error}
-          </p>
-        ) : list.items === null ? (
-          <Loading label="Loading conversations…" />
-        ) : list.items.length === 0 ? (
-          <EmptyList channels={list.channels} inboxName={scope?.name} />
-        ) : (
-          <>
-            <ConversationList items={list.items} selectedId={selected} hrefFor={(c) => search({ c })} />
-            {list.hasMore ? (
-              <button
-                type="button"
-                className="button button--secondary button--block inbox-view__more"
-                onClick={() => void list.loadMore()}
-                disabled={list.loadingMore}
-              >
-                {list.loadingMore ? "Loading…" : "Show older conversations"}
-              </button>
-            ) : null}
-          </>
-        )}
+        <ListBody
+          list={list}
+          filtered={status !== "open" || Boolean(unread) || Boolean(q)}
+          onResetFilters={() => setFilter({ view: "open", unread: false, q: "" })}
+          inboxName={scope?.name}
+          selectedId={selected}
+          selection={selection}
+          hrefFor={(c) => search({ c })}
+        />
         <p className="visually-hidden" role="status">
           {list.announcement}
         </p>
@@ -116,12 +138,74 @@ export function InboxPage() {
 
       <section className="inbox-view__pane" aria-label="Conversation">
         {selected ? (
-          <ConversationPane id={selected} backHref={search({ c: null })} focusOnOpen={!twoPanes} />
+          <>
+            <OpenActions
+              status={openItem?.status}
+              onAction={(action) => void actOn(selected, action)}
+              notice={notice}
+            />
+            <ConversationPane id={selected} backHref={search({ c: null })} focusOnOpen={!twoPanes} />
+          </>
         ) : (
           <p className="inbox-view__placeholder muted">Choose a conversation to read it here.</p>
         )}
       </section>
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
+  );
+}
+
+/** The list itself, or its error, loading and empty states. */
+function ListBody({
+  list,
+  filtered,
+  onResetFilters,
+  inboxName,
+  selectedId,
+  selection,
+  hrefFor,
+}: {
+  list: ConversationsState;
+  filtered: boolean;
+  onResetFilters(): void;
+  inboxName?: string;
+  selectedId: string | null;
+  selection: Selection;
+  hrefFor(id: string): string;
+}) {
+  if (list.error && list.items === null)
+    return (
+      <p className="alert alert--error" role="alert">
+        {list.error}
+      </p>
+    );
+  if (list.items === null) return <Loading label="Loading conversations…" />;
+  if (list.items.length === 0)
+    return filtered ? (
+      <NothingMatches onReset={onResetFilters} />
+    ) : (
+      <EmptyList channels={list.channels} inboxName={inboxName} />
+    );
+  return (
+    <>
+      <ConversationList
+        items={list.items}
+        selectedId={selectedId}
+        isChecked={selection.has}
+        onCheck={selection.set}
+        hrefFor={hrefFor}
+      />
+      {list.hasMore ? (
+        <button
+          type="button"
+          className="button button--secondary button--block inbox-view__more"
+          onClick={() => void list.loadMore()}
+          disabled={list.loadingMore}
+        >
+          {list.loadingMore ? "Loading…" : "Show older conversations"}
+        </button>
+      ) : null}
+    </>
   );
 }
 

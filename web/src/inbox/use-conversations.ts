@@ -11,6 +11,7 @@ import {
 import {
   type ChannelImport,
   type ConversationItem,
+  type ListFilter,
   listConversations,
   refetchConversations,
 } from "./inbox-api.ts";
@@ -35,7 +36,9 @@ const BATCH_MS = 120;
  * it names none) and merges them in place, so the list, its scroll position and the selection
  * survive. A reconnected stream refetches the first page, in case events were missed.
  */
-export function useConversations(inboxId: string | null): ConversationsState {
+export function useConversations(inboxId: string | null, filter: ListFilter = {}): ConversationsState {
+  // The filter's fields, not its object identity, decide when the list starts over.
+  const { status, unread, q } = filter;
   const [items, setItems] = useState<ConversationItem[] | null>(null);
   const [channels, setChannels] = useState<ChannelImport[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -57,7 +60,7 @@ export function useConversations(inboxId: string | null): ConversationsState {
     async (merge: boolean) => {
       const mine = scope.current;
       try {
-        const page = await listConversations(inboxId);
+        const page = await listConversations(inboxId, { status, unread, q });
         if (mine !== scope.current) return;
         setError(null);
         if (page.channels) setChannels(page.channels);
@@ -72,14 +75,14 @@ export function useConversations(inboxId: string | null): ConversationsState {
         if (mine === scope.current) setError(errorMessage(e));
       }
     },
-    [inboxId],
+    [inboxId, status, unread, q],
   );
 
   const refreshSome = useCallback(
     async (ids: string[]) => {
       const mine = scope.current;
       try {
-        const page = await refetchConversations(inboxId, ids);
+        const page = await refetchConversations(inboxId, { status, unread, q }, ids);
         if (mine !== scope.current) return;
         const found = [...new Map(page.conversations.map((c) => [c.id, c])).values()];
         setItems((previous) => previous && mergeRefetched(previous, ids, found, cursorRef.current !== null));
@@ -89,11 +92,18 @@ export function useConversations(inboxId: string | null): ConversationsState {
         // The next event or reconnect catches up; a failed live refresh is not worth an alert.
       }
     },
-    [inboxId],
+    [inboxId, status, unread, q],
   );
+
+  // Live refreshes are scheduled on a timer: they call the latest scope's functions, never the
+  // ones of the filters in force when the timer was set.
+  const latest = useRef({ refreshFirstPage, refreshSome });
+  latest.current = { refreshFirstPage, refreshSome };
 
   useEffect(() => {
     scope.current++;
+    clearTimeout(pending.current.timer);
+    pending.current = { ids: new Set(), all: false };
     setItems(null);
     setCursor(null);
     setChannels([]);
@@ -111,8 +121,8 @@ export function useConversations(inboxId: string | null): ConversationsState {
   const flush = () => {
     const { ids, all } = pending.current;
     pending.current = { ids: new Set(), all: false };
-    if (all) void refreshFirstPage(true);
-    else if (ids.size > 0) void refreshSome([...ids]);
+    if (all) void latest.current.refreshFirstPage(true);
+    else if (ids.size > 0) void latest.current.refreshSome([...ids]);
   };
 
   const schedule = (ids: string[] | null) => {
@@ -134,7 +144,7 @@ export function useConversations(inboxId: string | null): ConversationsState {
     const mine = scope.current;
     setLoadingMore(true);
     try {
-      const page = await listConversations(inboxId, from);
+      const page = await listConversations(inboxId, { status, unread, q }, from);
       if (mine !== scope.current) return;
       setItems((previous) => appendPage(previous, page.conversations));
       setCursor(page.nextCursor);
@@ -143,7 +153,7 @@ export function useConversations(inboxId: string | null): ConversationsState {
     } finally {
       if (mine === scope.current) setLoadingMore(false);
     }
-  }, [inboxId]);
+  }, [inboxId, status, unread, q]);
 
   return { items, channels, hasMore: cursor !== null, loadingMore, error, announcement, loadMore };
 }

@@ -1,0 +1,80 @@
+import { routes } from "@mailroom/contract";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Auth } from "../../accounts/auth.ts";
+import { requireMember } from "../../accounts/session.ts";
+import type { Config } from "../../config.ts";
+import { contractRoute } from "../../contract-route.ts";
+import type { SecretBox } from "../../crypto/secret-box.ts";
+import type { Database } from "../../db/client.ts";
+import { notFound } from "../../errors.ts";
+import type { EventBus } from "../../events/bus.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { conversationRefs } from "../../mail/read-conversations.ts";
+import { assertVisibleInbox, isUuid, visibleChannelIds } from "../visibility.ts";
+import { BULK_ACTION_JOB } from "./bulk-job.ts";
+import { bulkActionView, findOwnBulkAction, publishProgress } from "./bulk-store.ts";
+import { runAction } from "./run-actions.ts";
+import { bulkActions } from "./schema.ts";
+
+export interface ActionRoutesOptions {
+  auth: Auth;
+  database: Database;
+  events: EventBus;
+  config: Config;
+  secretBox: SecretBox;
+  /** Bulk actions are jobs; without a queue (bare tests) only single-conversation actions exist. */
+  queue?: Pick<JobQueue, "send">;
+}
+
+/** Actions on one conversation (answered at once) and bulk actions (a job with progress). */
+export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, options) => {
+  const { auth, database, queue } = options;
+  const db = database.db;
+  const deps = { config: options.config, db, box: options.secretBox, events: options.events };
+
+  app.route({
+    ...contractRoute(routes.actOnConversation),
+    handler: async (request) => {
+      const m = await requireMember(request, auth, database);
+      const { id } = request.params;
+      if (!isUuid(id)) throw notFound("Conversation");
+      const channelIds = await visibleChannelIds(db, m);
+      const [ref] = await conversationRefs(db, { orgId: m.orgId, channelIds, ids: [id] }, 1);
+      if (!ref) throw notFound("Conversation");
+      const [outcome] = await runAction(deps, m.orgId, [ref], request.body.action);
+      return { outcome: outcome! };
+    },
+  });
+
+  if (!queue) return;
+
+  app.route({
+    ...contractRoute(routes.startBulkAction),
+    handler: async (request, reply) => {
+      const m = await requireMember(request, auth, database);
+      const { action, selection } = request.body;
+      const inboxId = "allMatching" in selection ? selection.allMatching.inboxId : undefined;
+      if (inboxId) await assertVisibleInbox(db, m, inboxId);
+      const channelIds = await visibleChannelIds(db, m, inboxId);
+      const stored =
+        "ids" in selection
+          ? { channelIds, ids: [...new Set(selection.ids.filter(isUuid))] }
+          : { channelIds, allMatching: selection.allMatching };
+      const [row] = await db
+        .insert(bulkActions)
+        .values({ orgId: m.orgId, userId: m.userId, action, selection: stored })
+        .returning();
+      await queue.send(BULK_ACTION_JOB, { bulkActionId: row!.id });
+      await publishProgress(options.events, row!);
+      return reply.status(202).send({ bulkAction: bulkActionView(row!) });
+    },
+  });
+
+  app.route({
+    ...contractRoute(routes.getBulkAction),
+    handler: async (request) => {
+      const m = await requireMember(request, auth, database);
+      return { bulkAction: bulkActionView(await findOwnBulkAction(db, m, request.params.id)) };
+    },
+  });
+};
