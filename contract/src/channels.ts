@@ -21,6 +21,8 @@ export const channelSummary = z.object({
   /** A `ChannelStatus`; kept open so a new state doesn't break older pages. */
   status: z.string(),
   statusReason: z.string().nullable(),
+  /** Since when it has been in this state ("Needs reconnecting since …"). */
+  statusChangedAt: isoDateTime,
   credentialSource,
   clientId: z.string(),
   connectedAt: isoDateTime.nullable(),

@@ -4,6 +4,7 @@
  * them and the web app calls them through them, so a changed field fails both typechecks.
  */
 export * from "./accounts.ts";
+export * from "./attention.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
@@ -14,6 +15,7 @@ export * from "./scalars.ts";
 export * from "./sync.ts";
 
 import { accountRoutes } from "./accounts.ts";
+import { attentionRoutes } from "./attention.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
@@ -26,4 +28,5 @@ export const routes = {
   ...inboxRoutes,
   ...conversationRoutes,
   ...syncRoutes,
+  ...attentionRoutes,
 };

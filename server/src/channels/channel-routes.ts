@@ -21,6 +21,7 @@ function summary(c: ChannelRow, inboxes: InboxRef[]): ChannelSummary {
     mailboxName: c.mailboxName,
     status: c.status,
     statusReason: c.statusReason,
+    statusChangedAt: c.statusChangedAt.toISOString(),
     credentialSource: c.credentialSource,
     clientId: c.clientId,
     connectedAt: c.connectedAt.toISOString(),

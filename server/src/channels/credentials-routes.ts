@@ -3,8 +3,15 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../accounts/session.ts";
 import { contractRoute } from "../contract-route.ts";
+import { flagCredentialsChanged } from "./channel-attention.ts";
 import type { ChannelsOptions } from "./channels-options.ts";
-import { deleteOrgCredentials, findOrgCredentials, redirectUri, saveOrgCredentials } from "./credentials.ts";
+import {
+  appReplaced,
+  deleteOrgCredentials,
+  findOrgCredentials,
+  redirectUri,
+  saveOrgCredentials,
+} from "./credentials.ts";
 import { channels } from "./schema.ts";
 
 const ADMINS = ["owner", "admin"] as const;
@@ -45,8 +52,11 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
     ...contractRoute(routes.saveCredentials),
     handler: async (request) => {
       const member = await requireMember(request, auth, database, { roles: ADMINS });
-      await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
-      request.log.info({ orgId: member.orgId }, "BYOC credentials saved");
+      const before = await findOrgCredentials(db, member.orgId);
+      const saved = await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
+      const replaced = before !== undefined && appReplaced(secretBox, before, request.body);
+      const flagged = replaced ? await flagCredentialsChanged({ db, events }, member.orgId, saved.id) : [];
+      request.log.info({ orgId: member.orgId, flagged: flagged.length }, "BYOC credentials saved");
       await events.publish(member.orgId, { type: "channels.updated", data: {} });
       return { credentials: (await view(member.orgId))! };
     },

@@ -70,6 +70,11 @@ export async function saveOrgCredentials(
   return row ?? saveOrgCredentials(db, box, orgId, userId, input);
 }
 
+/** The client id or the secret differs from what was saved: grants made with the old app are stale. */
+export function appReplaced(box: SecretBox, before: CredentialsRow, input: CredentialsInput): boolean {
+  return before.clientId !== input.clientId || byocApp(box, before).clientSecret !== input.clientSecret;
+}
+
 /** Removes the org's credentials unless a channel still uses them. */
 export async function deleteOrgCredentials(db: Db, orgId: string): Promise<void> {
   const existing = await findOrgCredentials(db, orgId);

@@ -149,15 +149,8 @@ async function tokenRequest(
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const err = errorResponse.safeParse(json);
-    const data = err.success ? err.data : undefined;
-    const classified = classifyIdentityError({
-      error: data?.error,
-      errorDescription: data?.error_description,
-      errorCodes: data?.error_codes,
-      status: res.status,
-    });
-    throw new IdentityError(classified, data?.error, res.status);
+    const { classified, error } = classifyTokenError(json, res.status);
+    throw new IdentityError(classified, error, res.status);
   }
   const parsed = tokenResponse.safeParse(json);
   if (!parsed.success)
@@ -195,4 +188,20 @@ export function decodeIdToken(idToken: string): IdTokenClaims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The token endpoint's error body (`{error, error_description, error_codes, …}`), classified. */
+export function classifyTokenError(
+  json: unknown,
+  status: number,
+): { classified: ClassifiedIdentityError; error: string | undefined } {
+  const parsed = errorResponse.safeParse(json);
+  const data = parsed.success ? parsed.data : undefined;
+  const classified = classifyIdentityError({
+    error: data?.error,
+    errorDescription: data?.error_description,
+    errorCodes: data?.error_codes,
+    status,
+  });
+  return { classified, error: data?.error };
 }
