@@ -32,9 +32,16 @@ export async function upsertConnectedChannel(
   db: Db,
   box: SecretBox,
   m: ConnectedMailbox,
-): Promise<{ channel: ChannelRow; created: boolean }> {
+): Promise<{ channel: ChannelRow; created: boolean; previousStatus: ChannelRow["status"] | undefined }> {
   const now = new Date();
   const id = crypto.randomUUID();
+  const [before] = await db
+    .select({ status: channels.status })
+    .from(channels)
+    .where(
+      and(eq(channels.orgId, m.orgId), eq(channels.msTenantId, m.msTenantId), eq(channels.msUserId, m.msUserId)),
+    )
+    .limit(1);
   const [row] = await db
     .insert(channels)
     .values({
@@ -78,7 +85,7 @@ export async function upsertConnectedChannel(
     .returning();
   const channel = row!;
   await saveTokens(db, box, channel.id, m.tokens);
-  return { channel, created: channel.id === id };
+  return { channel, created: channel.id === id, previousStatus: before?.status };
 }
 
 /** Seals and stores a token set; a rotated refresh token always replaces the old one. */

@@ -24,7 +24,8 @@ export interface AuthorizeRequest {
   state: string;
   codeChallenge: string;
   loginHint?: string;
-  prompt?: "select_account" | "consent" | "login";
+  /** Default select_account; null sends none (Microsoft then asks only what it needs: a reconnect). */
+  prompt?: "select_account" | "consent" | "login" | null;
 }
 
 export function buildAuthorizeUrl(req: AuthorizeRequest): string {
@@ -38,8 +39,8 @@ export function buildAuthorizeUrl(req: AuthorizeRequest): string {
     state: req.state,
     code_challenge: req.codeChallenge,
     code_challenge_method: "S256",
-    prompt: req.prompt ?? "select_account",
   };
+  if (req.prompt !== null) params.prompt = req.prompt ?? "select_account";
   if (req.loginHint) params.login_hint = req.loginHint;
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();
