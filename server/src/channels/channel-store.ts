@@ -39,7 +39,11 @@ export async function upsertConnectedChannel(
     .select({ status: channels.status })
     .from(channels)
     .where(
-      and(eq(channels.orgId, m.orgId), eq(channels.msTenantId, m.msTenantId), eq(channels.msUserId, m.msUserId)),
+      and(
+        eq(channels.orgId, m.orgId),
+        eq(channels.msTenantId, m.msTenantId),
+        eq(channels.msUserId, m.msUserId),
+      ),
     )
     .limit(1);
   const [row] = await db
