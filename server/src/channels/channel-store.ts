@@ -183,9 +183,12 @@ export async function connectedAmong(db: Db, channelIds: string[]): Promise<Set<
 }
 
 /** The org's channels with their connection status (sync health lists one line each). */
-export async function channelStatuses(db: Db, orgId: string): Promise<{ id: string; status: string }[]> {
+export async function channelStatuses(
+  db: Db,
+  orgId: string,
+): Promise<{ id: string; status: string; statusReason: string | null }[]> {
   return db
-    .select({ id: channels.id, status: channels.status })
+    .select({ id: channels.id, status: channels.status, statusReason: channels.statusReason })
     .from(channels)
     .where(eq(channels.orgId, orgId));
 }

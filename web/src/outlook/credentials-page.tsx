@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { ApiError, errorMessage } from "../api.ts";
-import { ChannelStatusBadge } from "../channels/channel-bits.tsx";
+import { CredentialChannels } from "../attention/credential-channels.tsx";
 import { Breadcrumb } from "../channels/new-channel-page.tsx";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
@@ -20,7 +20,6 @@ import {
   removeCredentials,
   saveCredentials,
 } from "./outlook-api.ts";
-import { useGoToMicrosoft } from "./use-go-to-microsoft.ts";
 import "./outlook.css";
 import "../channels/channels.css";
 
@@ -94,7 +93,6 @@ function CredentialsSummary({
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, run] = useAsyncAction();
-  const microsoft = useGoToMicrosoft();
 
   const remove = () =>
     void run(async () => {
@@ -115,7 +113,7 @@ function CredentialsSummary({
         message={
           saved
             ? c.channels.length
-              ? "Credentials saved. Reconnect each channel below so it signs in with them."
+              ? "Credentials saved. Reconnect each channel below so it signs in with them (or Reconnect all)."
               : "Credentials saved."
             : null
         }
@@ -170,35 +168,7 @@ function CredentialsSummary({
         </div>
         <FormError message={confirming ? null : error} />
       </section>
-      <section className="card" aria-labelledby="used-by-title">
-        <h2 className="card__title" id="used-by-title">
-          Channels using these credentials
-        </h2>
-        {c.channels.length ? (
-          <ul className="used-by">
-            {c.channels.map((channel) => (
-              <li key={channel.id} className="used-by__item">
-                <Link to={`/settings/channels/${channel.id}`}>{channel.email}</Link>
-                <ChannelStatusBadge status={channel.status} />
-                {saved || channel.status !== "connected" ? (
-                  <button
-                    type="button"
-                    className="button button--secondary button--small used-by__action"
-                    disabled={microsoft.leaving}
-                    onClick={() => void microsoft.go("channels", "byoc")}
-                    aria-label={`Reconnect ${channel.email}`}
-                  >
-                    Reconnect
-                  </button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">No channel uses them yet.</p>
-        )}
-        <FormError message={microsoft.error} />
-      </section>
+      <CredentialChannels channels={c.channels} />
       <ConfirmDialog
         open={confirming}
         title="Remove your Microsoft credentials?"

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link, Outlet, useLocation } from "react-router";
+import { AttentionBanner } from "../attention/attention-banner.tsx";
 import { CloseIcon, LogoMark, MenuIcon } from "../ui/icons.tsx";
 import { AppNav } from "./app-nav.tsx";
 import { OrgSwitcher } from "./org-switcher.tsx";
@@ -8,8 +9,8 @@ import { UserMenu } from "./user-menu.tsx";
 const NAV_ID = "app-nav";
 
 /**
- * The signed-in frame: a header (org, account), the navigation (a sidebar on wide screens, a
- * menu button on phones) and the page in <main>.
+ * The signed-in frame: a header (org, account), the banner of mailboxes that need attention, the
+ * navigation (a sidebar on wide screens, a menu button on phones) and the page in <main>.
  */
 export function AppShell() {
   const [navOpen, setNavOpen] = useState(false);
@@ -51,6 +52,7 @@ export function AppShell() {
         <div className="shell__spacer" />
         <UserMenu />
       </header>
+      <AttentionBanner />
       <div className="shell__body">
         <AppNav id={NAV_ID} open={navOpen} onNavigate={() => setNavOpen(false)} />
         <main id="main" className="shell__main" tabIndex={-1}>
