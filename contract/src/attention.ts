@@ -102,6 +102,13 @@ export const attentionView = z.object({
   admins: z.array(z.object({ name: z.string(), email: z.string() })),
   /** Whether the viewer may reconnect (owner or admin). */
   canReconnect: z.boolean(),
+  /**
+   * Owners and admins only: the org's BYOC client secret expires within 30 days (reminded at 30, 7
+   * and 1 days). Null otherwise, and always for members.
+   */
+  secret: z
+    .object({ expiresAt: isoDateTime, daysLeft: z.number().int(), remindedAt: isoDateTime })
+    .nullable(),
 });
 export type AttentionView = z.infer<typeof attentionView>;
 

@@ -7,6 +7,7 @@ import { contractRoute } from "../contract-route.ts";
 import type { ChannelsOptions } from "./channels-options.ts";
 import { startReconnect } from "./connect.ts";
 import { channels } from "./schema.ts";
+import { currentSecretReminder, daysLeft } from "./secret-reminders.ts";
 
 const ADMINS = ["owner", "admin"] as const;
 
@@ -35,6 +36,9 @@ export const attentionRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
             .filter((m) => m.role === "owner" || m.role === "admin")
             .map((m) => ({ name: m.name, email: m.email }))
         : [];
+      const admin = (ADMINS as readonly string[]).includes(member.role);
+      const reminder = admin ? await currentSecretReminder(db, member.orgId) : undefined;
+      const left = reminder ? daysLeft(reminder.secretExpiresAt, new Date()) : 0;
       return {
         channels: rows.map((c) => ({
           id: c.id,
@@ -46,7 +50,15 @@ export const attentionRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
           credentialSource: c.credentialSource,
         })),
         admins,
-        canReconnect: (ADMINS as readonly string[]).includes(member.role),
+        canReconnect: admin,
+        secret:
+          reminder && left > 0
+            ? {
+                expiresAt: reminder.secretExpiresAt.toISOString(),
+                daysLeft: left,
+                remindedAt: reminder.remindedAt.toISOString(),
+              }
+            : null,
       };
     },
   });

@@ -36,6 +36,7 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
       tenant: row.tenant,
       createdAt: row.createdAt.toISOString(),
       secretUpdatedAt: row.secretUpdatedAt.toISOString(),
+      secretExpiresAt: row.secretExpiresAt?.toISOString() ?? null,
       channels: users,
     };
   }

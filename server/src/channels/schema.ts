@@ -60,9 +60,30 @@ export const microsoftCredentials = pgTable(
     createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
     createdAt: at("created_at").defaultNow().notNull(),
     secretUpdatedAt: at("secret_updated_at").defaultNow().notNull(),
+    /** When the secret expires (end of the day Azure shows), as entered; null when not given. */
+    secretExpiresAt: at("secret_expires_at"),
     updatedAt: at("updated_at").defaultNow().notNull(),
   },
   (t) => [uniqueIndex("microsoft_credentials_org_uidx").on(t.orgId)],
+);
+
+/**
+ * Reminders to the org's admins that the BYOC client secret expires soon: one per threshold (30, 7,
+ * 1 days) and per expiry date, so a new secret with a new date is reminded afresh.
+ */
+export const credentialReminders = pgTable(
+  "credential_reminders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgIdColumn(),
+    credentialsId: uuid("credentials_id")
+      .notNull()
+      .references(() => microsoftCredentials.id, { onDelete: "cascade" }),
+    daysBefore: integer("days_before").notNull(),
+    secretExpiresAt: at("secret_expires_at").notNull(),
+    createdAt: at("created_at").defaultNow().notNull(),
+  },
+  (t) => [uniqueIndex("credential_reminders_uidx").on(t.credentialsId, t.daysBefore, t.secretExpiresAt)],
 );
 
 /**
