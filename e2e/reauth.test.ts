@@ -121,12 +121,18 @@ describe("Re-authentication in Chromium", () => {
       await banner.getByText(`${MAILBOX} isn't syncing`).waitFor();
       expect(await banner.textContent()).toContain("Mailroom's access to the mailbox was removed");
       expect(await ownerView.page.evaluate("window.__sameDocument")).toBe(true);
+      // The admins' bell lists it too; members have no bell.
+      const bell = ownerView.page.getByRole("button", { name: "Notifications: 1 need attention" });
+      await bell.click();
+      await ownerView.page.getByRole("heading", { name: "Needs your attention" }).waitFor();
       await ownerView.page.screenshot({ path: "/tmp/e2e-reauth-owner-wide.png", fullPage: true });
+      await bell.click();
 
       const memberBanner = memberView.page.getByRole("region", { name: "Mailboxes that need attention" });
       await memberBanner.getByText(`${MAILBOX} isn't syncing`).waitFor();
       expect(await memberBanner.textContent()).toContain(`Ask Olga Owner (${owner.email}) to reconnect it`);
       expect(await memberBanner.getByRole("button", { name: "Reconnect" }).count()).toBe(0);
+      expect(await memberView.page.getByRole("button", { name: /^Notifications/ }).count()).toBe(0);
       expect(await memberView.page.evaluate("window.__sameDocument")).toBe(true);
       await memberView.page.screenshot({ path: "/tmp/e2e-reauth-member-narrow.png", fullPage: true });
 
@@ -147,6 +153,7 @@ describe("Re-authentication in Chromium", () => {
       await ownerView.page.waitForURL(new RegExp(`/settings/channels/${channelId}\\?reconnected=1$`));
       await ownerView.page.getByRole("heading", { name: "Connection" }).waitFor();
       expect(await banner.count()).toBe(0);
+      await ownerView.page.getByRole("button", { name: "Notifications", exact: true }).waitFor();
       expect(await ownerView.page.getByLabel("Signature").inputValue()).toBe("Olga at Reauth Co");
       await ownerView.page.screenshot({ path: "/tmp/e2e-reauth-reconnected.png", fullPage: true });
 

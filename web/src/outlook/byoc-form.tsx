@@ -13,7 +13,7 @@ interface ByocFormProps {
   busy: boolean;
   /** A form-level error (the server's words). */
   error: string | null;
-  /** Server field errors by field name: clientId, clientSecret, tenant, redirectUriConfirmed. */
+  /** Server field errors by field name: clientId, clientSecret, secretExpiresOn, tenant, redirectUriConfirmed. */
   fields: Record<string, string>;
   onSubmit(input: CredentialsInput): void;
   /** Prefills (updating existing credentials: the secret must be entered again). */
@@ -25,8 +25,8 @@ interface ByocFormProps {
 }
 
 /**
- * The organisation's own Azure app (BYOC): client ID, client secret, optional tenant, and the
- * exact redirect URI to register, confirmed by a checkbox before anything is sent.
+ * The organisation's own Azure app (BYOC): client ID, client secret and when it expires, optional
+ * tenant, and the exact redirect URI to register, confirmed by a checkbox before anything is sent.
  */
 export function ByocForm(props: ByocFormProps) {
   const { redirectUri, initial, busy, fields } = props;
@@ -34,6 +34,7 @@ export function ByocForm(props: ByocFormProps) {
   const [clientId, setClientId] = useState(initial?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
   const [showSecret, setShowSecret] = useState(false);
+  const [expiresOn, setExpiresOn] = useState("");
   const [tenant, setTenant] = useState(isAnyTenant(initial?.tenant) ? "" : (initial?.tenant ?? ""));
   const [confirmed, setConfirmed] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -54,6 +55,7 @@ export function ByocForm(props: ByocFormProps) {
       clientId: clientId.trim(),
       clientSecret: clientSecret.trim(),
       ...(tenant.trim() ? { tenant: tenant.trim() } : {}),
+      ...(expiresOn ? { secretExpiresOn: expiresOn } : {}),
       redirectUriConfirmed: true,
     });
   }
@@ -111,6 +113,23 @@ export function ByocForm(props: ByocFormProps) {
               {showSecret ? "Hide" : "Show"}
             </button>
           </div>
+        )}
+      </Field>
+      <Field
+        label="Secret expires"
+        hint="The date Azure shows under “Expires” next to the secret (24 months is recommended). Mailroom reminds your admins 30, 7 and 1 days before."
+        error={errors.secretExpiresOn}
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input byoc__expiry"
+            name="secretExpiresOn"
+            type="date"
+            value={expiresOn}
+            min={new Date().toISOString().slice(0, 10)}
+            onChange={(e) => setExpiresOn(e.target.value)}
+          />
         )}
       </Field>
       <details className="disclosure" open={Boolean(tenant) || Boolean(errors.tenant)}>

@@ -142,6 +142,18 @@ function CredentialsSummary({
             </dd>
           </div>
           <div className="facts__row">
+            <dt>Secret expires</dt>
+            <dd>
+              {c.secretExpiresAt ? (
+                <Time value={c.secretExpiresAt} />
+              ) : (
+                <span className="muted">
+                  Not given — update the secret to add its expiry date and get reminders
+                </span>
+              )}
+            </dd>
+          </div>
+          <div className="facts__row">
             <dt>Tenant</dt>
             <dd>
               {isAnyTenant(c.tenant) ? (

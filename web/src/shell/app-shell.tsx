@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { AttentionBanner } from "../attention/attention-banner.tsx";
+import { NotificationBell } from "../attention/notification-bell.tsx";
 import { CloseIcon, LogoMark, MenuIcon } from "../ui/icons.tsx";
 import { AppNav } from "./app-nav.tsx";
 import { OrgSwitcher } from "./org-switcher.tsx";
@@ -50,6 +51,7 @@ export function AppShell() {
         </Link>
         <OrgSwitcher />
         <div className="shell__spacer" />
+        <NotificationBell />
         <UserMenu />
       </header>
       <AttentionBanner />
