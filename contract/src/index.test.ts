@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   accountRoutes,
+  attentionRoutes,
   channelRoutes,
   conversationRoutes,
   inboxRoutes,
@@ -9,7 +10,7 @@ import {
 } from "./index.ts";
 
 describe("routes", () => {
-  const groups = [accountRoutes, channelRoutes, inboxRoutes, conversationRoutes, syncRoutes];
+  const groups = [accountRoutes, channelRoutes, inboxRoutes, conversationRoutes, syncRoutes, attentionRoutes];
 
   it("has every route of every module under its own name", () => {
     const names = groups.flatMap((group) => Object.keys(group));

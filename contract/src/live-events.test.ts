@@ -4,6 +4,7 @@ import { LIVE_EVENT_TYPES, liveEvent } from "./live-events.ts";
 describe("live events", () => {
   it("lists every event name of the union once", () => {
     expect([...LIVE_EVENT_TYPES].sort()).toEqual([
+      "channels.attention",
       "channels.updated",
       "conversations.updated",
       "inboxes.updated",
