@@ -117,6 +117,13 @@ describe("Connect Outlook in Chromium (platform app)", () => {
       await page.waitForURL("**/settings/channels/new/outlook");
       await page.getByRole("table", { name: "Permissions Mailroom will ask Microsoft for" }).waitFor();
 
+      // The org's own app is one click away (issue 12, item 7): the form, not a second disclosure.
+      await page.getByRole("button", { name: "Use your own Azure app instead" }).click();
+      await page.getByLabel("Client ID").waitFor();
+      await page.getByLabel("Secret expires").waitFor();
+      await page.screenshot({ path: "/tmp/e2e-byoc-form-one-click.png", fullPage: true });
+      await page.getByRole("button", { name: "Cancel" }).click();
+
       await page.getByRole("button", { name: "Connect Outlook" }).click();
       await signInAtMicrosoft(page, { login: "alex@contoso.com", password: PASSWORD });
       await page.waitForURL(/\/settings\/channels\/[0-9a-f-]{36}\/connected$/);
