@@ -39,12 +39,13 @@ export async function reconnectThroughMicrosoft(
   channelId: string,
   account: { login: string; password: string } = SUPPORT,
   returnTo: "channels" | "credentials" = "channels",
+  consent: "accept" | "cancel" = "accept",
 ): Promise<{ authorizeUrl: string; location: string }> {
   const res = await client.post<{ authorizeUrl: string }>(`/api/channels/${channelId}/reconnect`, {
     returnTo,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const page = await signIn(emulator, res.body.authorizeUrl, { ...account, consent: "accept" });
+  const page = await signIn(emulator, res.body.authorizeUrl, { ...account, consent });
   return { authorizeUrl: res.body.authorizeUrl, location: await followCallback(client, page) };
 }
 

@@ -133,6 +133,18 @@ describe("reconnect", () => {
     expect((await member.post(`/api/channels/${channelId}/reconnect`, {})).status).toBe(403);
     expect((await admin.post(`/api/channels/${crypto.randomUUID()}/reconnect`, {})).status).toBe(404);
 
+    // Cancelled on Microsoft's consent page: back on the channel, still waiting.
+    const cancelled = await reconnectThroughMicrosoft(
+      admin,
+      emulator,
+      channelId,
+      undefined,
+      "channels",
+      "cancel",
+    );
+    expect(cancelled.location).toBe(`/settings/channels/${channelId}?note=cancelled`);
+    expect((await channelRow(db(), channelId)).status).toBe("needs_reauth");
+
     // Another mailbox signs in: refused, in plain words, and nothing changes.
     const stale = await channelRow(db(), channelId);
     const refused = await reconnectThroughMicrosoft(admin, emulator, channelId, CUSTOMER);

@@ -140,7 +140,7 @@ export async function completeConnect(
       { problem: classified.problem, aadsts: classified.aadsts },
       "Microsoft sign-in ended without a code",
     );
-    if (classified.class === "cancelled") return cancelledPath(returnTo);
+    if (classified.class === "cancelled") return cancelledPath(state);
     return problemPath(classified.problem, returnTo);
   }
 
@@ -263,8 +263,12 @@ function problemPath(problem: CallbackProblem, from: ReturnTo): string {
   return `/outlook/problem/${problem}?from=${from}`;
 }
 
-function cancelledPath(from: ReturnTo): string {
-  return from === "onboarding"
-    ? "/onboarding?step=connect&note=cancelled"
-    : "/settings/channels/new?note=cancelled";
+/** Back where the person started; a cancelled reconnect returns to its channel, still flagged. */
+function cancelledPath(state: OAuthState): string {
+  if (state.returnTo === "onboarding") return "/onboarding?step=connect&note=cancelled";
+  if (state.purpose === "reconnect" && state.channelId)
+    return state.returnTo === "credentials"
+      ? "/settings/channels/credentials?note=cancelled"
+      : `/settings/channels/${state.channelId}?note=cancelled`;
+  return "/settings/channels/new?note=cancelled";
 }
