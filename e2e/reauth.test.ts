@@ -8,7 +8,7 @@ import { runSyncChannelJob } from "../server/src/sync/delta/sync-jobs.ts";
 import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
 import { join } from "../server/test/accounts-helpers.ts";
 import type { TestClient } from "../server/test/harness.ts";
-import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
+import { connectThroughMicrosoft, followCallback, registerApp } from "../server/test/outlook-helpers.ts";
 import { jobDeps } from "../server/test/reauth-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount, uniqueEmail } from "./accounts.ts";
@@ -168,6 +168,73 @@ describe("Re-authentication in Chromium", () => {
     } finally {
       await ownerView.close();
       await memberView.close();
+    }
+  });
+
+  it("after a new client secret, Reconnect all walks every channel through Microsoft in turn", async () => {
+    const owner = await createReadyAccount(world.server, { name: "Rita Rotate", orgName: "Rotate Co" });
+    const app = await registerApp(world.emulator, {
+      redirectUris: [`${world.server.url}/api/outlook/oauth2/callback`],
+      displayName: "Rotate Co Mail",
+    });
+    const save = (clientSecret: string) =>
+      owner.client.put("/api/outlook/credentials", {
+        clientId: app.clientId,
+        clientSecret,
+        redirectUriConfirmed: true,
+      });
+    expect((await save(app.secret)).status).toBe(200);
+    for (const login of [MAILBOX, "alex@contoso.com"]) {
+      const { page } = await connectThroughMicrosoft(owner.client, world.emulator, {
+        credentials: "byoc",
+        account: { login, password: PASSWORD },
+      });
+      await followCallback(owner.client, page);
+    }
+    // Azure's new secret, saved in Mailroom: both channels must sign in again.
+    const added = await emulatorFetch(
+      world.emulator,
+      `/_emulator/apps/${app.clientId}/secrets`,
+      jsonInit("POST", { displayName: "renewed" }),
+    );
+    expect((await save(((await added.json()) as { value: string }).value)).status).toBe(200);
+
+    const { page, problems, close } = await openPage(browser, {
+      baseURL: world.server.url,
+      ignoreHTTPSErrors: true,
+    });
+    try {
+      await signInAs(page, owner.client);
+      await page.goto("/settings/channels/credentials");
+      await page.getByText("2 channels need to be reconnected").waitFor();
+      await page.screenshot({ path: "/tmp/e2e-reauth-reconnect-all.png", fullPage: true });
+      await page.getByRole("button", { name: "Reconnect all (2)" }).click();
+      const hinted: string[] = [];
+      for (let turn = 0; turn < 2; turn++) {
+        // Pre-filled with the channel's address; consent is already there, so no consent page.
+        const emailField = page.getByLabel("Email, phone, or Skype");
+        await emailField.waitFor();
+        hinted.push(await emailField.inputValue());
+        await page.getByRole("button", { name: "Next" }).click();
+        await page.getByLabel("Password").fill(PASSWORD);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL(/\/settings\/channels\/credentials\?reconnected=/);
+      }
+      expect(hinted.sort()).toEqual(["alex@contoso.com", MAILBOX]);
+      await page.getByRole("heading", { name: "Channels using these credentials" }).waitFor();
+      await waitFor(
+        async () => {
+          const listed = await owner.client.get<{ credentials: { channels: { status: string }[] } }>(
+            "/api/outlook/credentials",
+          );
+          return listed.body.credentials.channels.every((c) => c.status === "connected");
+        },
+        { what: "both channels reconnected" },
+      );
+      expect(await page.getByRole("button", { name: /^Reconnect/ }).count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
     }
   });
 });

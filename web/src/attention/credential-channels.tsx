@@ -4,6 +4,7 @@ import { ChannelStatusBadge } from "../channels/channel-bits.tsx";
 import type { CredentialsView } from "../outlook/outlook-api.ts";
 import { FormError } from "../ui/form-error.tsx";
 import { useReconnect } from "./use-reconnect.ts";
+import "./attention.css";
 
 /** Set while "Reconnect all" walks the channels: each sign-in comes back here, and the next starts. */
 const WALKING_KEY = "mailroom.reconnectAll";
@@ -70,7 +71,7 @@ export function CredentialChannels({ channels }: { channels: CredentialsView["ch
       {pending.length > 1 ? (
         <button
           type="button"
-          className="button button--primary"
+          className="button button--primary reconnect-all"
           disabled={reconnect.leaving !== null}
           onClick={reconnectAll}
         >
