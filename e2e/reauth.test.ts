@@ -152,6 +152,7 @@ describe("Re-authentication in Chromium", () => {
       await signInAtMicrosoft(ownerView.page, { login: MAILBOX, password: PASSWORD });
       await ownerView.page.waitForURL(new RegExp(`/settings/channels/${channelId}\\?reconnected=1$`));
       await ownerView.page.getByRole("heading", { name: "Connection" }).waitFor();
+      await ownerView.page.getByText("Reconnected. Mail that arrived meanwhile is being caught up").waitFor();
       expect(await banner.count()).toBe(0);
       await ownerView.page.getByRole("button", { name: "Notifications", exact: true }).waitFor();
       expect(await ownerView.page.getByLabel("Signature").inputValue()).toBe("Olga at Reauth Co");
