@@ -77,6 +77,19 @@ describe("Connect Outlook in Chromium (platform app)", () => {
       const confirmation = page.getByRole("status").filter({ hasText: "Outlook connected" });
       await confirmation.getByText("support@contoso.com").waitFor();
       await page.screenshot({ path: "/tmp/e2e-onboarding-connected.png", fullPage: true });
+      const progress = page.getByRole("list", { name: "Setup progress" });
+      await progress.getByText("Connect an inbox (done)").waitFor();
+
+      // Leave and come back before continuing: the step remembers the connection (issue 12, item 7).
+      await page.goto("/onboarding/team");
+      await page.goto("/onboarding/connect");
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Outlook connected" })
+        .getByText("support@contoso.com")
+        .waitFor();
+      await progress.getByText("Connect an inbox (done)").waitFor();
+      expect(await page.getByRole("button", { name: "Connect Outlook" }).count()).toBe(0);
 
       await page.getByRole("button", { name: "Continue to your inbox" }).click();
       await page.waitForURL("**/inbox");
@@ -103,6 +116,13 @@ describe("Connect Outlook in Chromium (platform app)", () => {
       await page.getByRole("link", { name: /^Outlook/ }).click();
       await page.waitForURL("**/settings/channels/new/outlook");
       await page.getByRole("table", { name: "Permissions Mailroom will ask Microsoft for" }).waitFor();
+
+      // The org's own app is one click away (issue 12, item 7): the form, not a second disclosure.
+      await page.getByRole("button", { name: "Use your own Azure app instead" }).click();
+      await page.getByLabel("Client ID").waitFor();
+      await page.getByLabel("Secret expires").waitFor();
+      await page.screenshot({ path: "/tmp/e2e-byoc-form-one-click.png", fullPage: true });
+      await page.getByRole("button", { name: "Cancel" }).click();
 
       await page.getByRole("button", { name: "Connect Outlook" }).click();
       await signInAtMicrosoft(page, { login: "alex@contoso.com", password: PASSWORD });

@@ -21,6 +21,8 @@ export const channelSummary = z.object({
   /** A `ChannelStatus`; kept open so a new state doesn't break older pages. */
   status: z.string(),
   statusReason: z.string().nullable(),
+  /** Since when it has been in this state ("Needs reconnecting since …"). */
+  statusChangedAt: isoDateTime,
   credentialSource,
   clientId: z.string(),
   connectedAt: isoDateTime.nullable(),
@@ -68,6 +70,8 @@ export const byocSummary = z.object({
   tenant: z.string(),
   createdAt: isoDateTime,
   secretUpdatedAt: isoDateTime,
+  /** When the client secret expires, as the admin entered it from Azure; null when not given. */
+  secretExpiresAt: isoDateTime.nullable(),
 });
 export type ByocSummary = z.infer<typeof byocSummary>;
 
@@ -113,6 +117,16 @@ export const credentialsInput = z.object({
     .regex(/^[A-Za-z0-9.-]*$/, "Use the Directory (tenant) ID or a domain like contoso.onmicrosoft.com")
     .optional()
     .transform((t) => (t ? t : "common")),
+  /**
+   * The secret's expiry date as Azure shows it when the secret is created (YYYY-MM-DD): admins
+   * are reminded 30, 7 and 1 days before.
+   */
+  secretExpiresOn: z.iso
+    .date("Enter the date Azure shows under “Expires” for this secret")
+    .refine((d) => d >= new Date().toISOString().slice(0, 10), {
+      message: "This secret has already expired. Create a new one in Azure and paste it here.",
+    })
+    .nullish(),
   redirectUriConfirmed: z.literal(true, {
     message: "Confirm that you added this redirect URI to your app registration",
   }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   accountRoutes,
   actionRoutes,
+  attentionRoutes,
   channelRoutes,
   conversationRoutes,
   inboxRoutes,
@@ -19,6 +20,7 @@ describe("routes", () => {
     readingRoutes,
     syncRoutes,
     actionRoutes,
+    attentionRoutes,
   ];
 
   it("has every route of every module under its own name", () => {

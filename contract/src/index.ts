@@ -5,6 +5,7 @@
  */
 export * from "./accounts.ts";
 export * from "./actions.ts";
+export * from "./attention.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
@@ -17,6 +18,7 @@ export * from "./sync.ts";
 
 import { accountRoutes } from "./accounts.ts";
 import { actionRoutes } from "./actions.ts";
+import { attentionRoutes } from "./attention.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
@@ -32,4 +34,5 @@ export const routes = {
   ...readingRoutes,
   ...syncRoutes,
   ...actionRoutes,
+  ...attentionRoutes,
 };

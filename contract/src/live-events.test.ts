@@ -5,6 +5,7 @@ describe("live events", () => {
   it("lists every event name of the union once", () => {
     expect([...LIVE_EVENT_TYPES].sort()).toEqual([
       "bulkActions.progress",
+      "channels.attention",
       "channels.updated",
       "conversations.updated",
       "inboxes.updated",

@@ -37,6 +37,14 @@ export const liveEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("members.updated"), data: nothing }),
   /** A channel changed (status, settings, aliases, inbox links); no id when credentials changed. */
   z.object({ type: z.literal("channels.updated"), data: z.object({ channelId: channelId.optional() }) }),
+  /**
+   * A channel's connection started or stopped needing attention (issue 12): `status` is its new
+   * state, `reason` why (null once fixed). The banner refetches `GET /api/channels/attention`.
+   */
+  z.object({
+    type: z.literal("channels.attention"),
+    data: z.object({ channelId, status: z.string(), reason: z.string().nullable() }),
+  }),
   z.object({ type: z.literal("inboxes.updated"), data: nothing }),
   /** Stored mail changed; `conversationIds` null when too many to name (refetch the first page). */
   z.object({

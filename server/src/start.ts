@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { createAuth } from "./accounts/auth.ts";
 import { accountJobs } from "./accounts/jobs.ts";
+import { channelJobs } from "./channels/secret-reminders.ts";
 import type { Config } from "./config.ts";
 import { createSecretBox, loadSecretKeys, type SecretBox } from "./crypto/secret-box.ts";
 import { type Database, openDatabase } from "./db/client.ts";
@@ -51,6 +52,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   const syncDeps = { config, db: database.db, box: secretBox, events, logger };
   const jobs: JobDefinition[] = [
     ...accountJobs({ database, logger }),
+    ...channelJobs({ db: database.db, events, logger }),
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
     ...bulkActionJobs(syncDeps),

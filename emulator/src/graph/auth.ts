@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 import type { EmulatorContext } from "../context.ts";
 import { graphError } from "../errors/graph-error.ts";
+import { identityRuntime } from "../identity/runtime.ts";
 import { verifyAccessToken } from "../identity/tokens.ts";
 import type { Mailbox } from "../store/types.ts";
 import { type GraphPrincipal, hasAnyPermission } from "./principal.ts";
@@ -57,6 +58,11 @@ export function authenticate(request: FastifyRequest, reply: FastifyReply, done:
     // https://learn.microsoft.com/graph/errors (401: "Required authentication information is either missing or not valid")
     reply.header("www-authenticate", CHALLENGE);
     graphError(reply, 401, "InvalidAuthenticationToken", principal);
+    return;
+  }
+  if (principal.userId !== null && identityRuntime(ctx).graphRefused.has(principal.userId)) {
+    reply.header("www-authenticate", CHALLENGE);
+    graphError(reply, 401, "InvalidAuthenticationToken", "Access token validation failure.");
     return;
   }
   request.graphPrincipal = principal;

@@ -1,7 +1,8 @@
 /**
  * Identity control API (under `/_emulator`): revoke a user's refresh tokens, change a password,
- * remove or grant consent, expire or add app secrets, create and list app registrations, and
- * token settings. Bodies are validated with zod; errors are `{error, message}`.
+ * expire a user's refresh tokens (AADSTS70008), make Graph refuse a user's tokens (401 however
+ * fresh), remove or grant consent, expire or add app secrets, create and list app registrations,
+ * and token settings. Bodies are validated with zod; errors are `{error, message}`.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -40,6 +41,7 @@ const NewApp = z.object({
 });
 const Password = z.object({ password: z.string().min(1) });
 const AdminConsent = z.object({ tenant: z.string(), scopes: z.array(z.string()).default(["User.Read"]) });
+const GraphAccess = z.object({ refused: z.boolean() });
 const Settings = z.object({ accessTokenLifetimeSeconds: z.number().int().positive().nullable() });
 
 function problem(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
@@ -150,6 +152,32 @@ function registerUserControl(app: FastifyInstance): void {
     const revoked = revokeUserTokens(app, user);
     for (const session of identityRuntime(app.emulator).sessions.values()) session.signedInAt.delete(user.id);
     return { revokedRefreshTokens: revoked, tokensValidFrom: iso(user.passwordChangedAt) };
+  });
+
+  // The user's refresh tokens issued so far answer AADSTS70008 (expired or revoked grant).
+  app.post<{ Params: { user: string } }>("/users/:user/refresh-tokens/expire", async (request, reply) => {
+    const user = userOr404(request.params.user, reply);
+    if (!user) return reply;
+    const expired = identityRuntime(app.emulator).expiredRefreshTokens;
+    let count = 0;
+    for (const token of store.state.refreshTokens.values()) {
+      if (token.userId !== user.id || expired.has(token.token)) continue;
+      expired.add(token.token);
+      count++;
+    }
+    return { expiredRefreshTokens: count };
+  });
+
+  // Graph answers 401 InvalidAuthenticationToken to every token of the user, however fresh: what
+  // a refresh cannot cure (ADR 020). The identity platform keeps issuing tokens meanwhile.
+  app.put<{ Params: { user: string } }>("/users/:user/graph-access", async (request, reply) => {
+    const user = userOr404(request.params.user, reply);
+    const body = user && parse(GraphAccess, request.body, reply);
+    if (!user || !body) return reply;
+    const refused = identityRuntime(app.emulator).graphRefused;
+    if (body.refused) refused.add(user.id);
+    else refused.delete(user.id);
+    return { refused: body.refused };
   });
 
   app.delete<{ Params: { user: string; clientId: string } }>(

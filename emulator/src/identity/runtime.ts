@@ -1,7 +1,7 @@
 /**
  * Identity runtime state that is not persisted: sign-in flows in progress (between the sign-in,
  * password and consent pages) and browser sessions (the accounts signed in before in a browser,
- * remembered by a cookie). Dropped on reset.
+ * remembered by a cookie), and the failures tests switch on. Dropped on reset.
  */
 import type { EmulatorContext } from "../context.ts";
 import { newOpaqueToken } from "../store/ids.ts";
@@ -39,6 +39,13 @@ export interface BrowserSession {
 interface IdentityRuntime {
   flows: Map<string, PendingAuthorization>;
   sessions: Map<string, BrowserSession>;
+  /**
+   * Refresh tokens expired by the control API (AADSTS70008), as a sign-in frequency or token
+   * lifetime policy expires them; tokens issued afterwards are not affected.
+   */
+  expiredRefreshTokens: Set<string>;
+  /** User ids whose every access token Graph refuses with 401, fresh or not (control API). */
+  graphRefused: Set<string>;
 }
 
 const runtimes = new WeakMap<EmulatorContext, IdentityRuntime>();
@@ -46,7 +53,12 @@ const runtimes = new WeakMap<EmulatorContext, IdentityRuntime>();
 export function identityRuntime(ctx: EmulatorContext): IdentityRuntime {
   let runtime = runtimes.get(ctx);
   if (!runtime) {
-    runtime = { flows: new Map(), sessions: new Map() };
+    runtime = {
+      flows: new Map(),
+      sessions: new Map(),
+      expiredRefreshTokens: new Set(),
+      graphRefused: new Set(),
+    };
     runtimes.set(ctx, runtime);
   }
   return runtime;
@@ -56,6 +68,8 @@ export function clearIdentityRuntime(ctx: EmulatorContext): void {
   const runtime = identityRuntime(ctx);
   runtime.flows.clear();
   runtime.sessions.clear();
+  runtime.expiredRefreshTokens.clear();
+  runtime.graphRefused.clear();
 }
 
 export const SESSION_COOKIE = "ESTSAUTHPERSISTENT";

@@ -14,6 +14,7 @@ import type { Authority } from "./authority.ts";
 import { expandDefault, grantedScopes } from "./consent.ts";
 import { failures } from "./failures.ts";
 import type { FormFields } from "./form-fields.ts";
+import { identityRuntime } from "./runtime.ts";
 import { missingScopes, parseScopes } from "./scopes.ts";
 import { type TokenResponseBody, userTokenResponse } from "./token-response.ts";
 
@@ -79,6 +80,8 @@ export function redeemRefreshToken({ ctx, fields, app, authority }: GrantInput):
     const validFrom = Math.max(record.revokedAt ?? 0, user.passwordChangedAt);
     return { ok: false, failure: failures.revokedGrant(record.issuedAt, validFrom) };
   }
+  if (identityRuntime(ctx).expiredRefreshTokens.has(record.token))
+    return { ok: false, failure: failures.expiredGrant() };
   if (now - record.lastUsedAt >= REFRESH_TOKEN_INACTIVITY_MS) {
     const days = Math.floor((now - record.lastUsedAt) / (24 * 3600_000));
     return { ok: false, failure: failures.inactiveRefreshToken(record.issuedAt, days) };

@@ -4,7 +4,9 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import { channelAttention } from "../microsoft/classify-identity-error.ts";
 import { IdentityError, refreshTokens } from "../microsoft/identity-client.ts";
+import { flagChannels } from "./channel-attention.ts";
 import { type ChannelRow, saveTokens } from "./channel-store.ts";
 import { byocApp, findOrgCredentials, platformApp } from "./credentials.ts";
 import { channels, type StatusReason } from "./schema.ts";
@@ -72,12 +74,8 @@ export function channelAccessToken(deps: AccessTokenDeps, channel: ChannelRow): 
       current = saved ?? fresh;
       return tokens.accessToken;
     } catch (err) {
-      if (
-        err instanceof IdentityError &&
-        (err.classified.class === "reauth" || err.classified.class === "config")
-      ) {
+      if (err instanceof IdentityError && channelAttention(err.classified))
         return markNeedsReauth(deps, fresh, err.classified.problem);
-      }
       throw err;
     }
   };
@@ -97,21 +95,17 @@ async function byocFor(deps: AccessTokenDeps, channel: ChannelRow) {
   return row && row.id === channel.credentialsId ? byocApp(deps.box, row) : undefined;
 }
 
+/** A refusal only a person can fix: the channel is flagged (once, audited, told live), and this job stops. */
 async function markNeedsReauth(
   deps: AccessTokenDeps,
   channel: ChannelRow,
   reason: StatusReason,
 ): Promise<never> {
-  await deps.db
-    .update(channels)
-    .set({
-      status: "needs_reauth",
-      statusReason: reason,
-      statusChangedAt: new Date(),
-      accessTokenSealed: null,
-      updatedAt: new Date(),
-    })
-    .where(eq(channels.id, channel.id));
-  await deps.events.publish(channel.orgId, { type: "channels.updated", data: { channelId: channel.id } });
+  await flagChannels(deps, channel.orgId, [channel.id], reason);
   throw new ChannelNeedsReauth(reason);
+}
+
+/** Graph refused a token refreshed a moment ago: no new token will do, so the channel needs a person. */
+export function graphStillUnauthorized(deps: AccessTokenDeps, channel: ChannelRow): Promise<never> {
+  return markNeedsReauth(deps, channel, "graph_unauthorized");
 }

@@ -1,5 +1,10 @@
 import { createGraphClient, type GraphClient } from "../microsoft/graph-client.ts";
-import { type AccessTokenDeps, type ChannelTokenSource, channelAccessToken } from "./access-token.ts";
+import {
+  type AccessTokenDeps,
+  type ChannelTokenSource,
+  channelAccessToken,
+  graphStillUnauthorized,
+} from "./access-token.ts";
 import { type ChannelRow, findChannelById } from "./channel-store.ts";
 import { graphSlots } from "./graph-slots.ts";
 
@@ -19,6 +24,7 @@ export function channelGraphClient(deps: AccessTokenDeps, channel: ChannelRow): 
     graphUrl: deps.config.microsoft.graphUrl,
     accessToken: tokens,
     limiter: graphSlots(deps.db, channel.id),
+    onStillUnauthorized: () => graphStillUnauthorized(deps, channel),
   });
   return Object.assign(graph, { tokens });
 }

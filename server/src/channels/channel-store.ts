@@ -32,9 +32,20 @@ export async function upsertConnectedChannel(
   db: Db,
   box: SecretBox,
   m: ConnectedMailbox,
-): Promise<{ channel: ChannelRow; created: boolean }> {
+): Promise<{ channel: ChannelRow; created: boolean; previousStatus: ChannelRow["status"] | undefined }> {
   const now = new Date();
   const id = crypto.randomUUID();
+  const [before] = await db
+    .select({ status: channels.status })
+    .from(channels)
+    .where(
+      and(
+        eq(channels.orgId, m.orgId),
+        eq(channels.msTenantId, m.msTenantId),
+        eq(channels.msUserId, m.msUserId),
+      ),
+    )
+    .limit(1);
   const [row] = await db
     .insert(channels)
     .values({
@@ -78,7 +89,7 @@ export async function upsertConnectedChannel(
     .returning();
   const channel = row!;
   await saveTokens(db, box, channel.id, m.tokens);
-  return { channel, created: channel.id === id };
+  return { channel, created: channel.id === id, previousStatus: before?.status };
 }
 
 /** Seals and stores a token set; a rotated refresh token always replaces the old one. */
@@ -172,9 +183,12 @@ export async function connectedAmong(db: Db, channelIds: string[]): Promise<Set<
 }
 
 /** The org's channels with their connection status (sync health lists one line each). */
-export async function channelStatuses(db: Db, orgId: string): Promise<{ id: string; status: string }[]> {
+export async function channelStatuses(
+  db: Db,
+  orgId: string,
+): Promise<{ id: string; status: string; statusReason: string | null }[]> {
   return db
-    .select({ id: channels.id, status: channels.status })
+    .select({ id: channels.id, status: channels.status, statusReason: channels.statusReason })
     .from(channels)
     .where(eq(channels.orgId, orgId));
 }

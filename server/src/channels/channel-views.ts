@@ -13,6 +13,7 @@ export function channelSummary(c: ChannelRow, inboxes: InboxRef[]): ChannelSumma
     mailboxName: c.mailboxName,
     status: c.status,
     statusReason: c.statusReason,
+    statusChangedAt: c.statusChangedAt.toISOString(),
     credentialSource: c.credentialSource,
     clientId: c.clientId,
     connectedAt: c.connectedAt.toISOString(),

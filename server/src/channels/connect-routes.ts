@@ -48,6 +48,7 @@ export const connectRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
               tenant: byoc.tenant,
               createdAt: byoc.createdAt.toISOString(),
               secretUpdatedAt: byoc.secretUpdatedAt.toISOString(),
+              secretExpiresAt: byoc.secretExpiresAt?.toISOString() ?? null,
             }
           : null,
       };

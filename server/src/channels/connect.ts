@@ -15,11 +15,12 @@ import {
   type TokenSet,
 } from "../microsoft/identity-client.ts";
 import { fetchMe } from "../microsoft/me.ts";
-import { replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
+import { findChannel, replaceAliases, upsertConnectedChannel } from "./channel-store.ts";
 import type { ChannelHooks } from "./channels-options.ts";
 import { byocApp, findOrgCredentials, platformApp, redirectUri } from "./credentials.ts";
 import { discoverAliases } from "./discover-aliases.ts";
 import { consumeOAuthState, createOAuthState, type OAuthState } from "./oauth-state.ts";
+import { recordReconnect, refuseOtherMailbox } from "./reconnect.ts";
 import type { ReturnTo } from "./schema.ts";
 
 export interface ConnectDeps {
@@ -42,9 +43,42 @@ export interface StartConnectInput {
 /** Picks the app (platform unless asked otherwise or unavailable), records the state, builds the URL. */
 export async function startConnect(deps: ConnectDeps, input: StartConnectInput): Promise<string> {
   const platform = platformApp(deps.config);
-  const byoc = await findOrgCredentials(deps.db, input.orgId);
   const source = input.credentials ?? (platform ? "platform" : "byoc");
-  const app: AppCredentials | undefined = source === "platform" ? platform : byoc && byocApp(deps.box, byoc);
+  return authorizeUrlFor(deps, { ...input, source, purpose: "connect" });
+}
+
+/**
+ * Reconnect: OAuth again for this channel, with the app it uses (the org's current BYOC
+ * credentials when it is a BYOC channel). The sign-in is pre-filled with its address and no
+ * prompt is forced, so Microsoft asks for consent only when it needs it. The state carries the
+ * channel: the callback updates that channel, and only if the same mailbox signed in.
+ */
+export async function startReconnect(
+  deps: ConnectDeps,
+  input: Omit<StartConnectInput, "credentials"> & { channelId: string },
+): Promise<string> {
+  const channel = await findChannel(deps.db, input.orgId, input.channelId);
+  return authorizeUrlFor(deps, {
+    ...input,
+    source: channel.credentialSource,
+    purpose: "reconnect",
+    loginHint: channel.email,
+  });
+}
+
+async function authorizeUrlFor(
+  deps: ConnectDeps,
+  input: Omit<StartConnectInput, "credentials"> & {
+    source: "platform" | "byoc";
+    purpose: "connect" | "reconnect";
+    channelId?: string;
+    loginHint?: string;
+  },
+): Promise<string> {
+  const { source } = input;
+  const byoc = source === "byoc" ? await findOrgCredentials(deps.db, input.orgId) : undefined;
+  const app: AppCredentials | undefined =
+    source === "platform" ? platformApp(deps.config) : byoc && byocApp(deps.box, byoc);
   if (!app) {
     throw conflict(
       source === "platform"
@@ -57,10 +91,11 @@ export async function startConnect(deps: ConnectDeps, input: StartConnectInput):
     orgId: input.orgId,
     userId: input.userId,
     sessionId: input.sessionId,
-    purpose: "connect",
+    purpose: input.purpose,
+    ...(input.channelId ? { channelId: input.channelId } : {}),
     returnTo: input.returnTo,
     credentialSource: source,
-    ...(source === "byoc" && byoc ? { credentialsId: byoc.id } : {}),
+    ...(byoc ? { credentialsId: byoc.id } : {}),
     clientId: app.clientId,
     redirectUri: callback,
   });
@@ -71,6 +106,7 @@ export async function startConnect(deps: ConnectDeps, input: StartConnectInput):
     redirectUri: callback,
     state,
     codeChallenge,
+    ...(input.purpose === "reconnect" && input.loginHint ? { loginHint: input.loginHint, prompt: null } : {}),
   });
 }
 
@@ -92,7 +128,7 @@ export async function completeConnect(
   const state =
     session && query.state ? await consumeOAuthState(deps.db, deps.box, query.state, session) : undefined;
   if (!state) return problemPath("state_invalid", "channels");
-  const returnTo: ReturnTo = state.returnTo === "onboarding" ? "onboarding" : "channels";
+  const returnTo: ReturnTo = state.returnTo;
   const log = deps.logger.child({ orgId: state.orgId, purpose: state.purpose });
 
   if (query.error || !query.code) {
@@ -104,7 +140,7 @@ export async function completeConnect(
       { problem: classified.problem, aadsts: classified.aadsts },
       "Microsoft sign-in ended without a code",
     );
-    if (classified.class === "cancelled") return cancelledPath(returnTo);
+    if (classified.class === "cancelled") return cancelledPath(state);
     return problemPath(classified.problem, returnTo);
   }
 
@@ -116,11 +152,10 @@ export async function completeConnect(
       redirectUri: state.redirectUri,
       codeVerifier: state.codeVerifier,
     });
-    const channelId = await storeMailbox(deps, state, tokens, log);
-    if (!channelId) return problemPath("unknown", returnTo);
-    return returnTo === "onboarding"
-      ? `/onboarding?step=connect&connected=${channelId}`
-      : `/settings/channels/${channelId}/connected`;
+    const stored = await storeMailbox(deps, state, tokens, log);
+    if (!stored) return problemPath("unknown", returnTo);
+    if ("refused" in stored) return stored.refused;
+    return donePath(state, stored.channelId);
   } catch (err) {
     return problemPath(connectProblem(err, log), returnTo);
   }
@@ -128,15 +163,17 @@ export async function completeConnect(
 
 /**
  * The signed-in mailbox becomes (or updates) the org's channel: its address and aliases from Graph
- * /me, its tokens sealed, a new channel linked to the default inbox, and sync's hook told. The
- * channel's id, or undefined when Microsoft gave no address or tenant.
+ * /me, its tokens sealed, a new channel linked to the default inbox, and sync's hook told. A
+ * reconnect must bring back the channel's own mailbox (Microsoft's object id and tenant id, not the
+ * address): another one is refused and changes nothing. Undefined when Microsoft gave no address
+ * or tenant.
  */
 async function storeMailbox(
   deps: ConnectDeps,
   state: OAuthState,
   tokens: TokenSet,
   log: FastifyBaseLogger,
-): Promise<string | undefined> {
+): Promise<{ channelId: string } | { refused: string } | undefined> {
   const graph = createGraphClient({
     graphUrl: deps.config.microsoft.graphUrl,
     accessToken: async () => tokens.accessToken,
@@ -152,7 +189,14 @@ async function storeMailbox(
     );
     return undefined;
   }
-  const { channel, created } = await upsertConnectedChannel(deps.db, deps.box, {
+  if (state.purpose === "reconnect") {
+    const refused = await refuseOtherMailbox(deps, state, { msUserId: me.id, msTenantId, email: primary });
+    if (refused) {
+      log.warn({ channelId: state.channelId }, "reconnect refused: another mailbox signed in");
+      return { refused };
+    }
+  }
+  const { channel, created, previousStatus } = await upsertConnectedChannel(deps.db, deps.box, {
     orgId: state.orgId,
     userId: state.userId,
     msTenantId,
@@ -166,12 +210,16 @@ async function storeMailbox(
   });
   await replaceAliases(deps.db, state.orgId, channel.id, aliases);
   if (created) await linkToDefaultInbox(deps.db, state.orgId, channel.id);
+  if (!created && previousStatus !== "connected")
+    await recordReconnect(deps, { orgId: state.orgId, channelId: channel.id, userId: state.userId });
   await deps.events.publish(state.orgId, { type: "channels.updated", data: { channelId: channel.id } });
   log.info({ channelId: channel.id, created, aliases: aliases.length }, "Outlook channel connected");
+  // Sync's hook subscribes what is missing and runs a round at once from the kept delta positions:
+  // mail that arrived while the channel was broken appears (ChannelHooks.connected).
   await deps.hooks
     ?.connected(channel.id, { reconnected: !created })
     .catch((err: unknown) => log.warn({ err, channelId: channel.id }, "connect hook failed"));
-  return channel.id;
+  return { channelId: channel.id };
 }
 
 /** What went wrong after Microsoft's redirect, as the problem page to show. */
@@ -202,12 +250,25 @@ async function appForState(deps: ConnectDeps, state: OAuthState): Promise<AppCre
   return byocApp(deps.box, row);
 }
 
+/** Where a completed connect or reconnect lands. */
+function donePath(state: OAuthState, channelId: string): string {
+  if (state.returnTo === "onboarding") return `/onboarding?step=connect&connected=${channelId}`;
+  if (state.returnTo === "credentials") return `/settings/channels/credentials?reconnected=${channelId}`;
+  return state.purpose === "reconnect"
+    ? `/settings/channels/${channelId}?reconnected=1`
+    : `/settings/channels/${channelId}/connected`;
+}
+
 function problemPath(problem: CallbackProblem, from: ReturnTo): string {
   return `/outlook/problem/${problem}?from=${from}`;
 }
 
-function cancelledPath(from: ReturnTo): string {
-  return from === "onboarding"
-    ? "/onboarding?step=connect&note=cancelled"
-    : "/settings/channels/new?note=cancelled";
+/** Back where the person started; a cancelled reconnect returns to its channel, still flagged. */
+function cancelledPath(state: OAuthState): string {
+  if (state.returnTo === "onboarding") return "/onboarding?step=connect&note=cancelled";
+  if (state.purpose === "reconnect" && state.channelId)
+    return state.returnTo === "credentials"
+      ? "/settings/channels/credentials?note=cancelled"
+      : `/settings/channels/${state.channelId}?note=cancelled`;
+  return "/settings/channels/new?note=cancelled";
 }

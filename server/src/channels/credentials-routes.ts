@@ -3,8 +3,10 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { requireMember } from "../accounts/session.ts";
 import { contractRoute } from "../contract-route.ts";
+import { flagCredentialsChanged } from "./channel-attention.ts";
 import type { ChannelsOptions } from "./channels-options.ts";
 import {
+  appReplaced,
   type CredentialsRow,
   deleteOrgCredentials,
   findOrgCredentials,
@@ -39,6 +41,7 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
       tenant: row.tenant,
       createdAt: row.createdAt.toISOString(),
       secretUpdatedAt: row.secretUpdatedAt.toISOString(),
+      secretExpiresAt: row.secretExpiresAt?.toISOString() ?? null,
       channels: users,
     };
   }
@@ -55,8 +58,11 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
     ...contractRoute(routes.saveCredentials),
     handler: async (request) => {
       const member = await requireMember(request, auth, database, { roles: ADMINS });
+      const before = await findOrgCredentials(db, member.orgId);
       const saved = await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
-      request.log.info({ orgId: member.orgId }, "BYOC credentials saved");
+      const replaced = before !== undefined && appReplaced(secretBox, before, request.body);
+      const flagged = replaced ? await flagCredentialsChanged({ db, events }, member.orgId, saved.id) : [];
+      request.log.info({ orgId: member.orgId, flagged: flagged.length }, "BYOC credentials saved");
       await events.publish(member.orgId, { type: "channels.updated", data: {} });
       return { credentials: await viewOf(saved) };
     },

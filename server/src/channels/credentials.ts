@@ -45,6 +45,7 @@ export async function saveOrgCredentials(
         clientSecretSealed: box.seal(input.clientSecret, `ms-credentials:${existing.id}`),
         secretHint: secretHint(input.clientSecret),
         tenant: input.tenant,
+        secretExpiresAt: secretExpiry(input),
         secretUpdatedAt: now,
         updatedAt: now,
       })
@@ -63,12 +64,23 @@ export async function saveOrgCredentials(
       clientSecretSealed: box.seal(input.clientSecret, `ms-credentials:${id}`),
       secretHint: secretHint(input.clientSecret),
       tenant: input.tenant,
+      secretExpiresAt: secretExpiry(input),
       createdBy: userId,
     })
     .onConflictDoNothing()
     .returning();
   // Two admins saving at once: the second one updates what the first created.
   return row ?? saveOrgCredentials(db, box, orgId, userId, input);
+}
+
+/** The client id or the secret differs from what was saved: grants made with the old app are stale. */
+export function appReplaced(box: SecretBox, before: CredentialsRow, input: CredentialsInput): boolean {
+  return before.clientId !== input.clientId || byocApp(box, before).clientSecret !== input.clientSecret;
+}
+
+/** The end (UTC) of the day Azure shows as the secret's expiry, or null when not given. */
+function secretExpiry(input: CredentialsInput): Date | null {
+  return input.secretExpiresOn ? new Date(`${input.secretExpiresOn}T23:59:59Z`) : null;
 }
 
 /** Removes the org's credentials unless a channel still uses them. */

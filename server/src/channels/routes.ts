@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { attentionRoutes } from "./attention-routes.ts";
 import { channelRoutes } from "./channel-routes.ts";
 import type { ChannelsOptions } from "./channels-options.ts";
 import { connectRoutes } from "./connect-routes.ts";
@@ -9,4 +10,5 @@ export const channelsRoutes: FastifyPluginAsync<ChannelsOptions> = async (app, o
   await app.register(connectRoutes, options);
   await app.register(credentialsRoutes, options);
   await app.register(channelRoutes, options);
+  await app.register(attentionRoutes, options);
 };

@@ -18,8 +18,17 @@ import { IDENTITY_PROBLEMS } from "../microsoft/classify-identity-error.ts";
 export const CHANNEL_PROVIDERS = ["outlook"] as const;
 export const CHANNEL_STATUSES = ["connected", "needs_reauth", "disconnected"] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
-/** Why a channel needs attention: Microsoft's refusal, classified, or our own app missing. */
-export const STATUS_REASONS = [...IDENTITY_PROBLEMS, "credentials_missing"] as const;
+/**
+ * Why a channel needs attention: Microsoft's refusal, classified; our own app missing; the org's
+ * BYOC client id or secret replaced in Mailroom (the grant belongs to the old app); or Graph still
+ * refusing a token that was just refreshed.
+ */
+export const STATUS_REASONS = [
+  ...IDENTITY_PROBLEMS,
+  "credentials_missing",
+  "credentials_changed",
+  "graph_unauthorized",
+] as const;
 export type StatusReason = (typeof STATUS_REASONS)[number];
 /** Which app a channel (or a connect in progress) uses: ours, or the org's own (BYOC). */
 export const CREDENTIAL_SOURCES = ["platform", "byoc"] as const;
@@ -30,7 +39,7 @@ export type AliasSource = (typeof ALIAS_SOURCES)[number];
 export const OAUTH_PURPOSES = ["connect", "reconnect"] as const;
 export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
 /** Where the person started a connect, and returns to. */
-export const RETURN_TO = ["onboarding", "channels"] as const;
+export const RETURN_TO = ["onboarding", "channels", "credentials"] as const;
 export type ReturnTo = (typeof RETURN_TO)[number];
 
 /**
@@ -51,9 +60,30 @@ export const microsoftCredentials = pgTable(
     createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
     createdAt: at("created_at").defaultNow().notNull(),
     secretUpdatedAt: at("secret_updated_at").defaultNow().notNull(),
+    /** When the secret expires (end of the day Azure shows), as entered; null when not given. */
+    secretExpiresAt: at("secret_expires_at"),
     updatedAt: at("updated_at").defaultNow().notNull(),
   },
   (t) => [uniqueIndex("microsoft_credentials_org_uidx").on(t.orgId)],
+);
+
+/**
+ * Reminders to the org's admins that the BYOC client secret expires soon: one per threshold (30, 7,
+ * 1 days) and per expiry date, so a new secret with a new date is reminded afresh.
+ */
+export const credentialReminders = pgTable(
+  "credential_reminders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgIdColumn(),
+    credentialsId: uuid("credentials_id")
+      .notNull()
+      .references(() => microsoftCredentials.id, { onDelete: "cascade" }),
+    daysBefore: integer("days_before").notNull(),
+    secretExpiresAt: at("secret_expires_at").notNull(),
+    createdAt: at("created_at").defaultNow().notNull(),
+  },
+  (t) => [uniqueIndex("credential_reminders_uidx").on(t.credentialsId, t.daysBefore, t.secretExpiresAt)],
 );
 
 /**
@@ -161,6 +191,34 @@ export const oauthStates = pgTable(
     check("oauth_states_purpose_check", oneOf(t.purpose, OAUTH_PURPOSES)),
     check("oauth_states_return_to_check", oneOf(t.returnTo, RETURN_TO)),
     check("oauth_states_credential_source_check", oneOf(t.credentialSource, CREDENTIAL_SOURCES)),
+  ],
+);
+
+/** What the channel audit records (ADR 020). */
+export const CHANNEL_AUDIT_ACTIONS = ["needs_reauth", "reconnected", "reconnect_refused"] as const;
+export type ChannelAuditAction = (typeof CHANNEL_AUDIT_ACTIONS)[number];
+
+/**
+ * What happened to a channel's connection and when: the moment Microsoft stopped accepting it (and
+ * why), each reconnect, each refused reconnect. Small, append-only, org-scoped.
+ */
+export const channelAudit = pgTable(
+  "channel_audit",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgIdColumn(),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    action: text("action", { enum: CHANNEL_AUDIT_ACTIONS }).notNull(),
+    reason: text("reason"),
+    /** Who acted (reconnects); null when Microsoft's answer or a job set it. */
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    at: at("at").defaultNow().notNull(),
+  },
+  (t) => [
+    index("channel_audit_channel_idx").on(t.orgId, t.channelId, t.at),
+    check("channel_audit_action_check", oneOf(t.action, CHANNEL_AUDIT_ACTIONS)),
   ],
 );
 

@@ -8,11 +8,15 @@ export const IDENTITY_PROBLEMS = [
   "invalid_client_secret",
   "client_secret_expired",
   "app_not_found",
+  "app_disabled",
+  "tenant_not_found",
+  "user_disabled",
   "account_type_not_supported",
   "consent_required",
   "admin_approval_required",
   "refresh_token_expired",
   "grant_revoked",
+  "password_expired",
   "interaction_required",
   "access_denied",
   "our_bug",
@@ -37,6 +41,10 @@ const BY_CODE: Record<number, IdentityProblem> = {
   7000215: "invalid_client_secret",
   7000222: "client_secret_expired",
   700016: "app_not_found",
+  7000112: "app_disabled",
+  90002: "tenant_not_found",
+  50057: "user_disabled",
+  50055: "password_expired",
   50020: "account_type_not_supported",
   50194: "account_type_not_supported",
   9002332: "account_type_not_supported",
@@ -61,11 +69,15 @@ const CLASS: Record<IdentityProblem, IdentityProblemClass> = {
   invalid_client_secret: "config",
   client_secret_expired: "config",
   app_not_found: "config",
+  app_disabled: "config",
+  tenant_not_found: "config",
+  user_disabled: "config",
   account_type_not_supported: "config",
   consent_required: "reauth",
   admin_approval_required: "config",
   refresh_token_expired: "reauth",
   grant_revoked: "reauth",
+  password_expired: "reauth",
   interaction_required: "reauth",
   access_denied: "cancelled",
   our_bug: "bug",
@@ -107,6 +119,15 @@ function fromOAuthError(input: IdentityErrorInput): IdentityProblem {
     default:
       return "unknown";
   }
+}
+
+/**
+ * What a refusal means for a connected channel: "reauth" (someone signs in again), "config" (an
+ * admin must act in Azure first), or undefined when it does not stop the channel (transient: retry
+ * with backoff; our bug: logged loudly, never blamed on the customer).
+ */
+export function channelAttention(classified: ClassifiedIdentityError): "reauth" | "config" | undefined {
+  return classified.class === "reauth" || classified.class === "config" ? classified.class : undefined;
 }
 
 /** `error_description` starts with "AADSTS50011: …" on Microsoft's redirects. */

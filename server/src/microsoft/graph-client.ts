@@ -22,6 +22,11 @@ export interface GraphClientOptions {
    * than its share of requests in flight; see request-limiter.ts.
    */
   limiter?: RequestLimiter;
+  /**
+   * Graph answered 401 again with a token refreshed for the retry: no token will cure it. Called
+   * before the 401 is thrown; may throw its own error instead.
+   */
+  onStillUnauthorized?: () => Promise<void>;
 }
 
 export interface GraphRequest {
@@ -90,6 +95,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         token = await options.accessToken(true);
         continue;
       }
+      if (res.status === 401) await options.onStillUnauthorized?.();
       if (![429, 503, 504].includes(res.status)) return res;
       const waitMs = retryAfterMs(res.headers.get("retry-after"), attempt);
       if (!repeatable || attempt >= maxRetries || waitMs > maxInlineWaitMs) return res;

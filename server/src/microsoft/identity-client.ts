@@ -24,7 +24,8 @@ export interface AuthorizeRequest {
   state: string;
   codeChallenge: string;
   loginHint?: string;
-  prompt?: "select_account" | "consent" | "login";
+  /** Default select_account; null sends none (Microsoft then asks only what it needs: a reconnect). */
+  prompt?: "select_account" | "consent" | "login" | null;
 }
 
 export function buildAuthorizeUrl(req: AuthorizeRequest): string {
@@ -38,8 +39,8 @@ export function buildAuthorizeUrl(req: AuthorizeRequest): string {
     state: req.state,
     code_challenge: req.codeChallenge,
     code_challenge_method: "S256",
-    prompt: req.prompt ?? "select_account",
   };
+  if (req.prompt !== null) params.prompt = req.prompt ?? "select_account";
   if (req.loginHint) params.login_hint = req.loginHint;
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();
@@ -149,15 +150,8 @@ async function tokenRequest(
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const err = errorResponse.safeParse(json);
-    const data = err.success ? err.data : undefined;
-    const classified = classifyIdentityError({
-      error: data?.error,
-      errorDescription: data?.error_description,
-      errorCodes: data?.error_codes,
-      status: res.status,
-    });
-    throw new IdentityError(classified, data?.error, res.status);
+    const { classified, error } = classifyTokenError(json, res.status);
+    throw new IdentityError(classified, error, res.status);
   }
   const parsed = tokenResponse.safeParse(json);
   if (!parsed.success)
@@ -195,4 +189,20 @@ export function decodeIdToken(idToken: string): IdTokenClaims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The token endpoint's error body (`{error, error_description, error_codes, …}`), classified. */
+export function classifyTokenError(
+  json: unknown,
+  status: number,
+): { classified: ClassifiedIdentityError; error: string | undefined } {
+  const parsed = errorResponse.safeParse(json);
+  const data = parsed.success ? parsed.data : undefined;
+  const classified = classifyIdentityError({
+    error: data?.error,
+    errorDescription: data?.error_description,
+    errorCodes: data?.error_codes,
+    status,
+  });
+  return { classified, error: data?.error };
 }

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
-import { useGoToMicrosoft } from "../outlook/use-go-to-microsoft.ts";
+import { attentionWords } from "../attention/attention-api.ts";
+import { useReconnect } from "../attention/use-reconnect.ts";
 import { FormError } from "../ui/form-error.tsx";
 import { Time } from "../ui/time.tsx";
 import { credentialsLabel } from "./channel-bits.tsx";
@@ -7,8 +8,9 @@ import type { ChannelDetail } from "./channels-api.ts";
 
 /** Who connected the mailbox, when, with which app — and Reconnect when it needs it. */
 export function ChannelConnection({ channel, admin }: { channel: ChannelDetail; admin: boolean }) {
-  const microsoft = useGoToMicrosoft();
+  const reconnect = useReconnect();
   const needsConnecting = channel.status !== "connected";
+  const words = attentionWords(channel.status, channel.statusReason);
   return (
     <section className="card" aria-labelledby="connection-title">
       <h2 className="card__title" id="connection-title">
@@ -16,26 +18,41 @@ export function ChannelConnection({ channel, admin }: { channel: ChannelDetail; 
       </h2>
       {needsConnecting ? (
         <div className="notice channel-reconnect">
-          <p>
-            {channel.status === "needs_reauth"
-              ? "Microsoft stopped accepting this channel's sign-in, so mail isn't syncing. Reconnect to pick up where it left off — settings, aliases and inbox links are kept."
-              : "This channel is disconnected. Reconnect it to receive and send mail again; its settings are kept."}
-          </p>
+          {channel.status === "needs_reauth" ? (
+            <p>
+              Not syncing since <Time value={channel.statusChangedAt} />: {words.reason}. Reconnect to pick up
+              where it left off — settings, aliases and inbox links are kept.
+            </p>
+          ) : (
+            <p>
+              This channel is disconnected. Reconnect it to receive and send mail again; its settings are
+              kept.
+            </p>
+          )}
+          {admin && words.action === "update_secret" ? (
+            <p>
+              Create a new client secret in Azure and{" "}
+              <Link to="/settings/channels/credentials">update it in Mailroom</Link> first, then reconnect.
+            </p>
+          ) : null}
+          {admin && words.action === "azure" ? (
+            <p>An admin of your Microsoft 365 organisation must fix this in Azure first, then reconnect.</p>
+          ) : null}
           {admin ? (
             <button
               type="button"
               className="button button--primary button--small"
-              disabled={microsoft.leaving}
-              onClick={() => void microsoft.go("channels", channel.credentialSource)}
+              disabled={reconnect.leaving !== null}
+              onClick={() => void reconnect.go(channel.id)}
             >
-              {microsoft.leaving ? "Opening Microsoft…" : "Reconnect"}
+              {reconnect.leaving ? "Opening Microsoft…" : "Reconnect"}
             </button>
           ) : (
             <p>Ask your admin to reconnect it.</p>
           )}
         </div>
       ) : null}
-      <FormError message={microsoft.error} />
+      <FormError message={reconnect.error} />
       <dl className="facts">
         <div className="facts__row">
           <dt>Address</dt>

@@ -32,6 +32,7 @@ const channel: ChannelDetail = {
   mailboxName: null,
   status: "connected",
   statusReason: null,
+  statusChangedAt: "2026-12-01T09:00:00.000Z",
   credentialSource: "platform",
   clientId: "app",
   connectedAt: null,

@@ -1,7 +1,8 @@
-import { useParams } from "react-router";
+import { useParams, useSearchParams } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
 import { useLiveEvents } from "../live/use-live-events.ts";
+import { StatusMessage } from "../ui/form-error.tsx";
 import { Loading, PageHeader, PageHeading } from "../ui/page.tsx";
 import { useLoad } from "../ui/use-load.ts";
 import { BackfillPanel } from "./backfill-panel.tsx";
@@ -20,6 +21,7 @@ import "./channels.css";
 /** `/settings/channels/:id`: one mailbox — status, aliases, settings, inboxes, disconnect. */
 export function ChannelPage() {
   const { id = "" } = useParams();
+  const [search] = useSearchParams();
   const me = useMe();
   const admin = canManageOrg(me.org?.role);
   const [channel, reload] = useLoad(() => getChannel(id).then((r) => r.channel), id);
@@ -60,6 +62,18 @@ export function ChannelPage() {
           You can see this channel's settings. Only owners and admins can change them — ask your admin.
         </p>
       )}
+      <StatusMessage
+        message={
+          search.get("reconnected") && c.status === "connected"
+            ? "Reconnected. Mail that arrived meanwhile is being caught up; settings, aliases and inbox links are as they were."
+            : null
+        }
+      />
+      {search.get("note") === "cancelled" && c.status !== "connected" ? (
+        <p className="notice">
+          You cancelled on Microsoft's page, so the channel is still waiting to be reconnected.
+        </p>
+      ) : null}
       <ChannelConnection channel={c} admin={admin} />
       <SyncHealth channel={c} admin={admin} />
       <BackfillPanel channel={c} admin={admin} />

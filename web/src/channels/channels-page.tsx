@@ -1,10 +1,14 @@
 import { Link } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
+import { attentionWords } from "../attention/attention-api.ts";
+import { useReconnect } from "../attention/use-reconnect.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { useConnectOptions } from "../outlook/use-connect-options.ts";
+import { FormError } from "../ui/form-error.tsx";
 import { KeyIcon, OutlookIcon, PlugIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeader } from "../ui/page.tsx";
+import { Time } from "../ui/time.tsx";
 import { useLoad } from "../ui/use-load.ts";
 import { ChannelStatusBadge, credentialsLabel, InboxChip } from "./channel-bits.tsx";
 import { type ChannelSummary, listChannels, type SyncHealthSummary } from "./channels-api.ts";
@@ -72,7 +76,7 @@ export function ChannelsPage() {
       ) : (
         <ul className="channel-list" aria-label="Channels">
           {channels.data.map((channel) => (
-            <ChannelRow key={channel.id} channel={channel} health={health.get(channel.id)} />
+            <ChannelRow key={channel.id} channel={channel} health={health.get(channel.id)} admin={admin} />
           ))}
         </ul>
       )}
@@ -80,7 +84,15 @@ export function ChannelsPage() {
   );
 }
 
-function ChannelRow({ channel, health }: { channel: ChannelSummary; health: SyncHealthSummary | undefined }) {
+function ChannelRow({
+  channel,
+  health,
+  admin,
+}: {
+  channel: ChannelSummary;
+  health: SyncHealthSummary | undefined;
+  admin: boolean;
+}) {
   return (
     <li className="channel-row">
       <OutlookIcon className="channel-row__icon" />
@@ -97,6 +109,7 @@ function ChannelRow({ channel, health }: { channel: ChannelSummary; health: Sync
           <span>{credentialsLabel(channel)}</span>
         </p>
         {health && channel.status === "connected" ? <SyncHealthLine health={health} /> : null}
+        {channel.status === "needs_reauth" ? <NeedsReconnect channel={channel} admin={admin} /> : null}
         {channel.inboxes.length ? (
           <p className="channel-row__inboxes">
             <span className="muted">Feeds </span>
@@ -109,5 +122,35 @@ function ChannelRow({ channel, health }: { channel: ChannelSummary; health: Sync
         )}
       </div>
     </li>
+  );
+}
+
+/** Why it stopped, since when, and Reconnect for owners and admins. */
+function NeedsReconnect({ channel, admin }: { channel: ChannelSummary; admin: boolean }) {
+  const reconnect = useReconnect();
+  const words = attentionWords(channel.status, channel.statusReason);
+  return (
+    <div className="channel-state">
+      <p className="channel-state__text">
+        Not syncing since <Time value={channel.statusChangedAt} />: {words.reason}.
+      </p>
+      {admin && words.action === "update_secret" ? (
+        <Link className="button button--secondary button--small" to="/settings/channels/credentials">
+          Update the client secret
+        </Link>
+      ) : null}
+      {admin && words.action !== "update_secret" ? (
+        <button
+          type="button"
+          className="button button--primary button--small"
+          disabled={reconnect.leaving !== null}
+          onClick={() => void reconnect.go(channel.id)}
+          aria-label={`Reconnect ${channel.email}`}
+        >
+          {reconnect.leaving ? "Opening Microsoft…" : "Reconnect"}
+        </button>
+      ) : null}
+      <FormError message={reconnect.error} />
+    </div>
   );
 }

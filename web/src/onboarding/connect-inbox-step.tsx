@@ -10,17 +10,20 @@ import { FormError } from "../ui/form-error.tsx";
 import { Loading, PageHeading } from "../ui/page.tsx";
 import { useAsyncAction } from "../ui/use-async-action.ts";
 import { ConnectedMailbox } from "./connected-mailbox.tsx";
+import { useConnectedChannel } from "./use-connected-channel.ts";
 
 /**
- * Step 3: connect the team's Outlook mailbox, or skip it for now. Back from Microsoft the step
- * shows a checkmark with the connected address (`?connected=<channelId>`), or a calm note after
+ * Step 3: connect the team's Outlook mailbox, or skip it for now. Back from Microsoft (or coming
+ * back later) the step shows a checkmark with the connected address (`?connected=<channelId>`, else
+ * the org's channel), or a calm note after
  * Cancel (`?note=cancelled`). "Go to inbox" marks the org's onboarding complete and opens the app.
  */
 export function ConnectInboxStep() {
   const { reload } = useSession();
   const navigate = useNavigate();
   const [search] = useSearchParams();
-  const connectedId = search.get("connected");
+  const existing = useConnectedChannel(true);
+  const connectedId = search.get("connected") ?? existing;
   const [busy, run] = useAsyncAction();
   const [error, setError] = useState<string | null>(null);
   const [skipped, setSkipped] = useState(false);

@@ -5,15 +5,17 @@ import { useLogOut } from "../accounts/use-log-out.ts";
 import { FormError } from "../ui/form-error.tsx";
 import { ONBOARDING_STEPS, onboardingUrl } from "./onboarding-steps.ts";
 import { Stepper } from "./stepper.tsx";
+import { useConnectedChannel } from "./use-connected-channel.ts";
 
 /** The onboarding frame: who is signed in, the stepper, and the current step. */
 export function OnboardingLayout() {
   const me = useMe();
   const location = useLocation();
   const logOut = useLogOut();
+  const stepPath = location.pathname.split("/")[2] ?? "";
+  const channel = useConnectedChannel(stepPath === "connect" && Boolean(me.org));
   if (me.org?.onboardingCompleted) return <Navigate to="/inbox" replace />;
 
-  const stepPath = location.pathname.split("/")[2] ?? "";
   const current = ONBOARDING_STEPS.findIndex((step) => step.path === stepPath);
   if (current === -1) return <Navigate to={landingStep(location.search, me.org !== null)} replace />;
   if (current > 0 && !me.org) return <Navigate to={onboardingUrl("organization")} replace />;
@@ -36,7 +38,7 @@ export function OnboardingLayout() {
       }
     >
       <FormError message={logOut.error} />
-      <Stepper current={current} />
+      <Stepper current={current} currentDone={stepPath === "connect" && channel !== undefined} />
       <Outlet />
     </AuthLayout>
   );

@@ -51,6 +51,29 @@ export function SecretField({ value, onChange, error, again }: TextProps & { aga
   );
 }
 
+/** When the secret expires, as Azure shows it: admins are reminded before it does. */
+export function SecretExpiryField({ value, onChange, error }: TextProps) {
+  return (
+    <Field
+      label="Secret expires"
+      hint="The date Azure shows under “Expires” next to the secret (24 months is recommended). Mailroom reminds your admins 30, 7 and 1 days before."
+      error={error}
+    >
+      {(control) => (
+        <input
+          {...control}
+          className="input byoc__expiry"
+          name="secretExpiresOn"
+          type="date"
+          value={value}
+          min={new Date().toISOString().slice(0, 10)}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** The tenant, tucked away: most apps are multi-tenant. Open when it has a value or an error. */
 export function TenantDisclosure({ value, onChange, error }: TextProps) {
   return (

@@ -2,7 +2,7 @@ import { type FormEvent, type ReactNode, useRef, useState } from "react";
 import { Field } from "../ui/field.tsx";
 import { useFocusFirstInvalid } from "../ui/focus-first-invalid.ts";
 import { FormError } from "../ui/form-error.tsx";
-import { RedirectUriConfirm, SecretField, TenantDisclosure } from "./byoc-fields.tsx";
+import { RedirectUriConfirm, SecretExpiryField, SecretField, TenantDisclosure } from "./byoc-fields.tsx";
 import { ByocSteps } from "./byoc-steps.tsx";
 import { type CredentialsInput, isAnyTenant } from "./outlook-api.ts";
 
@@ -13,7 +13,7 @@ interface ByocFormProps {
   busy: boolean;
   /** A form-level error (the server's words). */
   error: string | null;
-  /** Server field errors by field name: clientId, clientSecret, tenant, redirectUriConfirmed. */
+  /** Server field errors by field name: clientId, clientSecret, secretExpiresOn, tenant, redirectUriConfirmed. */
   fields: Record<string, string>;
   onSubmit(input: CredentialsInput): void;
   /** Prefills (updating existing credentials: the secret must be entered again). */
@@ -25,14 +25,15 @@ interface ByocFormProps {
 }
 
 /**
- * The organisation's own Azure app (BYOC): client ID, client secret, optional tenant, and the
- * exact redirect URI to register, confirmed by a checkbox before anything is sent.
+ * The organisation's own Azure app (BYOC): client ID, client secret and when it expires, optional
+ * tenant, and the exact redirect URI to register, confirmed by a checkbox before anything is sent.
  */
 export function ByocForm(props: ByocFormProps) {
   const { redirectUri, initial, busy, fields } = props;
   const form = useRef<HTMLFormElement>(null);
   const [clientId, setClientId] = useState(initial?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
+  const [expiresOn, setExpiresOn] = useState("");
   const [tenant, setTenant] = useState(isAnyTenant(initial?.tenant) ? "" : (initial?.tenant ?? ""));
   const [confirmed, setConfirmed] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -52,6 +53,7 @@ export function ByocForm(props: ByocFormProps) {
       clientId: clientId.trim(),
       clientSecret: clientSecret.trim(),
       ...(tenant.trim() ? { tenant: tenant.trim() } : {}),
+      ...(expiresOn ? { secretExpiresOn: expiresOn } : {}),
       redirectUriConfirmed: true,
     });
   }
@@ -83,6 +85,7 @@ export function ByocForm(props: ByocFormProps) {
         error={errors.clientSecret}
         again={Boolean(initial)}
       />
+      <SecretExpiryField value={expiresOn} onChange={setExpiresOn} error={errors.secretExpiresOn} />
       <TenantDisclosure value={tenant} onChange={setTenant} error={errors.tenant} />
       <RedirectUriConfirm
         uri={redirectUri}

@@ -71,17 +71,13 @@ export function ConnectOutlookPanel({ options, returnTo }: ConnectOutlookPanelPr
       <FormError message={microsoft.error} />
       <div className="connect-panel__help">
         {options.platformAvailable && !byoc ? (
-          <details className="disclosure disclosure--quiet">
-            <summary className="disclosure__summary">Use your own Azure app instead</summary>
-            <div className="disclosure__body">
-              <p className="muted">
-                For organizations whose Microsoft 365 policy only allows apps registered in their own tenant.
-              </p>
-              <button type="button" className="button button--secondary" onClick={() => setEditingByoc(true)}>
-                Enter your app's credentials
-              </button>
-            </div>
-          </details>
+          // One step to the form (issue 12): no disclosure inside a disclosure.
+          <p className="muted">
+            Your Microsoft 365 policy only allows apps registered in your own tenant?{" "}
+            <button type="button" className="link-button" onClick={() => setEditingByoc(true)}>
+              Use your own Azure app instead
+            </button>
+          </p>
         ) : null}
         <MicrosoftErrorHelp from={returnTo} />
       </div>

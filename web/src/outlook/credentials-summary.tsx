@@ -1,13 +1,11 @@
 import { useState } from "react";
-import { Link } from "react-router";
 import { errorMessage } from "../api.ts";
-import { ChannelStatusBadge } from "../channels/channel-bits.tsx";
+import { CredentialChannels } from "../attention/credential-channels.tsx";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { FormError, StatusMessage } from "../ui/form-error.tsx";
 import { Time } from "../ui/time.tsx";
 import { useAsyncAction } from "../ui/use-async-action.ts";
 import { type CredentialsView, isAnyTenant, removeCredentials } from "./outlook-api.ts";
-import { useGoToMicrosoft } from "./use-go-to-microsoft.ts";
 
 /** The saved credentials on the credentials page: what they are, who uses them, update or remove. */
 export function CredentialsSummary({
@@ -44,7 +42,7 @@ export function CredentialsSummary({
         message={
           saved
             ? c.channels.length
-              ? "Credentials saved. Reconnect each channel below so it signs in with them."
+              ? "Credentials saved. Reconnect each channel below so it signs in with them (or Reconnect all)."
               : "Credentials saved."
             : null
         }
@@ -70,7 +68,7 @@ export function CredentialsSummary({
         </div>
         <FormError message={confirming ? null : error} />
       </section>
-      <ChannelsUsingCredentials channels={c.channels} showReconnect={saved} />
+      <CredentialChannels channels={c.channels} />
       <ConfirmDialog
         open={confirming}
         title="Remove your Microsoft credentials?"
@@ -112,6 +110,18 @@ function CredentialFacts({ credentials: c }: { credentials: CredentialsView }) {
         </dd>
       </div>
       <div className="facts__row">
+        <dt>Secret expires</dt>
+        <dd>
+          {c.secretExpiresAt ? (
+            <Time value={c.secretExpiresAt} />
+          ) : (
+            <span className="muted">
+              Not given — update the secret to add its expiry date and get reminders
+            </span>
+          )}
+        </dd>
+      </div>
+      <div className="facts__row">
         <dt>Tenant</dt>
         <dd>
           {isAnyTenant(c.tenant) ? (
@@ -122,50 +132,5 @@ function CredentialFacts({ credentials: c }: { credentials: CredentialsView }) {
         </dd>
       </div>
     </dl>
-  );
-}
-
-/**
- * The channels connected through these credentials, each with Reconnect when it needs it (or
- * all of them right after the credentials changed: `showReconnect`).
- */
-function ChannelsUsingCredentials({
-  channels,
-  showReconnect,
-}: {
-  channels: CredentialsView["channels"];
-  showReconnect: boolean;
-}) {
-  const microsoft = useGoToMicrosoft();
-  return (
-    <section className="card" aria-labelledby="used-by-title">
-      <h2 className="card__title" id="used-by-title">
-        Channels using these credentials
-      </h2>
-      {channels.length ? (
-        <ul className="used-by">
-          {channels.map((channel) => (
-            <li key={channel.id} className="used-by__item">
-              <Link to={`/settings/channels/${channel.id}`}>{channel.email}</Link>
-              <ChannelStatusBadge status={channel.status} />
-              {showReconnect || channel.status !== "connected" ? (
-                <button
-                  type="button"
-                  className="button button--secondary button--small used-by__action"
-                  disabled={microsoft.leaving}
-                  onClick={() => void microsoft.go("channels", "byoc")}
-                  aria-label={`Reconnect ${channel.email}`}
-                >
-                  Reconnect
-                </button>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">No channel uses them yet.</p>
-      )}
-      <FormError message={microsoft.error} />
-    </section>
   );
 }

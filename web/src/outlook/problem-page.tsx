@@ -36,7 +36,7 @@ export function OutlookProblemPage() {
         </div>
         <p className="problem__eyebrow">Outlook wasn't connected</p>
         <PageHeading title={problem.title} className="problem__title" />
-        <p className="problem__what">{problem.what}</p>
+        <p className="problem__what">{wrongAccountWords(code, search) ?? problem.what}</p>
         <section className="problem__fix" aria-labelledby="problem-fix">
           <h2 className="section-title" id="problem-fix">
             How to fix it
@@ -96,4 +96,12 @@ function RedirectUriAdvice({ mistakes }: { mistakes: string[] }) {
       </ul>
     </section>
   );
+}
+
+/** A refused reconnect names both mailboxes: the channel's and the one that signed in. */
+function wrongAccountWords(code: string | undefined, search: URLSearchParams): string | undefined {
+  const expected = search.get("expected");
+  const got = search.get("got");
+  if (code !== "wrong_account" || !expected || !got) return undefined;
+  return `This channel belongs to ${expected}; you signed in as ${got}. Nothing was changed.`;
 }

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, Outlet, useLocation } from "react-router";
+import { AttentionBanner } from "../attention/attention-banner.tsx";
+import { NotificationBell } from "../attention/notification-bell.tsx";
 import { CloseIcon, LogoMark, MenuIcon } from "../ui/icons.tsx";
 import { AppNav } from "./app-nav.tsx";
 import { OrgSwitcher } from "./org-switcher.tsx";
@@ -8,8 +10,8 @@ import { UserMenu } from "./user-menu.tsx";
 const NAV_ID = "app-nav";
 
 /**
- * The signed-in frame: a header (org, account), the navigation (a sidebar on wide screens, a
- * menu button on phones) and the page in <main>.
+ * The signed-in frame: a header (org, account), the banner of mailboxes that need attention, the
+ * navigation (a sidebar on wide screens, a menu button on phones) and the page in <main>.
  */
 export function AppShell() {
   const [navOpen, setNavOpen] = useState(false);
@@ -49,8 +51,10 @@ export function AppShell() {
         </Link>
         <OrgSwitcher />
         <div className="shell__spacer" />
+        <NotificationBell />
         <UserMenu />
       </header>
+      <AttentionBanner />
       <div className="shell__body">
         <AppNav id={NAV_ID} open={navOpen} onNavigate={() => setNavOpen(false)} />
         <main id="main" className="shell__main" tabIndex={-1}>

@@ -130,3 +130,10 @@ export const KeyIcon = ({ className }: IconProps) => (
     <path d="m11 12 8.5-8.5M16 7l2.5 2.5M18.5 4.5 21 7" />
   </Stroke>
 );
+
+export const BellIcon = ({ className }: IconProps) => (
+  <Stroke className={className}>
+    <path d="M6 8a6 6 0 1 1 12 0c0 7 3 8 3 8H3s3-1 3-8" />
+    <path d="M10.3 20a1.9 1.9 0 0 0 3.4 0" />
+  </Stroke>
+);

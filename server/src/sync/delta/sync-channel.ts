@@ -51,6 +51,10 @@ export async function syncChannel(
   const holder = deps.workerId ?? randomUUID();
   const found = await connectedChannelGraph(deps, channelId);
   if (!found) return { skipped: true, reason: "not_connected" };
+  // An access token already issued outlives a revoked refresh token or removed consent, so Graph
+  // calls alone don't tell: the sweep redeems the refresh token once per interval, and a refusal
+  // flags the channel (ChannelNeedsReauth) before any mail call (ADR 020).
+  if (request.reason === "sweep") await found.graph.tokens(true);
   const ref: ChannelRef = { orgId: found.channel.orgId, channelId };
   // "Last notification" is written with the round's own state update, or at once when another
   // worker holds the channel (its rerun covers this notification).

@@ -1,4 +1,4 @@
-import type { HealthState } from "@mailroom/contract";
+import { attentionWords, type HealthState } from "@mailroom/contract";
 import type { Config } from "../../config.ts";
 import type { CursorRollUp } from "../../mail/cursors.ts";
 import type { ChannelSyncStateRow, PollingReason } from "../state/schema.ts";
@@ -29,6 +29,8 @@ export interface HealthInput {
   now: Date;
   /** channels.status: connected | needs_reauth | disconnected */
   channelStatus: string;
+  /** channels.status_reason: why it needs reconnecting (words from the contract's attentionWords). */
+  channelReason?: string | null;
   state: ChannelSyncStateRow | undefined;
   /** Per-folder progress from `sync_cursors`, rolled up (mail/cursors.ts). */
   cursors: CursorRollUp;
@@ -79,7 +81,10 @@ export function describeHealth(input: HealthInput): HealthSummary {
   const verdict = (s: HealthState, label: string): HealthSummary => ({ ...base, state: s, label });
 
   if (input.channelStatus === "needs_reauth")
-    return verdict("needs_reauth", "Needs reconnecting — Microsoft stopped accepting its sign-in");
+    return verdict(
+      "needs_reauth",
+      `Needs reconnecting — ${attentionWords(input.channelStatus, input.channelReason ?? null).reason}`,
+    );
   if (input.channelStatus !== "connected") return verdict("disconnected", "Disconnected — not syncing");
 
   // The error rows count too: a reader may land between an error's insert and its lastErrorAt.

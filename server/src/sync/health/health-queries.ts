@@ -18,7 +18,7 @@ import { DEGRADED_WINDOW_MS, describeHealth, type HealthSettings, redactSecrets 
 export async function channelHealth(
   db: Db,
   settings: HealthSettings,
-  channel: { id: string; orgId: string; status: string },
+  channel: { id: string; orgId: string; status: string; statusReason?: string | null },
 ): Promise<SyncHealth> {
   const now = new Date();
   const [state, cursors, subscriptionRows, messagesSynced, errors] = await Promise.all([
@@ -38,6 +38,7 @@ export async function channelHealth(
   const summary = describeHealth({
     now,
     channelStatus: channel.status,
+    channelReason: channel.statusReason ?? null,
     state,
     cursors,
     subscriptions: subscriptionRows,
@@ -77,6 +78,7 @@ export async function orgHealth(
     const summary = describeHealth({
       now,
       channelStatus: channel.status,
+      channelReason: channel.statusReason,
       state: states.find((s) => s.channelId === channel.id),
       cursors: rounds.get(channel.id) ?? { roundAt: null, initialAt: null },
       subscriptions: subs.filter((s) => s.channelId === channel.id),

@@ -1,0 +1,15 @@
+import { useQuery } from "@tanstack/react-query";
+import { listChannels } from "../channels/channels-api.ts";
+
+/**
+ * The mailbox this org already connected, if any: step 3 remembers a connection made before
+ * "Continue to your inbox" (leave and come back) and its marker turns into a tick.
+ */
+export function useConnectedChannel(enabled: boolean): string | undefined {
+  const query = useQuery({
+    queryKey: ["onboarding", "channels"],
+    queryFn: listChannels,
+    enabled,
+  });
+  return query.data?.channels[0]?.id;
+}
