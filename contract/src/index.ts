@@ -8,6 +8,7 @@ export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
 export * from "./live-events.ts";
+export * from "./outbox.ts";
 export * from "./problem.ts";
 export * from "./route.ts";
 export * from "./scalars.ts";
@@ -17,6 +18,7 @@ import { accountRoutes } from "./accounts.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
+import { outboxRoutes } from "./outbox.ts";
 import { syncRoutes } from "./sync.ts";
 
 /** Every route of the API the web app calls, by name. */
@@ -26,4 +28,5 @@ export const routes = {
   ...inboxRoutes,
   ...conversationRoutes,
   ...syncRoutes,
+  ...outboxRoutes,
 };
