@@ -4,12 +4,13 @@ import {
   channelRoutes,
   conversationRoutes,
   inboxRoutes,
+  outboxRoutes,
   routes,
   syncRoutes,
 } from "./index.ts";
 
 describe("routes", () => {
-  const groups = [accountRoutes, channelRoutes, inboxRoutes, conversationRoutes, syncRoutes];
+  const groups = [accountRoutes, channelRoutes, inboxRoutes, conversationRoutes, syncRoutes, outboxRoutes];
 
   it("has every route of every module under its own name", () => {
     const names = groups.flatMap((group) => Object.keys(group));
