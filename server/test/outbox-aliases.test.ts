@@ -65,15 +65,13 @@ async function deliveredFrom(outbox: OutboxItem): Promise<string | undefined> {
 
 describe("sending from aliases", () => {
   it("offers the proxy addresses as From and shows otherMails apart, not selectable", async () => {
-    await db
-      .insert(channelAliases)
-      .values({
-        orgId,
-        channelId,
-        address: "dana.private@outlook.com",
-        addressLower: "dana.private@outlook.com",
-        source: "otherMails",
-      });
+    await db.insert(channelAliases).values({
+      orgId,
+      channelId,
+      address: "dana.private@outlook.com",
+      addressLower: "dana.private@outlook.com",
+      source: "otherMails",
+    });
     const context = await compose(admin, await conversationBySubject(admin, "Order #48213 arrived damaged"));
     const choices = context.fromChoices.map((c) => c.address.toLowerCase());
     expect(choices).toEqual(
@@ -116,15 +114,13 @@ describe("sending from aliases", () => {
 
   it("says in words when Microsoft refuses Send As, and Retry sends once the right is granted", async () => {
     // An address listed for the mailbox that Exchange won't let it send as (a stale alias list).
-    await db
-      .insert(channelAliases)
-      .values({
-        orgId,
-        channelId,
-        address: "sales@contoso.com",
-        addressLower: "sales@contoso.com",
-        source: "proxyAddresses",
-      });
+    await db.insert(channelAliases).values({
+      orgId,
+      channelId,
+      address: "sales@contoso.com",
+      addressLower: "sales@contoso.com",
+      source: "proxyAddresses",
+    });
     const outbox = await newMail("sales@contoso.com", "From sales");
     const failed = await waitForOutbox(db, outbox.id, ["failed"]);
     expect(failed.failureCode).toBe("ErrorSendAsDenied");
