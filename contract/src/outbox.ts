@@ -132,6 +132,19 @@ export const composeContext = z.object({
 });
 export type ComposeContext = z.infer<typeof composeContext>;
 
+/** What the composer keeps while typing (the browser's localStorage): read back with this schema. */
+export const composerDraft = z.object({
+  kind: outboxKind,
+  from: z.string(),
+  to: z.array(recipient),
+  cc: z.array(recipient),
+  bcc: z.array(recipient),
+  subject: z.string(),
+  html: z.string(),
+  savedAt: z.number(),
+});
+export type ComposerDraft = z.infer<typeof composerDraft>;
+
 export const presenceActivity = z.enum(["viewing", "composing", "left"]);
 export type PresenceActivity = z.infer<typeof presenceActivity>;
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
+import { ReplyBar } from "../compose/reply-bar.tsx";
 import { RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { Loading } from "../ui/page.tsx";
@@ -81,6 +82,7 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           </li>
         ))}
       </ol>
+      <ReplyBar conversationId={conversation.id} />
     </article>
   );
 }

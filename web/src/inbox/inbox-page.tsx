@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
+import { NewEmailButton } from "../compose/new-email.tsx";
 import { colorClass } from "../inboxes/inbox-colors.ts";
 import { useInboxes } from "../inboxes/use-inboxes.ts";
 import { InboxIcon, PlugIcon } from "../ui/icons.tsx";
@@ -84,6 +85,7 @@ export function InboxPage() {
       <section className="inbox-view__list" aria-label={title}>
         <header className="inbox-view__header">
           <PageHeading title={title} documentTitle="Inbox" className="inbox-view__title" />
+          <NewEmailButton channels={list.channels} />
         </header>
         <ChannelNotices channels={list.channels} hasItems={Boolean(list.items?.length)} />
         {list.error && list.items === null ? (
