@@ -201,3 +201,33 @@ describe("undo", () => {
     }
   });
 });
+
+describe("Microsoft's sending limits, said before they bite", () => {
+  it("queues the 31st message of a minute with the time it will go, instead of failing", async () => {
+    await setChannel(admin, channelId, { undoSendSeconds: 30 });
+    const queued: OutboxItem[] = [];
+    try {
+      for (let i = 0; i < 31; i++)
+        queued.push(
+          await send(admin, {
+            kind: "new",
+            channelId,
+            from: "support@contoso.com",
+            to: [{ address: `limit${i}@example.net` }],
+            subject: `Limit ${i}`,
+            html: "<p>x</p>",
+          }),
+        );
+      const last = queued.at(-1)!;
+      expect(last.willGoAt, "the 31st is held").not.toBeNull();
+      expect(Date.parse(last.willGoAt!)).toBeGreaterThan(Date.parse(last.sendAt));
+      // However many went before in this file: no 31 of them within any minute.
+      const times = queued.map((q) => Date.parse(q.willGoAt ?? q.sendAt)).sort((a, b) => a - b);
+      for (let i = 30; i < times.length; i++)
+        expect(times[i]! - times[i - 30]!).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      for (const q of queued) expect((await admin.post(`/api/outbox/${q.id}/undo`)).status).toBe(200);
+      await setChannel(admin, channelId, { undoSendSeconds: 0 });
+    }
+  });
+});

@@ -27,6 +27,9 @@ export type SendOutcome = { next: "done" } | { next: "wait"; at: Date } | { next
 
 /** Hooks between steps, for the crash test (a worker killed between each step). */
 export interface SendHooks {
+  /** Graph has done the step's work; it is not recorded yet. */
+  beforeRecord?(state: OutboxState): Promise<void> | void;
+  /** The step is recorded. */
   afterStep?(state: OutboxState): Promise<void> | void;
 }
 
@@ -45,11 +48,11 @@ export async function runSend(
   const { graph, channel } = connected;
 
   const steps: Partial<Record<OutboxState, (r: OutboxRow) => Promise<OutboxRow | undefined>>> = {
-    queued: (r) => stepCreateDraft(deps, graph, r),
-    draft_created: (r) => stepPatch(deps, graph, channel, r),
+    queued: (r) => stepCreateDraft(deps, graph, r, hooks),
+    draft_created: (r) => stepPatch(deps, graph, channel, r, hooks),
     // Attachments ride in the draft's PATCH-free path (ADR 018): nothing to upload yet.
     patched: (r) => advance(deps.db, r, ["patched"], "attachments_uploaded"),
-    attachments_uploaded: (r) => stepSend(deps, graph, r),
+    attachments_uploaded: (r) => stepSend(deps, graph, r, hooks),
   };
   for (let step = steps[row.state]; step; step = steps[row.state]) {
     const next = await step(row);
@@ -62,7 +65,7 @@ export async function runSend(
 }
 
 /** queued → draft_created: the draft Exchange builds (or the one a crashed run already made). */
-async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow) {
+async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, hooks: SendHooks) {
   const found = await findByOutboxHeader(graph, "drafts", row.id);
   const draft = found
     ? await getMessageState(graph, found.id)
@@ -73,6 +76,7 @@ async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: Outbo
         subject: row.subject,
       });
   if (!draft) throw new GraphError(503, "DraftVanished", "The draft disappeared while it was read");
+  await hooks.beforeRecord?.("draft_created");
   const moved = await advance(
     deps.db,
     row,
@@ -93,7 +97,13 @@ async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: Outbo
 }
 
 /** draft_created → patched: our body above the quoted history, recipients, From. */
-async function stepPatch(deps: OutboxDeps, graph: ChannelGraph, channel: ChannelRow, row: OutboxRow) {
+async function stepPatch(
+  deps: OutboxDeps,
+  graph: ChannelGraph,
+  channel: ChannelRow,
+  row: OutboxRow,
+  hooks: SendHooks,
+) {
   const patch = {
     ...(row.kind === "new" || row.subject ? { subject: row.subject } : {}),
     html: composeBody(row.bodyHtml, row.quotedHtml ?? ""),
@@ -115,16 +125,18 @@ async function stepPatch(deps: OutboxDeps, graph: ChannelGraph, channel: Channel
     const current = await getMessageState(graph, draftId);
     etag = await patchDraft(graph, draftId, current?.["@odata.etag"] ?? null, patch);
   }
+  await hooks.beforeRecord?.("patched");
   return advance(deps.db, row, ["draft_created"], "patched", { draftEtag: etag }, { graphId: draftId, etag });
 }
 
 /** attachments_uploaded → sent, unless the draft already went (a send whose answer was lost). */
-async function stepSend(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow) {
+async function stepSend(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, hooks: SendHooks) {
   const draftId = row.graphDraftId!;
   const current = await getMessageState(graph, draftId);
   const alreadySent =
     current?.isDraft === false || (!current && (await findByOutboxHeader(graph, "sentitems", row.id)));
   if (!alreadySent) await sendDraft(graph, draftId);
+  await hooks.beforeRecord?.("sent");
   return advance(
     deps.db,
     row,
