@@ -49,6 +49,11 @@ export const createOutboxBody = z
     bcc: recipients,
     subject: z.string().max(998).optional(),
     html: z.string().max(MAX_BODY_CHARS),
+    /** Files uploaded first (`createUpload`, then its ranges), complete. */
+    attachments: z
+      .array(z.object({ uploadId: z.string().max(100) }))
+      .max(100)
+      .default([]),
     /** The newest message of the conversation the agent had seen when writing. */
     lastSeenMessageId: z.string().max(100).optional(),
     /** The agent saw the newer message and sends anyway. */
@@ -150,6 +155,36 @@ export type PresenceActivity = z.infer<typeof presenceActivity>;
 
 const outboxResponse = z.object({ outbox: outboxItem });
 
+/** Outlook's own ceilings: 150 MB per attachment (and message), at most 4 MB per uploaded range. */
+export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
+export const MAX_UPLOAD_RANGE_BYTES = 4 * 1024 * 1024;
+
+export const createUploadBody = z.object({
+  channelId: z.string().max(100),
+  name: z.string().trim().min(1).max(255),
+  contentType: z.string().max(255).default("application/octet-stream"),
+  size: z
+    .number()
+    .int()
+    .min(1, "The file is empty")
+    .max(MAX_ATTACHMENT_BYTES, "Outlook takes files of at most 150 MB"),
+  /** An image shown in the body (`cid:` + contentId). */
+  isInline: z.boolean().default(false),
+  contentId: z.string().max(255).nullish(),
+});
+
+export const uploadItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  /** Bytes received so far: the next range starts here (resume after a dropped connection). */
+  received: z.number().int(),
+  isInline: z.boolean(),
+  contentId: z.string().nullable(),
+});
+export type UploadItem = z.infer<typeof uploadItem>;
+
 export const outboxRoutes = {
   composeForConversation: defineRoute({
     method: "GET",
@@ -189,6 +224,29 @@ export const outboxRoutes = {
     path: "/api/conversations/:id/outbox",
     params: z.object({ id: z.string() }),
     response: { 200: z.object({ outbox: z.array(outboxItem) }) },
+  }),
+  /** Starts an attachment upload: refused before any byte when Outlook would never take the file. */
+  createUpload: defineRoute({
+    method: "POST",
+    path: "/api/outbox/uploads",
+    body: createUploadBody,
+    response: { 201: z.object({ upload: uploadItem }) },
+  }),
+  getUpload: defineRoute({
+    method: "GET",
+    path: "/api/outbox/uploads/:id",
+    params: z.object({ id: z.string() }),
+    response: { 200: z.object({ upload: uploadItem }) },
+  }),
+  /**
+   * One range of the file (`application/octet-stream`, at most 4 MB, `Content-Range: bytes a-b/total`,
+   * starting at `received`): the raw bytes, so the browser sends them with fetch, not JSON.
+   */
+  putUploadRange: defineRoute({
+    method: "PUT",
+    path: "/api/outbox/uploads/:id",
+    params: z.object({ id: z.string() }),
+    response: { 200: z.object({ upload: uploadItem }) },
   }),
   /** "I am viewing / replying to / left this conversation": colleagues see it live. */
   setPresence: defineRoute({

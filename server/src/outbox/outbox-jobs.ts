@@ -2,10 +2,10 @@ import { z } from "zod";
 import { connectedChannelGraph } from "../channels/channel-graph.ts";
 import type { JobDefinition, JobQueue } from "../jobs/queue.ts";
 import { messagesByGraphIds } from "../mail/find-by-graph-id.ts";
-import { findByOutboxHeader } from "../microsoft/drafts.ts";
+import { deleteDraft, findByOutboxHeader } from "../microsoft/drafts.ts";
 import { sendSyncChannel } from "../sync/job-messages.ts";
 import type { OutboxDeps } from "./outbox-deps.ts";
-import { advance, findOutbox, publishOutboxChanged, updateOutbox } from "./outbox-store.ts";
+import { advance, findOutbox, type OutboxRow, publishOutboxChanged, updateOutbox } from "./outbox-store.ts";
 import { runSend, type SendHooks } from "./run-send.ts";
 import { classifySendError } from "./send-failure.ts";
 
@@ -83,16 +83,37 @@ async function runSendJob(deps: OutboxDeps, job: OutboxJob, hooks: SendHooks) {
       failure.kind === "final"
         ? failure.message
         : "Microsoft did not accept the message after several tries: Retry in a moment.";
+    const dropped = await dropDraftOfFailedUpload(deps, row);
     const failed = await advance(
       deps.db,
       row,
       [row.state],
       "failed",
-      { failureCode: failure.code, failureMessage: message },
+      { failureCode: failure.code, failureMessage: message, ...dropped },
       { detail: `failed at ${row.state}: ${failure.code}` },
     );
     if (failed) await publishOutboxChanged(deps.events, failed);
   }
+}
+
+/**
+ * A send that failed while its files were going onto the draft leaves no half-built draft in the
+ * mailbox: it is deleted, and Retry starts over with a new one.
+ */
+async function dropDraftOfFailedUpload(deps: OutboxDeps, row: OutboxRow) {
+  if (row.state !== "patched" || !row.graphDraftId || row.attachments.length === 0) return {};
+  const connected = await connectedChannelGraph(deps, row.channelId).catch(() => undefined);
+  if (!connected) return {};
+  const deleted = await deleteDraft(connected.graph, row.graphDraftId).then(
+    () => true,
+    () => false,
+  );
+  if (!deleted) return {};
+  return {
+    graphDraftId: null,
+    draftEtag: null,
+    attachments: row.attachments.map(({ graphAttachmentId: _a, uploadUrl: _u, ...a }) => a),
+  };
 }
 
 /**
@@ -103,13 +124,19 @@ async function runSendJob(deps: OutboxDeps, job: OutboxJob, hooks: SendHooks) {
 async function runMatchJob(deps: OutboxDeps, job: OutboxJob) {
   const row = await findOutbox(deps.db, job.outboxId);
   if (row?.state !== "sent" || !row.graphDraftId) return;
+  // The draft's immutable id is its Sent Items copy's: stored under it, it is matched. Only when it
+  // isn't after a while (an id that changed, a copy moved) is the copy looked up by its header.
   let graphId = row.graphDraftId;
-  const connected = await connectedChannelGraph(deps, row.channelId);
+  let [stored] = await messagesByGraphIds(deps.db, row.channelId, [graphId]);
+  const attempt = job.attempt ?? 0;
+  const connected = stored || attempt < 2 ? undefined : await connectedChannelGraph(deps, row.channelId);
   if (connected) {
     const copy = await findByOutboxHeader(connected.graph, "sentitems", row.id).catch(() => undefined);
-    if (copy) graphId = copy.id;
+    if (copy && copy.id !== graphId) {
+      graphId = copy.id;
+      [stored] = await messagesByGraphIds(deps.db, row.channelId, [graphId]);
+    }
   }
-  const [stored] = await messagesByGraphIds(deps.db, row.channelId, [graphId]);
   if (stored) {
     const matched = await advance(
       deps.db,
@@ -122,12 +149,13 @@ async function runMatchJob(deps: OutboxDeps, job: OutboxJob) {
     if (matched) await publishOutboxChanged(deps.events, matched);
     return;
   }
-  const attempt = job.attempt ?? 0;
   if (attempt >= MAX_MATCH_ATTEMPTS) return;
-  await sendSyncChannel(
-    deps.queue(),
-    { channelId: row.channelId, reason: "manual" },
-    { singletonKey: row.channelId },
-  );
+  // The Sent Items notification brings a sync anyway; ask for one only when it is late.
+  if (attempt >= 2)
+    await sendSyncChannel(
+      deps.queue(),
+      { channelId: row.channelId, reason: "manual" },
+      { singletonKey: row.channelId },
+    );
   await sendMatchJob(deps.queue(), row.id, attempt + 1);
 }

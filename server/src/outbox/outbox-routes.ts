@@ -11,6 +11,7 @@ import { findVisibleMessage } from "../inbox/conversation-store.ts";
 import { isUuid, visibleChannelIds } from "../inbox/visibility.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { messagesByGraphIds } from "../mail/find-by-graph-id.ts";
+import { attachmentsOf } from "./attach-uploads.ts";
 import { assertNothingNewer } from "./collision.ts";
 import { composeRoutes } from "./compose-routes.ts";
 import type { OutboxDeps } from "./outbox-deps.ts";
@@ -28,6 +29,7 @@ import { findVisibleConversation, presenceRoute } from "./presence.ts";
 import type { OutboxState } from "./schema.ts";
 import { matchChoice, sendFromChoices } from "./send-from.ts";
 import { plannedSendTime } from "./send-limits.ts";
+import { uploadRoutes } from "./upload-routes.ts";
 
 export interface OutboxRoutesOptions extends Omit<OutboxDeps, "queue"> {
   auth: Auth;
@@ -43,6 +45,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<OutboxRoutesOptions> = async (a
   const db = database.db;
   await app.register(composeRoutes, options);
   await app.register(presenceRoute, options);
+  await app.register(uploadRoutes, options);
 
   app.route({
     ...contractRoute(routes.createOutbox, { validationTitle: "The message can't be sent as it is" }),
@@ -81,6 +84,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<OutboxRoutesOptions> = async (a
       throw badRequest("Microsoft accepts at most 500 recipients per message", [
         { field: "to", message: "At most 500 recipients (To, Cc and Bcc together)" },
       ]);
+    const attachments = await attachmentsOf(db, m, channel.id, body.attachments, body.html.length);
     const sendAt = new Date(Date.now() + channel.undoSendSeconds * 1000);
     const planned = await plannedSendTime(db, channel.id, sendAt, recipients);
     return insertOutbox(db, {
@@ -98,6 +102,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<OutboxRoutesOptions> = async (a
       bccRecipients: bcc.map(address),
       subject: body.subject ?? defaultSubject(body.kind, parent?.subject ?? ""),
       bodyHtml: body.html,
+      attachments,
       sendAt,
       willGoAt: planned > sendAt ? planned : null,
     });

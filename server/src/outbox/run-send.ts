@@ -14,6 +14,7 @@ import { composeBody, quotedPart } from "./compose-body.ts";
 import type { OutboxDeps } from "./outbox-deps.ts";
 import { advance, findOutbox, type OutboxRow, publishOutboxChanged } from "./outbox-store.ts";
 import type { OutboxAddress, OutboxState } from "./schema.ts";
+import { uploadAttachments } from "./upload-attachments.ts";
 
 /**
  * One send, step by step: draft created → patched → attachments uploaded → sent. Each step is
@@ -50,8 +51,7 @@ export async function runSend(
   const steps: Partial<Record<OutboxState, (r: OutboxRow) => Promise<OutboxRow | undefined>>> = {
     queued: (r) => stepCreateDraft(deps, graph, r, hooks),
     draft_created: (r) => stepPatch(deps, graph, channel, r, hooks),
-    // Attachments ride in the draft's PATCH-free path (ADR 018): nothing to upload yet.
-    patched: (r) => advance(deps.db, r, ["patched"], "attachments_uploaded"),
+    patched: (r) => stepAttachments(deps, graph, r),
     attachments_uploaded: (r) => stepSend(deps, graph, r, hooks),
   };
   for (let step = steps[row.state]; step; step = steps[row.state]) {
@@ -127,6 +127,23 @@ async function stepPatch(
   }
   await hooks.beforeRecord?.("patched");
   return advance(deps.db, row, ["draft_created"], "patched", { draftEtag: etag }, { graphId: draftId, etag });
+}
+
+/** patched → attachments_uploaded: the files onto the draft (upload-attachments.ts). */
+async function stepAttachments(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow) {
+  if (row.attachments.length > 0) await uploadAttachments(deps, graph, row);
+  const count = row.attachments.length;
+  return advance(
+    deps.db,
+    row,
+    ["patched"],
+    "attachments_uploaded",
+    {},
+    {
+      graphId: row.graphDraftId!,
+      detail: `${count} attachment${count === 1 ? "" : "s"}`,
+    },
+  );
 }
 
 /** attachments_uploaded → sent, unless the draft already went (a send whose answer was lost). */

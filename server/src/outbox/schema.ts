@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { orgIdColumn, user } from "../accounts/schema.ts";
 import { channelIdColumn } from "../channels/schema.ts";
 import { at, oneOf } from "../db/columns.ts";
@@ -27,6 +27,19 @@ export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export interface OutboxAddress {
   name: string | null;
   address: string;
+}
+
+/** An attachment of an outgoing message: the upload it came from, and Graph's id once it is on the draft. */
+export interface OutboxAttachment {
+  uploadId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  graphAttachmentId?: string;
+  /** An upload session in progress (resumed after a crash from its next expected byte). */
+  uploadUrl?: string;
 }
 
 /** A step done, with the Graph ids and etag it produced (the audit trail of one send). */
@@ -75,6 +88,7 @@ export const outboxMessages = pgTable(
     quotedHtml: text("quoted_html"),
     internetMessageId: text("internet_message_id"),
     graphConversationId: text("graph_conversation_id"),
+    attachments: jsonb("attachments").$type<OutboxAttachment[]>().notNull().default(sql`'[]'::jsonb`),
     steps: jsonb("steps").$type<OutboxStep[]>().notNull().default(sql`'[]'::jsonb`),
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
@@ -91,4 +105,27 @@ export const outboxMessages = pgTable(
     check("outbox_messages_state_check", oneOf(t.state, OUTBOX_STATES)),
     check("outbox_messages_kind_check", oneOf(t.kind, OUTBOX_KINDS)),
   ],
+);
+
+/**
+ * A file the browser uploads for a message, in ranges of at most 4 MB, resumable: the bytes go to
+ * the data directory (`outbox-uploads/<id>`), this row says how many arrived. It becomes an
+ * attachment when a message naming it is queued.
+ */
+export const outboxUploads = pgTable(
+  "outbox_uploads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgIdColumn(),
+    channelId: channelIdColumn(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    received: integer("received").notNull().default(0),
+    isInline: boolean("is_inline").notNull().default(false),
+    contentId: text("content_id"),
+    createdAt: at("created_at").defaultNow().notNull(),
+  },
+  (t) => [index("outbox_uploads_channel_idx").on(t.channelId)],
 );

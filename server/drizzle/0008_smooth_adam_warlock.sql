@@ -22,6 +22,7 @@ CREATE TABLE "outbox_messages" (
 	"quoted_html" text,
 	"internet_message_id" text,
 	"graph_conversation_id" text,
+	"attachments" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"steps" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"failure_code" text,
 	"failure_message" text,
@@ -34,11 +35,29 @@ CREATE TABLE "outbox_messages" (
 	CONSTRAINT "outbox_messages_kind_check" CHECK ("outbox_messages"."kind" in ('reply', 'replyAll', 'forward', 'new'))
 );
 --> statement-breakpoint
+CREATE TABLE "outbox_uploads" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"org_id" text NOT NULL,
+	"channel_id" uuid NOT NULL,
+	"created_by" text,
+	"name" text NOT NULL,
+	"content_type" text NOT NULL,
+	"size" integer NOT NULL,
+	"received" integer DEFAULT 0 NOT NULL,
+	"is_inline" boolean DEFAULT false NOT NULL,
+	"content_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_org_id_organization_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_parent_message_id_messages_id_fk" FOREIGN KEY ("parent_message_id") REFERENCES "public"."messages"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox_uploads" ADD CONSTRAINT "outbox_uploads_org_id_organization_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox_uploads" ADD CONSTRAINT "outbox_uploads_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox_uploads" ADD CONSTRAINT "outbox_uploads_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "outbox_messages_conversation_idx" ON "outbox_messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE INDEX "outbox_messages_channel_send_idx" ON "outbox_messages" USING btree ("channel_id","send_at");--> statement-breakpoint
-CREATE INDEX "outbox_messages_draft_idx" ON "outbox_messages" USING btree ("channel_id","graph_draft_id");
+CREATE INDEX "outbox_messages_draft_idx" ON "outbox_messages" USING btree ("channel_id","graph_draft_id");--> statement-breakpoint
+CREATE INDEX "outbox_uploads_channel_idx" ON "outbox_uploads" USING btree ("channel_id");
