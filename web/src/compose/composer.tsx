@@ -1,6 +1,7 @@
 import type { ComposeContext, OutboxItem, OutboxKind, Recipient, SendCollision } from "@mailroom/contract";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { ApiError } from "../api.ts";
+import { AttachmentPicker, type PickedFile } from "./attachment-picker.tsx";
 import { CollisionNotice } from "./collision-notice.tsx";
 import { readCollision, sendMessage } from "./compose-api.ts";
 import { clearDraft, type LocalDraft, loadDraft, saveDraft } from "./draft-store.ts";
@@ -57,6 +58,8 @@ export function Composer(props: ComposerProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [collision, setCollision] = useState<SendCollision | null>(null);
+  const [files, setFiles] = useState<PickedFile[]>([]);
+  const uploading = files.some((f) => !f.uploadId && !f.error);
   const fromId = useId();
   const subjectId = useId();
 
@@ -82,6 +85,7 @@ export function Composer(props: ComposerProps) {
         bcc: draft.bcc,
         ...(kind === "new" || kind === "forward" ? { subject: draft.subject } : {}),
         html: draft.html,
+        attachments: files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId }] : [])),
         sendAnyway,
       });
       clearDraft(draftKey);
@@ -178,14 +182,15 @@ export function Composer(props: ComposerProps) {
         </div>
       ) : null}
       <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
+      <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
       {error ? (
         <p className="alert alert--error" role="alert">
           {error.title}
         </p>
       ) : null}
       <footer className="composer__footer">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? "Sending…" : "Send"}
+        <button type="submit" className="button button--primary" disabled={busy || uploading}>
+          {busy ? "Sending…" : uploading ? "Uploading…" : "Send"}
         </button>
         <span className="muted">
           {context.undoSendSeconds > 0 ? `You can undo for ${context.undoSendSeconds} s after sending.` : ""}
