@@ -113,6 +113,8 @@ async function measure(backend: Backend): Promise<Figures> {
       const done = deliveredAt.get(id);
       return done === undefined ? [] : [done - at];
     });
+    if (process.env.BENCH_DEBUG)
+      console.error(`#     latencies in send order: ${latencies.map(Math.round).join(" ")}`);
     const p50Ms = quantile(latencies, 0.5);
     const p99Ms = quantile(latencies, 0.99);
     return {

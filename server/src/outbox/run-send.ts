@@ -12,7 +12,7 @@ import {
 import { GraphError } from "../microsoft/graph-client.ts";
 import { composeBody, quotedPart } from "./compose-body.ts";
 import type { OutboxDeps } from "./outbox-deps.ts";
-import { advance, findOutbox, type OutboxRow, publishOutboxChanged } from "./outbox-store.ts";
+import { advance, findOutbox, type OutboxRow, publishOutboxChanged, updateOutbox } from "./outbox-store.ts";
 import type { OutboxAddress, OutboxState } from "./schema.ts";
 import { uploadAttachments } from "./upload-attachments.ts";
 
@@ -66,7 +66,9 @@ export async function runSend(
 
 /** queued → draft_created: the draft Exchange builds (or the one a crashed run already made). */
 async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, hooks: SendHooks) {
-  const found = await findByOutboxHeader(graph, "drafts", row.id);
+  // An earlier run may have died after Graph made the draft: look for it first.
+  const found = row.draftRequestedAt ? await findByOutboxHeader(graph, "drafts", row.id) : undefined;
+  if (!found) await updateOutbox(deps.db, row.id, { draftRequestedAt: new Date() });
   const draft = found
     ? await getMessageState(graph, found.id)
     : await createDraft(graph, {
@@ -149,10 +151,12 @@ async function stepAttachments(deps: OutboxDeps, graph: ChannelGraph, row: Outbo
 /** attachments_uploaded → sent, unless the draft already went (a send whose answer was lost). */
 async function stepSend(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, hooks: SendHooks) {
   const draftId = row.graphDraftId!;
-  const current = await getMessageState(graph, draftId);
-  const alreadySent =
-    current?.isDraft === false || (!current && (await findByOutboxHeader(graph, "sentitems", row.id)));
-  if (!alreadySent) await sendDraft(graph, draftId);
+  // An earlier run may have died after Graph sent it: the draft then is no draft any more.
+  const alreadySent = row.sendRequestedAt ? await wentAlready(graph, draftId, row.id) : false;
+  if (!alreadySent) {
+    await updateOutbox(deps.db, row.id, { sendRequestedAt: new Date() });
+    await sendDraft(graph, draftId);
+  }
   await hooks.beforeRecord?.("sent");
   return advance(
     deps.db,
@@ -162,6 +166,12 @@ async function stepSend(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, h
     { sentAt: new Date() },
     { graphId: draftId, detail: alreadySent ? "found already sent" : "sent" },
   );
+}
+
+async function wentAlready(graph: ChannelGraph, draftId: string, outboxId: string): Promise<boolean> {
+  const current = await getMessageState(graph, draftId);
+  if (current) return current.isDraft === false;
+  return (await findByOutboxHeader(graph, "sentitems", outboxId)) !== undefined;
 }
 
 function graphRecipient(a: OutboxAddress): GraphRecipient {

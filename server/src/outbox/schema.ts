@@ -93,6 +93,12 @@ export const outboxMessages = pgTable(
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Set just before the Graph call that creates the draft / sends it: only a run that finds it
+     * set (an earlier run may have died after Graph acted) looks for the draft or the sent copy.
+     */
+    draftRequestedAt: at("draft_requested_at"),
+    sendRequestedAt: at("send_requested_at"),
     sentAt: at("sent_at"),
     matchedAt: at("matched_at"),
     createdAt: at("created_at").defaultNow().notNull(),

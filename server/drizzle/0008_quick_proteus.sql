@@ -27,6 +27,8 @@ CREATE TABLE "outbox_messages" (
 	"failure_code" text,
 	"failure_message" text,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"draft_requested_at" timestamp with time zone,
+	"send_requested_at" timestamp with time zone,
 	"sent_at" timestamp with time zone,
 	"matched_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
