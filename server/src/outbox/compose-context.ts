@@ -34,7 +34,7 @@ export async function composeContext(
   };
 }
 
-function replyDefaults(parent: MessageRow, from: SendFrom): NonNullable<ComposeContext["defaults"]> {
+export function replyDefaults(parent: MessageRow, from: SendFrom): NonNullable<ComposeContext["defaults"]> {
   const own = new Set([...from.choices.map((c) => c.address), ...from.others].map((a) => a.toLowerCase()));
   const notOwn = (p: Person) => !own.has(p.address.toLowerCase());
   const sender: Person[] = parent.fromAddress ? [{ name: parent.fromName, address: parent.fromAddress }] : [];

@@ -31,7 +31,8 @@ function sendMatchJob(queue: Pick<JobQueue, "send">, outboxId: string, attempt: 
   const job: OutboxJob = { outboxId, attempt };
   return queue.send("outbox-match", job, {
     singletonKey: `match:${outboxId}`,
-    startAfterSeconds: Math.min(30, 1 + attempt * 2),
+    // The Sent Items notification's sync usually stores the copy within a few seconds.
+    startAfterSeconds: Math.min(30, 3 + attempt * 3),
   });
 }
 
