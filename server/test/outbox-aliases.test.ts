@@ -15,6 +15,7 @@ import {
   withOutboxHeader,
 } from "./outbox-helpers.ts";
 import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -218,5 +219,58 @@ describe("no double answers", () => {
     expect(stopped.status).toBe(409);
     expect(stopped.body.messages.map((m) => m.text).join()).toContain("Also one more lamp is broken.");
     expect(stopped.body.pending).toEqual([]);
+  });
+});
+
+describe("live: who is on a conversation, and the outbox's state", () => {
+  it("tells colleagues who views and who replies, and every state an outgoing message goes through", async () => {
+    const conversation = await conversationBySubject(admin, "Feature request: export to CSV");
+    const stream = await listenToEvents(agent);
+    try {
+      await waitFor(() => stream.events.some((e) => e.type === "ready"), { what: "the stream" });
+      expect(
+        (await admin.post(`/api/conversations/${conversation}/presence`, { activity: "composing" })).status,
+      ).toBe(204);
+      const presence = await waitFor(() => stream.events.find((e) => e.type === "presence.updated"), {
+        what: "the presence event",
+      });
+      expect(presence.data).toMatchObject({ conversationId: conversation, activity: "composing", channelId });
+      expect(Date.parse(String(presence.data.until))).toBeGreaterThan(Date.now());
+      // Another org's member (or a bad id) gets 404, never an event.
+      expect(
+        (await admin.post("/api/conversations/not-a-uuid/presence", { activity: "viewing" })).status,
+      ).toBe(404);
+
+      await setChannel(admin, channelId, { undoSendSeconds: 0 });
+      const context = await compose(admin, conversation);
+      const sent = await send(admin, {
+        kind: "reply",
+        messageId: context.defaults!.messageId,
+        lastSeenMessageId: context.defaults!.lastSeenMessageId,
+        from: context.defaultFrom,
+        to: context.defaults!.reply.to,
+        html: "<p>Coming in the next release.</p>",
+      });
+      await waitForOutbox(db, sent.id, ["matched"]);
+      const states = await waitFor(
+        () => {
+          const seen = stream.events
+            .filter((e) => e.type === "outbox.updated" && e.data.outboxId === sent.id)
+            .map((e) => e.data.state);
+          return seen.includes("matched") ? seen : undefined;
+        },
+        { what: "the outbox events" },
+      );
+      expect(states).toEqual([
+        "queued",
+        "draft_created",
+        "patched",
+        "attachments_uploaded",
+        "sent",
+        "matched",
+      ]);
+    } finally {
+      stream.close();
+    }
   });
 });
