@@ -1,7 +1,7 @@
 import type { ChannelImport } from "@mailroom/contract";
 import { useState } from "react";
 import { useChannelCompose } from "./compose-api.ts";
-import { Composer } from "./composer.tsx";
+import { LazyComposer } from "./lazy-composer.tsx";
 import { UndoToast } from "./undo-toast.tsx";
 import "./compose.css";
 
@@ -48,7 +48,7 @@ export function NewEmailButton({ channels }: { channels: Pick<ChannelImport, "id
             </label>
           ) : null}
           {context.data ? (
-            <Composer
+            <LazyComposer
               key={chosen}
               kind="new"
               context={context.data}

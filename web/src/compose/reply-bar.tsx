@@ -4,8 +4,8 @@ import { useEffect, useState } from "react";
 import { useMe } from "../accounts/session.tsx";
 import { ApiError } from "../api.ts";
 import { composeKeys, useConversationCompose, useConversationOutbox } from "./compose-api.ts";
-import { Composer } from "./composer.tsx";
 import type { LocalDraft } from "./draft-store.ts";
+import { LazyComposer } from "./lazy-composer.tsx";
 import { OutboxList } from "./outbox-list.tsx";
 import { UndoToast } from "./undo-toast.tsx";
 import "./compose.css";
@@ -69,7 +69,7 @@ export function ReplyBar({ conversationId }: { conversationId: string }) {
         />
       ) : null}
       {open && context.data ? (
-        <Composer
+        <LazyComposer
           key={`${open.kind}:${open.restored?.savedAt ?? 0}`}
           kind={open.kind}
           context={context.data}
