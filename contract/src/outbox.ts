@@ -87,6 +87,8 @@ export const outboxItem = z.object({
   bcc: z.array(person),
   subject: z.string(),
   html: z.string(),
+  /** Its files (uploads): Undo hands them back to the composer with the rest. */
+  attachments: z.array(z.object({ uploadId: z.string(), name: z.string(), size: z.number().int() })),
   createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   createdAt: isoDateTime,
   /** When the undo window ends. */

@@ -125,6 +125,7 @@ export function outboxView(row: OutboxRow): OutboxItem {
     bcc: row.bccRecipients,
     subject: row.subject,
     html: row.bodyHtml,
+    attachments: row.attachments.map((a) => ({ uploadId: a.uploadId, name: a.name, size: a.size })),
     createdBy: row.createdBy ? { id: row.createdBy, name: row.createdByName } : null,
     createdAt: row.createdAt.toISOString(),
     sendAt: row.sendAt.toISOString(),

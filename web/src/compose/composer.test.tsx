@@ -38,6 +38,7 @@ const item: OutboxItem = {
   bcc: [],
   subject: "RE: Order #1",
   html: "<p>x</p>",
+  attachments: [],
   createdBy: { id: "u2", name: "Sam" },
   createdAt: new Date().toISOString(),
   sendAt: new Date().toISOString(),

@@ -13,8 +13,9 @@ export interface ComposerProps {
   context: ComposeContext;
   /** Where the draft is kept while typing (per conversation, or per mailbox for a new email). */
   draftKey: string;
-  /** Content to start from instead (a message Undo brought back). */
+  /** Content to start from instead (a message Undo brought back), with its files. */
   restored?: LocalDraft | undefined;
+  restoredFiles?: PickedFile[] | undefined;
   onClose(): void;
   onSent(item: OutboxItem): void;
 }
@@ -58,7 +59,7 @@ export function Composer(props: ComposerProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [collision, setCollision] = useState<SendCollision | null>(null);
-  const [files, setFiles] = useState<PickedFile[]>([]);
+  const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
   const uploading = files.some((f) => !f.uploadId && !f.error);
   const fromId = useId();
   const subjectId = useId();

@@ -1,7 +1,8 @@
-import type { ChannelImport } from "@mailroom/contract";
+import type { ChannelImport, OutboxItem } from "@mailroom/contract";
 import { useState } from "react";
 import { useChannelCompose } from "./compose-api.ts";
 import { LazyComposer } from "./lazy-composer.tsx";
+import { draftOf, filesOf } from "./undo-restore.ts";
 import { UndoToast } from "./undo-toast.tsx";
 import "./compose.css";
 
@@ -13,7 +14,8 @@ export function NewEmailButton({ channels }: { channels: Pick<ChannelImport, "id
   const usable = channels.filter((c) => c.status === "connected");
   const [channelId, setChannelId] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  const [sent, setSent] = useState<Parameters<typeof UndoToast>[0]["item"] | null>(null);
+  const [undone, setUndone] = useState<OutboxItem | null>(null);
+  const [sent, setSent] = useState<OutboxItem | null>(null);
   const chosen = channelId ?? usable[0]?.id ?? null;
   const context = useChannelCompose(open ? chosen : null);
   if (usable.length === 0) return null;
@@ -23,8 +25,10 @@ export function NewEmailButton({ channels }: { channels: Pick<ChannelImport, "id
         <UndoToast
           item={sent}
           onDone={() => setSent(null)}
-          onUndone={() => {
+          onUndone={(item) => {
             setSent(null);
+            setUndone(item);
+            setChannelId(item.channelId);
             setOpen(true);
           }}
         />
@@ -49,13 +53,19 @@ export function NewEmailButton({ channels }: { channels: Pick<ChannelImport, "id
           ) : null}
           {context.data ? (
             <LazyComposer
-              key={chosen}
+              key={`${chosen}:${undone?.id ?? ""}`}
               kind="new"
+              restored={undone ? draftOf(undone) : undefined}
+              restoredFiles={undone ? filesOf(undone) : undefined}
               context={context.data}
               draftKey={`channel:${chosen}`}
-              onClose={() => setOpen(false)}
+              onClose={() => {
+                setOpen(false);
+                setUndone(null);
+              }}
               onSent={(item) => {
                 setOpen(false);
+                setUndone(null);
                 setSent(item);
               }}
             />

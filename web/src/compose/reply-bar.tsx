@@ -3,10 +3,12 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useMe } from "../accounts/session.tsx";
 import { ApiError } from "../api.ts";
+import type { PickedFile } from "./attachment-picker.tsx";
 import { composeKeys, useConversationCompose, useConversationOutbox } from "./compose-api.ts";
 import type { LocalDraft } from "./draft-store.ts";
 import { LazyComposer } from "./lazy-composer.tsx";
 import { OutboxList } from "./outbox-list.tsx";
+import { draftOf, filesOf } from "./undo-restore.ts";
 import { UndoToast } from "./undo-toast.tsx";
 import "./compose.css";
 import { useAnnouncePresence, usePresenceOf } from "./use-presence.ts";
@@ -31,7 +33,9 @@ export function ReplyBar({ conversationId }: { conversationId: string }) {
   const client = useQueryClient();
   const context = useConversationCompose(conversationId);
   const outbox = useConversationOutbox(conversationId);
-  const [open, setOpen] = useState<{ kind: ReplyKind; restored?: LocalDraft } | null>(null);
+  const [open, setOpen] = useState<{ kind: ReplyKind; restored?: LocalDraft; files?: PickedFile[] } | null>(
+    null,
+  );
   const [justSent, setJustSent] = useState<OutboxItem | null>(null);
   useAnnouncePresence(conversationId, open ? "composing" : "viewing");
   const others = usePresenceOf(conversationId, me.user.id);
@@ -64,7 +68,8 @@ export function ReplyBar({ conversationId }: { conversationId: string }) {
           onUndone={(item) => {
             setJustSent(null);
             void refresh();
-            if (item.kind !== "new") setOpen({ kind: item.kind, restored: draftOf(item) });
+            if (item.kind !== "new")
+              setOpen({ kind: item.kind, restored: draftOf(item), files: filesOf(item) });
           }}
         />
       ) : null}
@@ -75,6 +80,7 @@ export function ReplyBar({ conversationId }: { conversationId: string }) {
           context={context.data}
           draftKey={`conversation:${conversationId}`}
           restored={open.restored}
+          restoredFiles={open.files}
           onClose={() => setOpen(null)}
           onSent={(item) => {
             setOpen(null);
@@ -119,18 +125,4 @@ export function ReplyBar({ conversationId }: { conversationId: string }) {
       )}
     </section>
   );
-}
-
-/** An undone message, back into the composer as it was. */
-export function draftOf(item: OutboxItem): LocalDraft {
-  return {
-    kind: item.kind,
-    from: item.from,
-    to: item.to,
-    cc: item.cc,
-    bcc: item.bcc,
-    subject: item.subject,
-    html: item.html,
-    savedAt: Date.now(),
-  };
 }
