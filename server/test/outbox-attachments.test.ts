@@ -1,7 +1,9 @@
+import fs from "node:fs";
 import type { UploadItem } from "@mailroom/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/src/index.ts";
 import type { Db } from "../src/db/client.ts";
+import { uploadPath } from "../src/outbox/upload-store.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { emulatorControl, send, setChannel, waitForOutbox } from "./outbox-helpers.ts";
 import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
@@ -139,9 +141,11 @@ describe("attachments", () => {
         200,
       );
     const outbox = await sendWith("Resumed", [id]);
-    await waitForOutbox(db, outbox.id, ["sent", "matched"], 120_000);
+    await waitForOutbox(db, outbox.id, ["matched"], 120_000);
     const copy = await waitFor(() => delivered(outbox.id), { what: "delivery" });
     expect(Buffer.from(copy.message.attachments[0]!.contentBytes, "base64").equals(bytes)).toBe(true);
+    // Matched in the mailbox: our copy of the file is gone.
+    expect(fs.existsSync(uploadPath(server.mailroom.config.dataDir, id))).toBe(false);
   });
 
   it("leaves no draft behind when Microsoft refuses the file (over the tenant's size)", async () => {

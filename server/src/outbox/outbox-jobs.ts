@@ -8,6 +8,7 @@ import type { OutboxDeps } from "./outbox-deps.ts";
 import { advance, findOutbox, type OutboxRow, publishOutboxChanged, updateOutbox } from "./outbox-store.ts";
 import { runSend, type SendHooks } from "./run-send.ts";
 import { classifySendError } from "./send-failure.ts";
+import { deleteUploads } from "./upload-store.ts";
 
 const outboxJob = z.object({ outboxId: z.uuid(), attempt: z.number().int().min(0).max(100).optional() });
 type OutboxJob = z.infer<typeof outboxJob>;
@@ -148,6 +149,12 @@ async function runMatchJob(deps: OutboxDeps, job: OutboxJob) {
       { graphId, detail: "Sent Items copy stored" },
     );
     if (matched) await publishOutboxChanged(deps.events, matched);
+    // In the mailbox now, with its files: our copies of them can go.
+    await deleteUploads(
+      deps.db,
+      deps.config.dataDir,
+      row.attachments.map((a) => a.uploadId),
+    );
     return;
   }
   if (attempt >= MAX_MATCH_ATTEMPTS) return;

@@ -85,3 +85,10 @@ export function uploadView(row: UploadRow): UploadItem {
     contentId: row.contentId,
   };
 }
+
+/** A sent message's uploads are no longer needed: their bytes and rows go. */
+export async function deleteUploads(db: Db, dataDir: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await Promise.all(ids.map((id) => fs.rm(uploadPath(dataDir, id), { force: true })));
+  await db.delete(outboxUploads).where(inArray(outboxUploads.id, ids));
+}
