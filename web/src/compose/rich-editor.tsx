@@ -22,6 +22,8 @@ export function RichEditor({ initialHtml, onChange, label, resetKey = 0 }: RichE
       Placeholder.configure({ placeholder: "Write your reply…" }),
     ],
     content: initialHtml,
+    // The app's CSP has no 'unsafe-inline' styles: Tiptap's own CSS is in compose.css instead.
+    injectCSS: false,
     editorProps: { attributes: { "aria-label": label, role: "textbox", "aria-multiline": "true" } },
     onUpdate: ({ editor: e }) => onChange(e.getHTML()),
   });
