@@ -116,4 +116,39 @@ describe("Replying in Chromium", () => {
       await close();
     }
   });
+
+  it("Undo brings the reply back into the composer, unsent", async () => {
+    const owner = await createReadyAccount(world.server, { name: "Uma Undo", orgName: "Undo Co" });
+    const { page: consent } = await connectThroughMicrosoft(owner.client, world.emulator, {
+      account: { login: "alex@contoso.com", password: "Passw0rd!" },
+    });
+    const channelId = (await followCallback(owner.client, consent)).split("/")[3]!;
+    expect((await owner.client.patch(`/api/channels/${channelId}`, { undoSendSeconds: 30 })).status).toBe(
+      200,
+    );
+    const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
+    try {
+      await signInAs(page, owner.client);
+      await page.goto("/inbox");
+      await page.getByRole("button", { name: "New email" }).click();
+      const composer = page.getByRole("form", { name: "New email" });
+      const to = composer.getByLabel("To", { exact: true });
+      await to.fill("undo-test@example.net");
+      await to.press("Enter");
+      await composer.getByLabel("Subject").fill("Never mind");
+      await composer.getByRole("textbox", { name: "Message" }).click();
+      await page.keyboard.type("This should never leave.");
+      await composer.getByRole("button", { name: "Send" }).click();
+      await page.getByRole("button", { name: "Undo", exact: true }).click();
+      const back = page.getByRole("form", { name: "New email" });
+      await back.getByText("This should never leave.").waitFor();
+      expect(await back.getByLabel("Subject").inputValue()).toBe("Never mind");
+      await back.getByText("undo-test@example.net").waitFor();
+      const res = await emulatorFetch(world.emulator, "/_emulator/outbound?to=undo-test@example.net");
+      expect(((await res.json()) as { value: unknown[] }).value).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
