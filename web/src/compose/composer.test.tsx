@@ -138,4 +138,9 @@ describe("the composer", () => {
     await waitFor(() => expect(onSent).toHaveBeenCalled());
     expect(bodies[1]).toMatchObject({ sendAnyway: true });
   });
+
+  it("starts a forward with Exchange's FW: subject", () => {
+    render(<Composer kind="forward" context={context} draftKey="k2" onClose={vi.fn()} onSent={vi.fn()} />);
+    expect((screen.getByLabelText("Subject") as HTMLInputElement).value).toBe("FW: Order #1");
+  });
 });

@@ -27,6 +27,11 @@ const TITLES: Record<OutboxKind, string> = {
   new: "New email",
 };
 
+/** "FW: " as Exchange writes it, unless the subject has it already. */
+function forwardSubject(subject: string): string {
+  return /^fw:/i.test(subject) ? subject : `FW: ${subject}`;
+}
+
 /** The draft a composer opens with: what Undo returned, a kept draft of the same kind, or defaults. */
 function startingDraft(props: ComposerProps): LocalDraft {
   if (props.restored) return props.restored;
@@ -41,7 +46,7 @@ function startingDraft(props: ComposerProps): LocalDraft {
     to: defaults?.to ?? [],
     cc: defaults?.cc ?? [],
     bcc: context.autoBcc ? [{ address: context.autoBcc, name: null }] : [],
-    subject: kind === "new" ? "" : (context.defaults?.subject ?? ""),
+    subject: kind === "forward" ? forwardSubject(context.defaults?.subject ?? "") : "",
     html: `<p></p>${signature}`,
     savedAt: Date.now(),
   };
