@@ -1,11 +1,11 @@
-import type { ComposeContext, OutboxItem, OutboxKind, Recipient, SendCollision } from "@mailroom/contract";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import type { ComposeContext, OutboxItem, OutboxKind, SendCollision } from "@mailroom/contract";
+import { type FormEvent, useEffect, useState } from "react";
 import { ApiError } from "../api.ts";
+import { AddressFields } from "./address-fields.tsx";
 import { AttachmentPicker, type PickedFile } from "./attachment-picker.tsx";
 import { CollisionNotice } from "./collision-notice.tsx";
 import { readCollision, sendMessage } from "./compose-api.ts";
 import { clearDraft, type LocalDraft, loadDraft, saveDraft } from "./draft-store.ts";
-import { RecipientInput } from "./recipient-input.tsx";
 import { RichEditor } from "./rich-editor.tsx";
 
 export interface ComposerProps {
@@ -66,8 +66,6 @@ export function Composer(props: ComposerProps) {
   const [collision, setCollision] = useState<SendCollision | null>(null);
   const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
   const uploading = files.some((f) => !f.uploadId && !f.error);
-  const fromId = useId();
-  const subjectId = useId();
 
   useEffect(() => {
     const timer = setTimeout(() => saveDraft(draftKey, { ...draft, savedAt: Date.now() }), 400);
@@ -126,67 +124,15 @@ export function Composer(props: ComposerProps) {
           onDismiss={() => setCollision(null)}
         />
       ) : null}
-      <div className="composer__row">
-        <label htmlFor={fromId} className="recipients__label">
-          From
-        </label>
-        <select
-          id={fromId}
-          value={draft.from}
-          onChange={(e) => update({ from: e.target.value })}
-          aria-invalid={fields.from ? true : undefined}
-        >
-          {context.fromChoices.map((c) => (
-            <option key={c.address} value={c.address}>
-              {c.address}
-              {c.isPrimary ? " (primary)" : ""}
-            </option>
-          ))}
-        </select>
-        {context.otherAddresses.length ? (
-          <p className="muted composer__others">
-            Also on the account, not addresses it can send from: {context.otherAddresses.join(", ")}
-          </p>
-        ) : null}
-      </div>
-      <RecipientInput
-        label="To"
-        value={draft.to}
-        onChange={(to: Recipient[]) => update({ to })}
-        error={fields.to}
+      <AddressFields
+        kind={kind}
+        context={context}
+        draft={draft}
+        update={update}
+        fields={fields}
+        showCopies={showCopies}
+        onShowCopies={() => setShowCopies(true)}
       />
-      {showCopies ? (
-        <>
-          <RecipientInput label="Cc" value={draft.cc} onChange={(cc) => update({ cc })} error={fields.cc} />
-          <RecipientInput
-            label="Bcc"
-            value={draft.bcc}
-            onChange={(bcc) => update({ bcc })}
-            error={fields.bcc}
-          />
-        </>
-      ) : (
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={() => setShowCopies(true)}
-        >
-          Cc / Bcc
-        </button>
-      )}
-      {kind === "new" || kind === "forward" ? (
-        <div className="composer__row">
-          <label htmlFor={subjectId} className="recipients__label">
-            Subject
-          </label>
-          <input
-            id={subjectId}
-            type="text"
-            value={draft.subject}
-            onChange={(e) => update({ subject: e.target.value })}
-          />
-        </div>
-      ) : null}
       <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
       <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
       {error ? (
