@@ -15,7 +15,7 @@ const src = (paths) => `^server/src/(${paths})`;
 const LAYERS = [
   ["composition root", src("main\\.ts|start\\.ts")],
   ["http", src("http/")],
-  ["inbox and sync", src("inbox/|sync/")],
+  ["inbox and sync", src("inbox/|sync/|outbox/")],
   ["mail", src("mail/")],
   ["channels", src("channels/")],
   ["accounts and jobs", src("accounts/|jobs/")],

@@ -6,6 +6,7 @@ import {
   channelRoutes,
   conversationRoutes,
   inboxRoutes,
+  outboxRoutes,
   readingRoutes,
   routes,
   syncRoutes,
@@ -21,6 +22,7 @@ describe("routes", () => {
     syncRoutes,
     actionRoutes,
     attentionRoutes,
+    outboxRoutes,
   ];
 
   it("has every route of every module under its own name", () => {

@@ -10,6 +10,7 @@ export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
 export * from "./live-events.ts";
+export * from "./outbox.ts";
 export * from "./problem.ts";
 export * from "./reading.ts";
 export * from "./route.ts";
@@ -22,6 +23,7 @@ import { attentionRoutes } from "./attention.ts";
 import { channelRoutes } from "./channels.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inboxes.ts";
+import { outboxRoutes } from "./outbox.ts";
 import { readingRoutes } from "./reading.ts";
 import { syncRoutes } from "./sync.ts";
 
@@ -35,4 +37,5 @@ export const routes = {
   ...syncRoutes,
   ...actionRoutes,
   ...attentionRoutes,
+  ...outboxRoutes,
 };

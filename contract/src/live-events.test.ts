@@ -10,6 +10,8 @@ describe("live events", () => {
       "conversations.updated",
       "inboxes.updated",
       "members.updated",
+      "outbox.updated",
+      "presence.updated",
       "ready",
       "resync",
       "sync.health",

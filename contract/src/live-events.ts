@@ -65,6 +65,28 @@ export const liveEvent = z.discriminatedUnion("type", [
       failed: z.number(),
     }),
   }),
+  /** An outgoing message changed state (queued, sent, failed, cancelled…): refetch the conversation's outbox. */
+  z.object({
+    type: z.literal("outbox.updated"),
+    data: z.object({
+      channelId,
+      outboxId: z.string(),
+      conversationId: z.string().nullable(),
+      state: z.string(),
+    }),
+  }),
+  /** Who is viewing or replying to a conversation; `until` is when it lapses without a renewal. */
+  z.object({
+    type: z.literal("presence.updated"),
+    data: z.object({
+      channelId,
+      conversationId: z.string(),
+      userId: z.string(),
+      name: z.string(),
+      activity: z.enum(["viewing", "composing", "left"]),
+      until: z.string(),
+    }),
+  }),
   /** Events may have been lost (the server's event connection dropped): refetch everything shown. */
   z.object({ type: z.literal("resync"), data: nothing }),
 ]);

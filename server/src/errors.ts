@@ -40,7 +40,12 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { fields?: FieldIssue[]; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      fields?: FieldIssue[];
+      retryAfterSeconds?: number;
+      /** More members of the problem body, for problems the web app acts on (a send's newer messages). */
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.status = STATUS[code];

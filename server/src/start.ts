@@ -13,6 +13,8 @@ import { type HealthPort, startHealthPort } from "./http/health-port.ts";
 import { bulkActionJobs } from "./inbox/actions/bulk-job.ts";
 import { createJobQueue, type JobDefinition, type JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { outboxJobs } from "./outbox/outbox-jobs.ts";
+import type { SendHooks } from "./outbox/run-send.ts";
 import { syncJobs } from "./sync/jobs.ts";
 
 export interface Mailroom {
@@ -36,6 +38,8 @@ export interface StartOptions {
   logger?: Logger;
   /** An already-open database (tests share one); closed by the caller, not by close(). */
   database?: Database;
+  /** Called between the steps of each send (the crash test kills a worker there). */
+  sendHooks?: SendHooks;
 }
 
 /** config → db → queue → http and/or workers, by role. */
@@ -56,6 +60,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
     ...bulkActionJobs(syncDeps),
+    ...outboxJobs({ ...syncDeps, queue: () => queue }, options.sendHooks),
   ];
   const queue = await createJobQueue(database, logger, jobs);
   if (config.role !== "web") await queue.work(jobs);

@@ -28,6 +28,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly fields: FieldIssue[] = [],
     readonly requestId?: string,
+    /** The whole problem body: some problems carry more (a send's newer messages, outbox.ts). */
+    readonly problem: unknown = undefined,
   ) {
     super(title);
   }
@@ -170,7 +172,7 @@ function toApiError(response: Response, payload: unknown): ApiError {
   const title = stringField(body, "title") ?? stringField(body, "message") ?? fallbackTitle(response.status);
   const code = stringField(body, "code") ?? `http_${response.status}`;
   const fields = Array.isArray(body.fields) ? body.fields.filter(isFieldIssue) : [];
-  return new ApiError(response.status, code, title, fields, stringField(body, "requestId"));
+  return new ApiError(response.status, code, title, fields, stringField(body, "requestId"), payload);
 }
 
 function fallbackTitle(status: number): string {

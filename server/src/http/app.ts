@@ -15,6 +15,7 @@ import type { EventBus } from "../events/bus.ts";
 import { inboxRoutes } from "../inbox/routes.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
+import { outboxRoutes } from "../outbox/outbox-routes.ts";
 import { channelSyncHooks } from "../sync/channel-hooks.ts";
 import { syncStatus } from "../sync/health/sync-status.ts";
 import { webhookRoutes } from "../sync/intake/webhook-routes.ts";
@@ -125,6 +126,19 @@ async function browserApp(app: FastifyInstance, deps: HttpDeps) {
     syncStatus: syncStatus(deps.database.db),
     queue: deps.queue,
   });
+  if (deps.queue) {
+    const { queue } = deps;
+    await app.register(outboxRoutes, {
+      auth: deps.auth,
+      database: deps.database,
+      db: deps.database.db,
+      events: deps.events,
+      config,
+      box: deps.secretBox,
+      logger: deps.logger,
+      queue,
+    });
+  }
   await app.register(eventsRoute, { auth: deps.auth, database: deps.database, events: deps.events });
 
   await registerWeb(app);

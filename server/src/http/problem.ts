@@ -37,6 +37,8 @@ export function sendProblem(
   else request.log.info({ code: problem.code, status: problem.status }, "request refused");
   if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
   const body: ProblemBody = {
+    // Extra members a module's contract names (outbox.ts's newer messages); the standard ones win.
+    ...problem.details,
     type: `https://mailroom.dev/problems/${problem.code}`,
     title: problem.title,
     status: problem.status,
@@ -53,6 +55,7 @@ interface Problem {
   title: string;
   fields?: { field: string; message: string }[];
   retryAfterSeconds?: number;
+  details?: Record<string, unknown>;
 }
 
 const VALIDATION_FAILED = "Some fields are not valid";
@@ -66,6 +69,7 @@ export function toProblem(error: unknown, validationTitle = VALIDATION_FAILED): 
       title: error.message,
       ...(error.extra.fields ? { fields: error.extra.fields } : {}),
       ...(error.extra.retryAfterSeconds ? { retryAfterSeconds: error.extra.retryAfterSeconds } : {}),
+      ...(error.extra.details ? { details: error.extra.details } : {}),
     };
   }
   if (error instanceof ZodError) {

@@ -29,6 +29,7 @@ export type Admission = "send" | "skip" | "end";
  * again, and ends the stream of someone who left meanwhile.
  */
 const STALE_AFTER = new Set(["inboxes.updated", "channels.updated", RESYNC]);
+const CHANNEL_SCOPED = new Set(["conversations.updated", "outbox.updated", "presence.updated"]);
 /** Kept at most this long even without an event saying so (a missed event heals itself). */
 const MAX_AGE_MS = 60_000;
 
@@ -73,8 +74,10 @@ export function liveScope(db: Db, viewer: { orgId: string; userId: string }): Li
         visible = undefined;
         return "send";
       }
-      if (event.type !== "conversations.updated") return "send";
+      // Events about a channel's mail (outgoing messages and presence included) follow its visibility.
+      if (!CHANNEL_SCOPED.has(event.type) || !("channelId" in event.data)) return "send";
       const { channelId } = event.data;
+      if (channelId === undefined) return "send";
       let scope = await current();
       if (Date.now() - scope.readAt > MAX_AGE_MS) {
         visible = undefined;

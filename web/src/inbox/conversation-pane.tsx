@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { ApiError, errorMessage } from "../api.ts";
+import { ReplyBar } from "../compose/reply-bar.tsx";
 import { RECONNECTED } from "../live/live-events.ts";
 import { useLiveEvents } from "../live/use-live-events.ts";
 import { AttachmentList } from "../reading/attachment-list.tsx";
@@ -95,6 +96,7 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           ))}
         </ol>
       )}
+      <ReplyBar conversationId={conversation.id} />
     </article>
   );
 }

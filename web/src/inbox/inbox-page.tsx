@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router";
 import { canManageOrg } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
 import { errorMessage } from "../api.ts";
+import { NewEmailButton } from "../compose/new-email.tsx";
 import { useInboxes } from "../inboxes/use-inboxes.ts";
 import { InboxIcon, PlugIcon } from "../ui/icons.tsx";
 import { EmptyState, Loading, PageHeading } from "../ui/page.tsx";
@@ -113,6 +114,7 @@ export function InboxPage() {
           <button type="button" className="button button--ghost button--small" onClick={() => setHelp(true)}>
             Shortcuts <kbd>?</kbd>
           </button>
+          <NewEmailButton channels={list.channels} />
         </header>
         <ListFilters view={view} unread={Boolean(unread)} q={q ?? ""} onChange={setFilter} />
         <BulkArea

@@ -1,0 +1,173 @@
+import fs from "node:fs";
+import type { UploadItem } from "@mailroom/contract";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/src/index.ts";
+import type { Db } from "../src/db/client.ts";
+import { uploadPath } from "../src/outbox/upload-store.ts";
+import type { TestClient, TestServer } from "./harness.ts";
+import { emulatorControl, send, setChannel, waitForOutbox } from "./outbox-helpers.ts";
+import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { waitFor } from "./wait-for.ts";
+
+let emulator: Emulator;
+let server: TestServer;
+let admin: TestClient;
+let channelId: string;
+let db: Db;
+
+const DANA = CUSTOMER.login;
+const MB = 1024 * 1024;
+const RANGE = 4 * MB;
+
+beforeAll(async () => {
+  ({ emulator, server, admin, channelId } = await startConnectedMailbox());
+  db = server.database.db;
+  await syncAtRest(db, channelId);
+  await setChannel(admin, channelId, { undoSendSeconds: 0 });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+/** A file of `size` bytes whose content says where each byte is (so a misplaced range shows). */
+function file(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 4096) bytes.writeUInt32BE(i / 4096, i);
+  return bytes;
+}
+
+async function putRange(id: string, bytes: Buffer, start: number, total: number) {
+  await admin.prime();
+  return fetch(new URL(`/api/outbox/uploads/${id}`, admin.baseUrl), {
+    method: "PUT",
+    headers: {
+      cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      "x-csrf-token": admin.cookies.get("mailroom_csrf")!,
+      origin: admin.baseUrl,
+      "content-type": "application/octet-stream",
+      "content-range": `bytes ${start}-${start + bytes.length - 1}/${total}`,
+    },
+    body: new Uint8Array(bytes),
+  });
+}
+
+/** Uploads through our API in 4 MB ranges, as the composer does. */
+async function upload(name: string, bytes: Buffer, extra: { isInline?: boolean; contentId?: string } = {}) {
+  const created = await admin.post<{ upload: UploadItem }>("/api/outbox/uploads", {
+    channelId,
+    name,
+    contentType: extra.isInline ? "image/png" : "application/octet-stream",
+    size: bytes.length,
+    ...extra,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const { id } = created.body.upload;
+  for (let start = 0; start < bytes.length; start += RANGE) {
+    const res = await putRange(id, bytes.subarray(start, start + RANGE), start, bytes.length);
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  return id;
+}
+
+/** The customer's copy carrying the outbox header, straight from the emulator's store. */
+function delivered(outboxId: string, mailbox = DANA) {
+  const box = emulator.store.mailbox(mailbox)!;
+  for (const folder of box.folders.values())
+    for (const message of folder.messages.values())
+      if (
+        message.internetMessageHeaders.some((h) => h.name === "x-mailroom-outbox-id" && h.value === outboxId)
+      )
+        return { folder: folder.wellKnownName, message };
+  return undefined;
+}
+
+async function sendWith(subject: string, uploadIds: string[], html = "<p>Attached.</p>") {
+  return send(admin, {
+    kind: "new",
+    channelId,
+    from: "support@contoso.com",
+    to: [{ address: DANA }],
+    subject,
+    html,
+    attachments: uploadIds.map((uploadId) => ({ uploadId })),
+  });
+}
+
+describe("attachments", () => {
+  it("sends a 20 MB file by upload session and an inline image that keeps its contentId", async () => {
+    const big = file(20 * MB);
+    const logo = file(2048);
+    const ids = [
+      await upload("report.bin", big),
+      await upload("logo.png", logo, { isInline: true, contentId: "logo@mailroom" }),
+    ];
+    const outbox = await sendWith("With a report", ids, '<p>Our logo: <img src="cid:logo@mailroom"></p>');
+    await waitForOutbox(db, outbox.id, ["sent", "matched"], 120_000);
+    const copy = await waitFor(() => delivered(outbox.id), { what: "delivery", timeoutMs: 60_000 });
+    const byName = new Map(copy.message.attachments.map((a) => [a.name, a]));
+    expect(Buffer.from(byName.get("report.bin")!.contentBytes, "base64").equals(big)).toBe(true);
+    expect(byName.get("logo.png")).toMatchObject({ isInline: true, contentId: "logo@mailroom", size: 2048 });
+    expect(copy.message.body.content).toContain("cid:logo@mailroom");
+  });
+
+  it("refuses a file over 150 MB before any byte is uploaded", async () => {
+    const res = await admin.post<{ fields: { field: string }[] }>("/api/outbox/uploads", {
+      channelId,
+      name: "huge.iso",
+      size: 150 * MB + 1,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.map((f) => f.field)).toEqual(["size"]);
+  });
+
+  it("resumes an upload after a dropped connection at the byte it stands", async () => {
+    const bytes = file(10 * MB);
+    const created = await admin.post<{ upload: UploadItem }>("/api/outbox/uploads", {
+      channelId,
+      name: "resume.bin",
+      size: bytes.length,
+    });
+    const { id } = created.body.upload;
+    expect((await putRange(id, bytes.subarray(0, RANGE), 0, bytes.length)).status).toBe(200);
+    // The second range is "lost"; the third arrives out of order and is refused.
+    const early = await putRange(id, bytes.subarray(2 * RANGE), 2 * RANGE, bytes.length);
+    expect(early.status).toBe(409);
+    const status = await admin.get<{ upload: UploadItem }>(`/api/outbox/uploads/${id}`);
+    expect(status.body.upload.received).toBe(RANGE);
+    for (let start = status.body.upload.received; start < bytes.length; start += RANGE)
+      expect((await putRange(id, bytes.subarray(start, start + RANGE), start, bytes.length)).status).toBe(
+        200,
+      );
+    const outbox = await sendWith("Resumed", [id]);
+    await waitForOutbox(db, outbox.id, ["matched"], 120_000);
+    const copy = await waitFor(() => delivered(outbox.id), { what: "delivery" });
+    expect(Buffer.from(copy.message.attachments[0]!.contentBytes, "base64").equals(bytes)).toBe(true);
+    // Matched in the mailbox: our copy of the file is gone.
+    expect(fs.existsSync(uploadPath(server.mailroom.config.dataDir, id))).toBe(false);
+  });
+
+  it("leaves no draft behind when Microsoft refuses the file (over the tenant's size)", async () => {
+    const id = await upload("too-big-for-the-tenant.bin", file(36 * MB));
+    const outbox = await sendWith("Too big", [id]);
+    const failed = await waitForOutbox(db, outbox.id, ["failed"], 120_000);
+    expect(failed.failureCode).toBe("ErrorMessageSizeExceeded");
+    expect(failed.failureMessage).toMatch(/larger than your Microsoft 365 organisation allows/);
+    expect(failed.graphDraftId).toBeNull();
+    expect(delivered(outbox.id, "support@contoso.com")).toBeUndefined();
+  });
+
+  it("sends a 149 MB file once the tenant allows it", { timeout: 600_000 }, async () => {
+    await emulatorControl(emulator, "/_emulator/tenants/contoso.com", "PATCH", { maxMessageSizeMB: 150 });
+    const bytes = file(149 * MB);
+    const id = await upload("archive.bin", bytes);
+    const outbox = await sendWith("The archive", [id]);
+    await waitForOutbox(db, outbox.id, ["sent", "matched"], 400_000);
+    const copy = await waitFor(() => delivered(outbox.id), { what: "delivery", timeoutMs: 60_000 });
+    const got = copy.message.attachments[0]!;
+    expect(got.name).toBe("archive.bin");
+    expect(got.size).toBe(bytes.length);
+    expect(Buffer.from(got.contentBytes, "base64").equals(bytes)).toBe(true);
+  });
+});

@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+import type { ComposeContext, OutboxItem } from "@mailroom/contract";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Composer } from "./composer.tsx";
+import { loadDraft } from "./draft-store.ts";
+
+const context: ComposeContext = {
+  channelId: "c1",
+  fromChoices: [
+    { address: "support@contoso.com", isPrimary: true },
+    { address: "help@contoso.com", isPrimary: false },
+  ],
+  otherAddresses: ["owner@outlook.com"],
+  defaultFrom: "help@contoso.com",
+  signatureHtml: "<p>Contoso Support</p>",
+  autoBcc: "archive@contoso.com",
+  undoSendSeconds: 10,
+  defaults: {
+    messageId: "m1",
+    lastSeenMessageId: "m1",
+    subject: "Order #1",
+    reply: { to: [{ name: "Dana", address: "dana@fabrikam.com" }], cc: [] },
+    replyAll: { to: [{ name: "Dana", address: "dana@fabrikam.com" }], cc: [] },
+  },
+};
+
+const item: OutboxItem = {
+  id: "o1",
+  kind: "reply",
+  state: "queued",
+  channelId: "c1",
+  conversationId: "k1",
+  messageId: "m1",
+  from: "help@contoso.com",
+  to: [{ name: "Dana", address: "dana@fabrikam.com" }],
+  cc: [],
+  bcc: [],
+  subject: "RE: Order #1",
+  html: "<p>x</p>",
+  attachments: [],
+  createdBy: { id: "u2", name: "Sam" },
+  createdAt: new Date().toISOString(),
+  sendAt: new Date().toISOString(),
+  willGoAt: null,
+  error: null,
+};
+
+let bodies: unknown[] = [];
+let answers: Response[] = [];
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json" },
+  });
+
+beforeEach(() => {
+  bodies = [];
+  answers = [];
+  localStorage.clear();
+  document.cookie = "mailroom_csrf=t1";
+  vi.stubGlobal("fetch", async (_url: string, init: RequestInit = {}) => {
+    bodies.push(typeof init.body === "string" ? JSON.parse(init.body) : undefined);
+    return answers.shift() ?? json(500, {});
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function open(onSent = vi.fn()) {
+  render(<Composer kind="reply" context={context} draftKey="k1" onClose={vi.fn()} onSent={onSent} />);
+  return onSent;
+}
+
+describe("the composer", () => {
+  it("offers the mailbox's addresses as From, the alias written to first; others only as a note", () => {
+    open();
+    const from = screen.getByLabelText("From");
+    expect((from as HTMLSelectElement).value).toBe("help@contoso.com");
+    expect([...(from as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      "support@contoso.com",
+      "help@contoso.com",
+    ]);
+    expect(screen.getByText(/not addresses it can send from: owner@outlook.com/)).toBeTruthy();
+  });
+
+  it("makes chips of addresses and refuses what isn't one", () => {
+    open();
+    const to = screen.getByLabelText("To");
+    fireEvent.change(to, { target: { value: "sam@example.net, not-an-address" } });
+    fireEvent.keyDown(to, { key: "Enter" });
+    expect(screen.getByText("sam@example.net")).toBeTruthy();
+    expect(screen.getByText("Not an email address: not-an-address")).toBeTruthy();
+  });
+
+  it("sends with the reply's recipients, the auto-BCC and what was last seen, and keeps the draft meanwhile", async () => {
+    const onSent = open();
+    await waitFor(() =>
+      expect(loadDraft("k1")?.bcc).toEqual([{ address: "archive@contoso.com", name: null }]),
+    );
+    answers.push(json(201, { outbox: item }));
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(onSent).toHaveBeenCalledWith(item));
+    expect(bodies[0]).toMatchObject({
+      kind: "reply",
+      messageId: "m1",
+      lastSeenMessageId: "m1",
+      from: "help@contoso.com",
+      to: [{ address: "dana@fabrikam.com" }],
+      bcc: [{ address: "archive@contoso.com" }],
+      sendAnyway: false,
+    });
+    expect(loadDraft("k1")).toBeUndefined();
+  });
+
+  it("shows a colleague's reply first when Send is stopped, and sends anyway on request", async () => {
+    const onSent = open();
+    answers.push(
+      json(409, {
+        type: "x",
+        title: "Sam is already replying to this conversation",
+        status: 409,
+        code: "conflict",
+        reason: "newer_messages",
+        messages: [],
+        pending: [{ ...item, html: "<p>We are on it</p>" }],
+      }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await screen.findByText(/Sam is already replying/);
+    expect(screen.getByText("We are on it")).toBeTruthy();
+    expect(onSent).not.toHaveBeenCalled();
+    answers.push(json(201, { outbox: item }));
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    await waitFor(() => expect(onSent).toHaveBeenCalled());
+    expect(bodies[1]).toMatchObject({ sendAnyway: true });
+  });
+
+  it("starts a forward with Exchange's FW: subject", () => {
+    render(<Composer kind="forward" context={context} draftKey="k2" onClose={vi.fn()} onSent={vi.fn()} />);
+    expect((screen.getByLabelText("Subject") as HTMLInputElement).value).toBe("FW: Order #1");
+  });
+});

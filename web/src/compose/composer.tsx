@@ -1,0 +1,153 @@
+import type { ComposeContext, OutboxItem, OutboxKind, SendCollision } from "@mailroom/contract";
+import { type FormEvent, useEffect, useState } from "react";
+import { ApiError } from "../api.ts";
+import { AddressFields } from "./address-fields.tsx";
+import { AttachmentPicker, type PickedFile } from "./attachment-picker.tsx";
+import { CollisionNotice } from "./collision-notice.tsx";
+import { readCollision, sendMessage } from "./compose-api.ts";
+import { clearDraft, type LocalDraft, loadDraft, saveDraft } from "./draft-store.ts";
+import { RichEditor } from "./rich-editor.tsx";
+
+export interface ComposerProps {
+  kind: OutboxKind;
+  context: ComposeContext;
+  /** Where the draft is kept while typing (per conversation, or per mailbox for a new email). */
+  draftKey: string;
+  /** Content to start from instead (a message Undo brought back), with its files. */
+  restored?: LocalDraft | undefined;
+  restoredFiles?: PickedFile[] | undefined;
+  onClose(): void;
+  onSent(item: OutboxItem): void;
+}
+
+const TITLES: Record<OutboxKind, string> = {
+  reply: "Reply",
+  replyAll: "Reply all",
+  forward: "Forward",
+  new: "New email",
+};
+
+/** "FW: " as Exchange writes it, unless the subject has it already. */
+function forwardSubject(subject: string): string {
+  return /^fw:/i.test(subject) ? subject : `FW: ${subject}`;
+}
+
+/** The draft a composer opens with: what Undo returned, a kept draft of the same kind, or defaults. */
+function startingDraft(props: ComposerProps): LocalDraft {
+  if (props.restored) return props.restored;
+  const kept = loadDraft(props.draftKey);
+  if (kept && kept.kind === props.kind) return kept;
+  const { context, kind } = props;
+  const defaults = kind === "reply" || kind === "replyAll" ? context.defaults?.[kind] : undefined;
+  const signature = context.signatureHtml ? `<p></p><p>--</p>${context.signatureHtml}` : "";
+  return {
+    kind,
+    from: context.defaultFrom,
+    to: defaults?.to ?? [],
+    cc: defaults?.cc ?? [],
+    bcc: context.autoBcc ? [{ address: context.autoBcc, name: null }] : [],
+    subject: kind === "forward" ? forwardSubject(context.defaults?.subject ?? "") : "",
+    html: `<p></p>${signature}`,
+    savedAt: Date.now(),
+  };
+}
+
+/**
+ * Writing a reply, reply-all, forward or new email: From (the mailbox's addresses), To / Cc / Bcc
+ * chips, rich text, kept in this browser while typing. Send queues it (the undo window starts);
+ * a newer message or a colleague's reply stops it first, with "Send anyway".
+ */
+export function Composer(props: ComposerProps) {
+  const { kind, context, draftKey, onClose, onSent } = props;
+  const [draft, setDraft] = useState<LocalDraft>(() => startingDraft(props));
+  const [showCopies, setShowCopies] = useState(draft.cc.length > 0 || draft.bcc.length > 0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [collision, setCollision] = useState<SendCollision | null>(null);
+  const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
+  const uploading = files.some((f) => !f.uploadId && !f.error);
+
+  useEffect(() => {
+    const timer = setTimeout(() => saveDraft(draftKey, { ...draft, savedAt: Date.now() }), 400);
+    return () => clearTimeout(timer);
+  }, [draft, draftKey]);
+
+  const update = (patch: Partial<LocalDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const fields = error?.fieldErrors() ?? {};
+
+  async function send(sendAnyway: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      const item = await sendMessage({
+        kind,
+        ...(kind === "new" ? { channelId: context.channelId } : { messageId: context.defaults?.messageId }),
+        ...(context.defaults ? { lastSeenMessageId: context.defaults.lastSeenMessageId } : {}),
+        from: draft.from,
+        to: draft.to,
+        cc: draft.cc,
+        bcc: draft.bcc,
+        ...(kind === "new" || kind === "forward" ? { subject: draft.subject } : {}),
+        html: draft.html,
+        attachments: files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId }] : [])),
+        sendAnyway,
+      });
+      clearDraft(draftKey);
+      onSent(item);
+    } catch (caught) {
+      const newer = readCollision(caught);
+      if (newer) setCollision(newer);
+      else setError(caught instanceof ApiError ? caught : new ApiError(0, "unknown", "Sending failed"));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void send(false);
+  };
+
+  return (
+    <form className="composer" aria-label={TITLES[kind]} onSubmit={onSubmit}>
+      <header className="composer__header">
+        <h3 className="composer__title">{TITLES[kind]}</h3>
+        <button type="button" className="button button--ghost button--small" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {collision ? (
+        <CollisionNotice
+          collision={collision}
+          busy={busy}
+          onSendAnyway={() => void send(true)}
+          onDismiss={() => setCollision(null)}
+        />
+      ) : null}
+      <AddressFields
+        kind={kind}
+        context={context}
+        draft={draft}
+        update={update}
+        fields={fields}
+        showCopies={showCopies}
+        onShowCopies={() => setShowCopies(true)}
+      />
+      <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
+      <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
+      {error ? (
+        <p className="alert alert--error" role="alert">
+          {error.title}
+        </p>
+      ) : null}
+      <footer className="composer__footer">
+        <button type="submit" className="button button--primary" disabled={busy || uploading}>
+          {busy ? "Sending…" : uploading ? "Uploading…" : "Send"}
+        </button>
+        <span className="muted">
+          {context.undoSendSeconds > 0 ? `You can undo for ${context.undoSendSeconds} s after sending.` : ""}
+        </span>
+      </footer>
+    </form>
+  );
+}
