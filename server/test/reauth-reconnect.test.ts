@@ -11,6 +11,7 @@ import { runSyncChannelJob } from "../src/sync/delta/sync-jobs.ts";
 import { subscriptions } from "../src/sync/subscriptions/schema.ts";
 import { join } from "./accounts-helpers.ts";
 import type { TestClient, TestServer } from "./harness.ts";
+import { send, waitForOutbox, withOutboxHeader } from "./outbox-helpers.ts";
 import { CUSTOMER, cancelWaitingSweeps, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { auditOf, channelRow, jobDeps, reconnectThroughMicrosoft } from "./reauth-helpers.ts";
 import { waitFor } from "./wait-for.ts";
@@ -87,11 +88,14 @@ async function stored(graphId: string) {
 }
 
 describe("reconnect", () => {
-  it("refuses another mailbox, keeps everything and catches up the missed mail with the right one", async () => {
+  it("refuses another mailbox, keeps everything and catches up the missed mail with the right one", {
+    timeout: 300_000,
+  }, async () => {
     const settings = await admin.patch(`/api/channels/${channelId}`, {
       signature: "— Support at Acme",
       autoBcc: "archive@acme.test",
-      undoSendSeconds: 20,
+      // Long enough for the sign-in to break while the message below waits out its window.
+      undoSendSeconds: 30,
     });
     expect(settings.status).toBe(200);
     await deliver("Before it broke");
@@ -101,12 +105,23 @@ describe("reconnect", () => {
     const subsBefore = await db().select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
     expect(subsBefore).toHaveLength(2);
 
+    // An agent's message, still in its undo window when the sign-in breaks: it fails only for that.
+    const stopped = await send(admin, {
+      kind: "new",
+      channelId,
+      from: MAILBOX,
+      to: [{ address: CUSTOMER.login, name: "Dana" }],
+      subject: "Written while the sign-in was broken",
+      html: "<p>Sent once the mailbox is back.</p>",
+    });
     // The user removes Mailroom's access; the sweep notices.
     const { clientId } = await channelRow(db(), channelId);
     await emulatorFetch(emulator, `/_emulator/users/${MAILBOX}/consents/${clientId}`, { method: "DELETE" });
     await cancelWaitingSweeps(server, channelId);
     await runSyncChannelJob(jobDeps(server), { channelId, reason: "sweep" });
     expect((await channelRow(db(), channelId)).status).toBe("needs_reauth");
+    const failed = await waitForOutbox(db(), stopped.id, ["failed"], 120_000);
+    expect(failed.failureCode).toBe("channel_needs_reauth");
     // Meanwhile mail arrives and Graph drops one subscription.
     const missed = await deliver("Arrived while broken");
     const dropped = subsBefore[0]!;
@@ -190,6 +205,17 @@ describe("reconnect", () => {
     expect(subsAfter).toHaveLength(2);
     expect(subsAfter.map((s) => s.id)).not.toContain(dropped.id);
     expect(subsAfter.map((s) => s.id)).toContain(subsBefore[1]!.id);
+
+    // What the broken sign-in stopped goes out by itself, once, in the customer's mailbox.
+    await waitForOutbox(db(), stopped.id, ["sent", "matched"], 90_000);
+    const copies = await waitFor(
+      async () => {
+        const found = await withOutboxHeader(emulator, CUSTOMER.login, stopped.id, "inbox");
+        return found.length ? found : undefined;
+      },
+      { what: "the stopped message delivered after the reconnect", timeoutMs: 60_000 },
+    );
+    expect(copies).toHaveLength(1);
 
     // New mail flows again, by notification.
     const fresh = await deliver("After the reconnect");

@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Auth } from "../accounts/auth.ts";
 import { accountsRoutes } from "../accounts/routes.ts";
+import type { ChannelHooks } from "../channels/channels-options.ts";
 import { channelsRoutes } from "../channels/routes.ts";
 import type { Config } from "../config.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
@@ -16,6 +17,7 @@ import { inboxRoutes } from "../inbox/routes.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import { outboxRoutes } from "../outbox/outbox-routes.ts";
+import { resumeAfterReconnect } from "../outbox/resume-after-reconnect.ts";
 import { channelSyncHooks } from "../sync/channel-hooks.ts";
 import { syncStatus } from "../sync/health/sync-status.ts";
 import { webhookRoutes } from "../sync/intake/webhook-routes.ts";
@@ -111,7 +113,7 @@ async function browserApp(app: FastifyInstance, deps: HttpDeps) {
     config,
     events: deps.events,
     secretBox: deps.secretBox,
-    hooks: channelSyncHooks(deps),
+    hooks: withOutboxResume(channelSyncHooks(deps), deps),
   });
   if (deps.queue) {
     await app.register(syncRoutes, { ...deps, queue: deps.queue });
@@ -156,4 +158,23 @@ async function registerWeb(app: FastifyInstance) {
     if (request.url.startsWith("/api/")) return reply.callNotFound();
     return reply.header("cache-control", "no-cache").sendFile("index.html");
   });
+}
+
+/**
+ * A channel's hooks with the outbox's part: after a reconnect, what the broken sign-in stopped
+ * goes out (issue 12). Sync's hooks run first, so the catch-up round is queued before the sends.
+ */
+function withOutboxResume(hooks: ChannelHooks, deps: HttpDeps): ChannelHooks {
+  return {
+    ...hooks,
+    async connected(channelId, info) {
+      await hooks.connected(channelId, info);
+      if (!info.reconnected || !deps.queue) return;
+      const resumed = await resumeAfterReconnect(
+        { db: deps.database.db, events: deps.events, queue: deps.queue },
+        channelId,
+      );
+      if (resumed) deps.logger.info({ channelId, resumed }, "outbox resumed after reconnect");
+    },
+  };
 }

@@ -26,7 +26,7 @@ import {
   publishOutboxChanged,
 } from "./outbox-store.ts";
 import { findVisibleConversation, presenceRoute } from "./presence.ts";
-import type { OutboxState } from "./schema.ts";
+import { resumeState } from "./resume-after-reconnect.ts";
 import { matchChoice, sendFromChoices } from "./send-from.ts";
 import { plannedSendTime } from "./send-limits.ts";
 import { uploadRoutes } from "./upload-routes.ts";
@@ -176,14 +176,6 @@ export const outboxRoutes: FastifyPluginAsyncZod<OutboxRoutesOptions> = async (a
     return row;
   }
 };
-
-/** The step a failed message resumes from: the last one it completed. */
-function resumeState(row: OutboxRow): OutboxState {
-  const done = row.steps.map((s) => s.state).filter((s) => s !== "failed" && s !== "queued");
-  const last = done.at(-1);
-  if (!row.graphDraftId || !last) return "queued";
-  return last === "sent" || last === "matched" ? "attachments_uploaded" : last;
-}
 
 function withAutoBcc(bcc: CreateBody["bcc"], autoBcc: string | null) {
   if (!autoBcc || bcc.some((r) => r.address.toLowerCase() === autoBcc.toLowerCase())) return bcc;

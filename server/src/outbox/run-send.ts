@@ -1,5 +1,6 @@
+import { ChannelNeedsReauth } from "../channels/access-token.ts";
 import { type ChannelGraph, connectedChannelGraph } from "../channels/channel-graph.ts";
-import type { ChannelRow } from "../channels/channel-store.ts";
+import { type ChannelRow, findChannelById } from "../channels/channel-store.ts";
 import {
   createDraft,
   deleteDraft,
@@ -45,7 +46,12 @@ export async function runSend(
   const due = row.willGoAt && row.willGoAt > row.sendAt ? row.willGoAt : row.sendAt;
   if (row.state === "queued" && due.getTime() > Date.now()) return { next: "wait", at: due };
   const connected = await connectedChannelGraph(deps, row.channelId);
-  if (!connected) throw new GraphError(0, "ChannelNotConnected", "The mailbox is not connected");
+  if (!connected) {
+    // A mailbox waiting to be reconnected: shown as that, and resumed by the reconnect itself.
+    const channel = await findChannelById(deps.db, row.channelId);
+    if (channel?.status === "needs_reauth") throw new ChannelNeedsReauth(channel.statusReason ?? "unknown");
+    throw new GraphError(0, "ChannelNotConnected", "The mailbox is not connected");
+  }
   const { graph, channel } = connected;
 
   const steps: Partial<Record<OutboxState, (r: OutboxRow) => Promise<OutboxRow | undefined>>> = {
