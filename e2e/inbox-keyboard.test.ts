@@ -109,7 +109,8 @@ describe("Inbox keyboard in Chromium", () => {
       await page.keyboard.press("j");
       await page.keyboard.press("Enter");
       const pane = page.getByRole("article", { name: middle });
-      await pane.getByText(`About ${middle}`).waitFor();
+      // The body is in its sandboxed frame (reading): look inside it.
+      await pane.frameLocator("iframe").first().getByText(`About ${middle}`).waitFor();
       // Opening marked it read in Outlook too.
       await waitFor(async () => (await outlook("inbox")).find((m) => m.subject === middle)?.isRead, {
         what: "the opened conversation read in Outlook",
