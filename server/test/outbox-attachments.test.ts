@@ -144,8 +144,10 @@ describe("attachments", () => {
     await waitForOutbox(db, outbox.id, ["matched"], 120_000);
     const copy = await waitFor(() => delivered(outbox.id), { what: "delivery" });
     expect(Buffer.from(copy.message.attachments[0]!.contentBytes, "base64").equals(bytes)).toBe(true);
-    // Matched in the mailbox: our copy of the file is gone.
-    expect(fs.existsSync(uploadPath(server.mailroom.config.dataDir, id))).toBe(false);
+    // Matched in the mailbox: our copy of the file goes (right after the match is recorded).
+    await waitFor(() => !fs.existsSync(uploadPath(server.mailroom.config.dataDir, id)), {
+      what: "the uploaded copy deleted after the match",
+    });
   });
 
   it("leaves no draft behind when Microsoft refuses the file (over the tenant's size)", async () => {
