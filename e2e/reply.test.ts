@@ -105,7 +105,12 @@ describe("Replying in Chromium", () => {
       );
       expect(thread.map((m) => m.internetMessageId)).toContain(outbound.inReplyTo);
       // The sent copy shows in the thread once (it replaces the outgoing entry).
-      await pane.getByText("We ship to Spain within 5 days.").waitFor({ timeout: 60_000 });
+      // Synced, it is a message of the thread like any other: its body in its sandboxed frame.
+      await pane
+        .frameLocator("iframe")
+        .last()
+        .getByText("We ship to Spain within 5 days.")
+        .waitFor({ timeout: 60_000 });
       const copies = (await mailboxMessages(world.emulator, "support@contoso.com", "sentitems")).filter(
         (m) => header(m, "x-mailroom-outbox-id") && m.body.content.includes("We ship to Spain"),
       );
