@@ -1,4 +1,10 @@
-import type { ComposeContext, OutboxItem, OutboxKind, SendCollision } from "@mailroom/contract";
+import type {
+  ComposeContext,
+  CreateOutboxBody,
+  OutboxItem,
+  OutboxKind,
+  SendCollision,
+} from "@mailroom/contract";
 import { type FormEvent, useEffect, useState } from "react";
 import { ApiError } from "../api.ts";
 import { AddressFields } from "./address-fields.tsx";
@@ -59,39 +65,100 @@ function startingDraft(props: ComposerProps): LocalDraft {
  */
 export function Composer(props: ComposerProps) {
   const { kind, context, draftKey, onClose, onSent } = props;
-  const [draft, setDraft] = useState<LocalDraft>(() => startingDraft(props));
+  const [draft, update] = useKeptDraft(props);
   const [showCopies, setShowCopies] = useState(draft.cc.length > 0 || draft.bcc.length > 0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [collision, setCollision] = useState<SendCollision | null>(null);
   const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
   const uploading = files.some((f) => !f.uploadId && !f.error);
+  const sending = useSend(draftKey, onSent);
+  const send = (sendAnyway: boolean) => void sending.send(sendBody(props, draft, files, sendAnyway));
 
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    send(false);
+  };
+
+  return (
+    <form className="composer" aria-label={TITLES[kind]} onSubmit={onSubmit}>
+      <header className="composer__header">
+        <h3 className="composer__title">{TITLES[kind]}</h3>
+        <button type="button" className="button button--ghost button--small" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {sending.collision ? (
+        <CollisionNotice
+          collision={sending.collision}
+          busy={sending.busy}
+          onSendAnyway={() => send(true)}
+          onDismiss={sending.dismissCollision}
+        />
+      ) : null}
+      <AddressFields
+        kind={kind}
+        context={context}
+        draft={draft}
+        update={update}
+        fields={sending.error?.fieldErrors() ?? {}}
+        showCopies={showCopies}
+        onShowCopies={() => setShowCopies(true)}
+      />
+      <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
+      <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
+      {sending.error ? (
+        <p className="alert alert--error" role="alert">
+          {sending.error.title}
+        </p>
+      ) : null}
+      <ComposerFooter busy={sending.busy} uploading={uploading} undoSendSeconds={context.undoSendSeconds} />
+    </form>
+  );
+}
+
+/** The draft being written, kept in this browser a moment after each change. */
+function useKeptDraft(props: ComposerProps) {
+  const { draftKey } = props;
+  const [draft, setDraft] = useState<LocalDraft>(() => startingDraft(props));
   useEffect(() => {
     const timer = setTimeout(() => saveDraft(draftKey, { ...draft, savedAt: Date.now() }), 400);
     return () => clearTimeout(timer);
   }, [draft, draftKey]);
-
   const update = (patch: Partial<LocalDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const fields = error?.fieldErrors() ?? {};
+  return [draft, update] as const;
+}
 
-  async function send(sendAnyway: boolean) {
+/** What Send asks the server to queue: the draft, its uploaded files, and what it answers. */
+function sendBody(
+  { kind, context }: ComposerProps,
+  draft: LocalDraft,
+  files: PickedFile[],
+  sendAnyway: boolean,
+): CreateOutboxBody {
+  return {
+    kind,
+    ...(kind === "new" ? { channelId: context.channelId } : { messageId: context.defaults?.messageId }),
+    ...(context.defaults ? { lastSeenMessageId: context.defaults.lastSeenMessageId } : {}),
+    from: draft.from,
+    to: draft.to,
+    cc: draft.cc,
+    bcc: draft.bcc,
+    ...(kind === "new" || kind === "forward" ? { subject: draft.subject } : {}),
+    html: draft.html,
+    attachments: files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId }] : [])),
+    sendAnyway,
+  };
+}
+
+/** Sending: the kept draft goes once the server queued the message; a collision or a refusal shows. */
+function useSend(draftKey: string, onSent: (item: OutboxItem) => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [collision, setCollision] = useState<SendCollision | null>(null);
+
+  async function send(body: CreateOutboxBody) {
     setBusy(true);
     setError(null);
     try {
-      const item = await sendMessage({
-        kind,
-        ...(kind === "new" ? { channelId: context.channelId } : { messageId: context.defaults?.messageId }),
-        ...(context.defaults ? { lastSeenMessageId: context.defaults.lastSeenMessageId } : {}),
-        from: draft.from,
-        to: draft.to,
-        cc: draft.cc,
-        bcc: draft.bcc,
-        ...(kind === "new" || kind === "forward" ? { subject: draft.subject } : {}),
-        html: draft.html,
-        attachments: files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId }] : [])),
-        sendAnyway,
-      });
+      const item = await sendMessage(body);
       clearDraft(draftKey);
       onSent(item);
     } catch (caught) {
@@ -103,51 +170,19 @@ export function Composer(props: ComposerProps) {
     }
   }
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void send(false);
-  };
+  return { busy, error, collision, send, dismissCollision: () => setCollision(null) };
+}
 
+function ComposerFooter(props: { busy: boolean; uploading: boolean; undoSendSeconds: number }) {
+  const { busy, uploading, undoSendSeconds } = props;
   return (
-    <form className="composer" aria-label={TITLES[kind]} onSubmit={onSubmit}>
-      <header className="composer__header">
-        <h3 className="composer__title">{TITLES[kind]}</h3>
-        <button type="button" className="button button--ghost button--small" onClick={onClose}>
-          Close
-        </button>
-      </header>
-      {collision ? (
-        <CollisionNotice
-          collision={collision}
-          busy={busy}
-          onSendAnyway={() => void send(true)}
-          onDismiss={() => setCollision(null)}
-        />
-      ) : null}
-      <AddressFields
-        kind={kind}
-        context={context}
-        draft={draft}
-        update={update}
-        fields={fields}
-        showCopies={showCopies}
-        onShowCopies={() => setShowCopies(true)}
-      />
-      <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
-      <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
-      {error ? (
-        <p className="alert alert--error" role="alert">
-          {error.title}
-        </p>
-      ) : null}
-      <footer className="composer__footer">
-        <button type="submit" className="button button--primary" disabled={busy || uploading}>
-          {busy ? "Sending…" : uploading ? "Uploading…" : "Send"}
-        </button>
-        <span className="muted">
-          {context.undoSendSeconds > 0 ? `You can undo for ${context.undoSendSeconds} s after sending.` : ""}
-        </span>
-      </footer>
-    </form>
+    <footer className="composer__footer">
+      <button type="submit" className="button button--primary" disabled={busy || uploading}>
+        {busy ? "Sending…" : uploading ? "Uploading…" : "Send"}
+      </button>
+      <span className="muted">
+        {undoSendSeconds > 0 ? `You can undo for ${undoSendSeconds} s after sending.` : ""}
+      </span>
+    </footer>
   );
 }
