@@ -10,7 +10,7 @@ const src = (paths) => `^server/src/(${paths})`;
  * one. The composition root wires everything; http/ composes the modules' routes; inbox and sync
  * are peers; mail is the message store both read and write through; channels own the mailbox
  * connections; accounts and jobs sit on the ground floor with Microsoft, the database, crypto,
- * live events, config, logging and errors.
+ * outgoing email, live events, config, logging and errors.
  */
 const LAYERS = [
   ["composition root", src("main\\.ts|start\\.ts")],
@@ -19,7 +19,7 @@ const LAYERS = [
   ["mail", src("mail/")],
   ["channels", src("channels/")],
   ["accounts and jobs", src("accounts/|jobs/")],
-  ["ground floor", src("microsoft/|db/|crypto/|events/|config\\.ts|log\\.ts|errors\\.ts")],
+  ["ground floor", src("microsoft/|db/|crypto/|email/|events/|config\\.ts|log\\.ts|errors\\.ts")],
 ];
 
 /** ADR 008: channels may use the inbox's tables and default inbox, and nothing else of inbox/. */

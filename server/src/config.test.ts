@@ -109,4 +109,19 @@ describe("config", () => {
       "http://localhost:5173",
     ]);
   });
+
+  it("sends no email unless SMTP_URL is set, and then needs SMTP_FROM and an smtp(s) URL", () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: "", SMTP_FROM: "" }).smtp).toBeUndefined();
+    const url = "smtps://mailroom:s3cret@smtp.example.com:465";
+    expect(loadConfig({ SMTP_URL: url, SMTP_FROM: "Mailroom <mr@example.com>" }).smtp).toEqual({
+      url,
+      from: "Mailroom <mr@example.com>",
+    });
+    expect(() => loadConfig({ SMTP_URL: url })).toThrow(/SMTP_FROM is required/);
+    const bad = () => loadConfig({ SMTP_URL: "http://user:s3cret@smtp.example.com", SMTP_FROM: "a@b.c" });
+    expect(bad).toThrow(/SMTP_URL/);
+    // The refusal names the variable, never the password inside it.
+    expect(bad).not.toThrow(/s3cret/);
+  });
 });

@@ -71,6 +71,14 @@ export const envSchema = z.object({
   WEBHOOK_RETRY_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   /** How far back a newly connected mailbox is synced (newest first). */
   BACKFILL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /**
+   * Optional outgoing mail server for admin emails (a channel needs reconnecting, the BYOC secret
+   * expires soon): smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465.
+   * Unset → no email; the in-app bell alone tells admins.
+   */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+  /** The From of those emails, e.g. "Mailroom <mailroom@example.com>"; required with SMTP_URL. */
+  SMTP_FROM: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -104,6 +112,8 @@ export interface Config {
     webhookRetryMinutes: number;
     backfillDays: number;
   };
+  /** Where admin emails go out; undefined when SMTP_URL is unset. The URL holds the password. */
+  smtp: { url: string; from: string } | undefined;
   /** Origins browsers may send state-changing requests from: PUBLIC_URL's, plus Vite's in dev. */
   allowedOrigins: string[];
   trustProxy: boolean | string[];
@@ -138,6 +148,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Invalid configuration:\n  MAILROOM_SECRET_KEY is required with DATABASE_URL (generate one with: openssl rand -base64 32)",
     );
   }
+  if (e.SMTP_URL && !e.SMTP_FROM) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SMTP_FROM is required with SMTP_URL (e.g. "Mailroom <mailroom@example.com>")',
+    );
+  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -167,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookRetryMinutes: e.WEBHOOK_RETRY_MINUTES,
       backfillDays: e.BACKFILL_DAYS,
     },
+    smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     allowedOrigins: [new URL(publicUrl).origin, ...(e.WEB_DEV ? [VITE_DEV_ORIGIN] : [])],
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };

@@ -42,6 +42,16 @@ describe("createLogger", () => {
     expect(logged.req).toMatchObject({ method: "GET", url: "/api/outlook/oauth2/callback?code=[redacted]" });
   });
 
+  it("never writes the SMTP URL, which carries the password", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: "info" }, { write: (line: string) => lines.push(line) });
+    const smtp = { url: "smtps://mailroom:s3cret-pass@smtp.example.com:465", from: "a@b.c" };
+    logger.info({ smtp }, "top level");
+    logger.info({ config: { smtp } }, "nested");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain("s3cret-pass");
+  });
+
   it("keeps the redaction in development's readable lines", async () => {
     let written: (text: string) => void = () => {};
     const line = new Promise<string>((resolve) => {

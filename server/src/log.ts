@@ -95,6 +95,9 @@ export function createLogger(
         "*.refreshToken",
         "*.token",
         "*.secret",
+        // SMTP_URL carries the SMTP password: the parsed config, should it ever be logged.
+        "smtp.url",
+        "*.smtp.url",
       ],
       censor: REDACTED,
     },

@@ -56,7 +56,7 @@ export async function startMailroom(config: Config, options: StartOptions = {}):
   const syncDeps = { config, db: database.db, box: secretBox, events, logger };
   const jobs: JobDefinition[] = [
     ...accountJobs({ database, logger }),
-    ...channelJobs({ db: database.db, events, logger }),
+    ...channelJobs({ db: database.db, events, config, logger }),
     // The queue is created from these definitions; jobs only reach for it once it runs.
     ...syncJobs({ ...syncDeps, queue: () => queue }),
     ...bulkActionJobs(syncDeps),

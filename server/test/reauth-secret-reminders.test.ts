@@ -43,7 +43,7 @@ const secretSeenBy = async (client: TestClient) =>
 /** The job as the day `daysBefore` the expiry (at noon UTC) would run it. */
 const runOn = (daysBefore: number, hours = 12) =>
   remindSecretExpiries(
-    { db: server.database.db, events: server.mailroom.events },
+    { db: server.database.db, events: server.mailroom.events, config: server.mailroom.config },
     new Date(EXPIRES_AT - daysBefore * DAY - hours * 3600_000),
   );
 
@@ -93,7 +93,7 @@ describe("BYOC client secret expiry", () => {
     const laterAt = new Date(`${later}T23:59:59Z`).getTime();
     expect(
       await remindSecretExpiries(
-        { db: server.database.db, events: server.mailroom.events },
+        { db: server.database.db, events: server.mailroom.events, config: server.mailroom.config },
         new Date(laterAt - 7 * DAY),
       ),
     ).toBe(1);

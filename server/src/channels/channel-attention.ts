@@ -1,18 +1,24 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { Logger } from "../log.ts";
+import { type AttentionEmailDeps, emailChannelsNeedReconnecting } from "./attention-emails.ts";
 import { type ChannelAuditAction, channelAudit, channels, type StatusReason } from "./schema.ts";
 
 export interface AttentionDeps {
   db: Db;
   events: EventBus;
+  /** SMTP (optional) and PUBLIC_URL, for the admins' email. */
+  config: AttentionEmailDeps["config"];
+  logger?: Pick<Logger, "warn"> | undefined;
 }
 
 /**
  * Marks connected channels `needs_reauth` with the reason, at once and once: only a channel still
  * connected changes (the first refusal is the one recorded; a second job failing the same way
  * adds nothing), its access token is dropped so no job calls Graph with it again, and for each one
- * changed an audit entry is written and the org told live. Returns the ids that changed.
+ * changed an audit entry is written, the org told live and — where SMTP is configured — its admins
+ * emailed (once per breakage, since only the change sends). Returns the ids that changed.
  */
 export async function flagChannels(
   deps: AttentionDeps,
@@ -45,6 +51,7 @@ export async function flagChannels(
     });
     await deps.events.publish(orgId, { type: "channels.updated", data: { channelId } });
   }
+  await emailChannelsNeedReconnecting(deps, orgId, ids);
   return ids;
 }
 

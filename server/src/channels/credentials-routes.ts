@@ -61,7 +61,9 @@ export const credentialsRoutes: FastifyPluginAsyncZod<ChannelsOptions> = async (
       const before = await findOrgCredentials(db, member.orgId);
       const saved = await saveOrgCredentials(db, secretBox, member.orgId, member.userId, request.body);
       const replaced = before !== undefined && appReplaced(secretBox, before, request.body);
-      const flagged = replaced ? await flagCredentialsChanged({ db, events }, member.orgId, saved.id) : [];
+      const flagged = replaced
+        ? await flagCredentialsChanged({ db, events, config, logger: request.log }, member.orgId, saved.id)
+        : [];
       request.log.info({ orgId: member.orgId, flagged: flagged.length }, "BYOC credentials saved");
       await events.publish(member.orgId, { type: "channels.updated", data: {} });
       return { credentials: await viewOf(saved) };

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { JobDefinition } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
+import { type AttentionEmailDeps, emailSecretReminder } from "./attention-emails.ts";
 import { credentialReminders, microsoftCredentials } from "./schema.ts";
 
 const DAY_MS = 24 * 3600_000;
@@ -12,7 +13,9 @@ export const REMINDER_DAYS = [30, 7, 1] as const;
 export interface ReminderDeps {
   db: Db;
   events: EventBus;
-  logger?: Logger;
+  /** SMTP (optional) and PUBLIC_URL, for the admins' email. */
+  config: AttentionEmailDeps["config"];
+  logger?: Logger | undefined;
 }
 
 /** Whole days left until `expiresAt`, rounded up (an hour left is "1 day"). */
@@ -33,7 +36,8 @@ export function reminderDue(expiresAt: Date, now: Date): number | undefined {
 /**
  * The daily run: for every org whose secret expires within 30 days, the reminder of the nearest
  * threshold (30, 7 or 1 days) once — a missed day sends the nearest one only, never a burst — and
- * the org's pages told (the admins' bell and banner refetch). Returns how many were sent.
+ * the org's pages told (the admins' bell and banner refetch), and its admins emailed where SMTP is
+ * configured. Returns how many were sent.
  */
 export async function remindSecretExpiries(deps: ReminderDeps, now = new Date()): Promise<number> {
   const rows = await deps.db
@@ -62,6 +66,7 @@ export async function remindSecretExpiries(deps: ReminderDeps, now = new Date())
     sent++;
     deps.logger?.info({ orgId: row.orgId, daysBefore: due }, "BYOC client secret expiry reminder");
     await deps.events.publish(row.orgId, { type: "channels.updated", data: {} });
+    await emailSecretReminder(deps, row.orgId, { daysLeft: daysLeft(expiresAt, now), expiresAt });
   }
   return sent;
 }
