@@ -196,6 +196,7 @@ function ListBody({
         isChecked={selection.has}
         onCheck={selection.set}
         hrefFor={hrefFor}
+        channels={list.channels}
       />
       {list.hasMore ? (
         <button
@@ -211,24 +212,17 @@ function ListBody({
   );
 }
 
-/** "Importing…" while a channel's first import runs; "reconnect" when one needs it. */
+/**
+ * "Importing…" while a channel's first import runs. A channel that needs reconnecting is the app
+ * shell's banner's business (attention/); the list marks its conversations "Not syncing".
+ */
 function ChannelNotices({ channels, hasItems }: { channels: ChannelImport[]; hasItems: boolean }) {
   const importing = channels.filter((c) => c.importing);
-  const broken = channels.filter((c) => c.status === "needs_reauth");
+  if (!hasItems || importing.length === 0) return null;
   return (
-    <>
-      {hasItems && importing.length ? (
-        <p className="notice inbox-view__notice" role="status">
-          Importing the last 7 days from {importing.map((c) => c.email).join(", ")}…
-        </p>
-      ) : null}
-      {broken.map((c) => (
-        <p key={c.id} className="notice inbox-view__notice">
-          {c.email} needs to be reconnected before new mail arrives.{" "}
-          <Link to={`/settings/channels/${encodeURIComponent(c.id)}`}>Open the channel</Link>
-        </p>
-      ))}
-    </>
+    <p className="notice inbox-view__notice" role="status">
+      Importing the last 7 days from {importing.map((c) => c.email).join(", ")}…
+    </p>
   );
 }
 
