@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LiveEvent } from "../live/live-events.ts";
 import { ConversationPane } from "./conversation-pane.tsx";
 
+// The reply bar has its own tests (compose/reply-bar.test.tsx) and needs a signed-in session.
+vi.mock("../compose/reply-bar.tsx", () => ({ ReplyBar: () => null }));
+
 let live: ((event: LiveEvent) => void) | undefined;
 vi.mock("../live/use-live-events.ts", () => ({
   useLiveEvents: (handler: (event: LiveEvent) => void) => {
@@ -34,6 +37,7 @@ const conversation = (messages: ReturnType<typeof message>[]) => ({
     lastMessageAt: "2026-12-01T10:00:00Z",
     messageCount: messages.length,
     unreadCount: 0,
+    status: "open",
     channel: { id: "ch1", email: "support@contoso.com", name: "Support" },
     messages,
   },
