@@ -17,7 +17,7 @@ import "../inboxes/inboxes.css";
 import "./inbox.css";
 import "./inbox-actions.css";
 
-/** Below this width the list and the open conversation are separate views (inbox.css agrees). */
+/** Below this width the list and the open conversation are separate views (inbox-wide.css agrees). */
 const TWO_PANES = "(min-width: 900px)";
 
 function useMediaQuery(query: string): boolean {
