@@ -56,10 +56,17 @@ const MOVE_TARGETS = [
   { id: "inbox", label: "Inbox" },
 ] as const;
 
+/** The actions a selection takes in one click, in the order the bar shows them. */
+const ONE_CLICK: { label: string; action: ConversationAction }[] = [
+  { label: "Archive", action: { type: "archive" } },
+  { label: "Mark read", action: { type: "markRead" } },
+  { label: "Mark unread", action: { type: "markUnread" } },
+  { label: "Close", action: { type: "close" } },
+  { label: "Reopen", action: { type: "reopen" } },
+];
+
 /** What to do with the selected conversations: shown while a selection exists. */
 export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, busy }: BulkBarProps) {
-  const [categories, setCategories] = useState("");
-  const act = (action: ConversationAction) => () => onAction(action);
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Selected conversations">
       <p className="bulk-bar__count">
@@ -74,46 +81,17 @@ export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, b
         </button>
       </p>
       <div className="bulk-bar__actions">
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={busy}
-          onClick={act({ type: "archive" })}
-        >
-          Archive
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={busy}
-          onClick={act({ type: "markRead" })}
-        >
-          Mark read
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={busy}
-          onClick={act({ type: "markUnread" })}
-        >
-          Mark unread
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={busy}
-          onClick={act({ type: "close" })}
-        >
-          Close
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={busy}
-          onClick={act({ type: "reopen" })}
-        >
-          Reopen
-        </button>
+        {ONE_CLICK.map(({ label, action }) => (
+          <button
+            key={label}
+            type="button"
+            className="button button--secondary button--small"
+            disabled={busy}
+            onClick={() => onAction(action)}
+          >
+            {label}
+          </button>
+        ))}
         <select
           className="bulk-bar__select"
           aria-label="Move to folder"
@@ -128,31 +106,39 @@ export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, b
             </option>
           ))}
         </select>
-        <form
-          className="bulk-bar__categorize"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const list = categories
-              .split(",")
-              .map((c) => c.trim())
-              .filter(Boolean);
-            onAction({ type: "categorize", categories: list });
-            setCategories("");
-          }}
-        >
-          <input
-            className="input input--small"
-            aria-label="Categories, comma-separated"
-            placeholder="Categories, comma-separated"
-            value={categories}
-            onChange={(e) => setCategories(e.target.value)}
-          />
-          <button type="submit" className="button button--secondary button--small" disabled={busy}>
-            Categorize
-          </button>
-        </form>
+        <CategorizeForm onAction={onAction} busy={busy} />
       </div>
     </div>
+  );
+}
+
+/** Categories typed comma-separated, set on every selected conversation. */
+function CategorizeForm({ onAction, busy }: { onAction(action: ConversationAction): void; busy: boolean }) {
+  const [categories, setCategories] = useState("");
+  return (
+    <form
+      className="bulk-bar__categorize"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const list = categories
+          .split(",")
+          .map((c) => c.trim())
+          .filter(Boolean);
+        onAction({ type: "categorize", categories: list });
+        setCategories("");
+      }}
+    >
+      <input
+        className="input input--small"
+        aria-label="Categories, comma-separated"
+        placeholder="Categories, comma-separated"
+        value={categories}
+        onChange={(e) => setCategories(e.target.value)}
+      />
+      <button type="submit" className="button button--secondary button--small" disabled={busy}>
+        Categorize
+      </button>
+    </form>
   );
 }
 

@@ -2,7 +2,7 @@ import type { KeyboardEvent } from "react";
 import { Link } from "react-router";
 import { Time } from "../ui/time.tsx";
 import { AttachmentIcon } from "./attachment-icon.tsx";
-import { type ConversationItem, personLabel } from "./inbox-api.ts";
+import { type ChannelImport, type ConversationItem, personLabel } from "./inbox-api.ts";
 
 interface ConversationListProps {
   items: ConversationItem[];
@@ -12,6 +12,8 @@ interface ConversationListProps {
   onCheck(id: string, checked: boolean): void;
   /** The search string that opens a conversation (keeps the inbox in the URL). */
   hrefFor(id: string): string;
+  /** The channels behind the list (its first page): rows of one that needs reconnecting are marked. */
+  channels?: ChannelImport[];
 }
 
 /** Who a thread is with, as the list shows it: "Dana Customer, Lee" or the mailbox itself. */
@@ -31,11 +33,25 @@ function moveWithArrows(event: KeyboardEvent<HTMLUListElement>) {
   next?.focus();
 }
 
+/** Channels that stopped syncing until someone reconnects them (the shell's banner says how). */
+function notSyncing(channels: ChannelImport[]): Set<string> {
+  return new Set(channels.filter((c) => c.status === "needs_reauth").map((c) => c.id));
+}
+
 /**
  * The conversations, newest activity first: a list of links (keyboard and screen readers get
- * them for free, plus ↑/↓), unread ones in bold with "Unread" spelled out, the open one marked current.
+ * them for free, plus ↑/↓), unread ones in bold with "Unread" spelled out, the open one marked current,
+ * and those of a channel that needs reconnecting marked "Not syncing" (new mail there waits).
  */
-export function ConversationList({ items, selectedId, isChecked, onCheck, hrefFor }: ConversationListProps) {
+export function ConversationList({
+  items,
+  selectedId,
+  isChecked,
+  onCheck,
+  hrefFor,
+  channels = [],
+}: ConversationListProps) {
+  const stale = notSyncing(channels);
   return (
     <ul className="conversation-list" aria-label="Conversations" onKeyDown={moveWithArrows}>
       {items.map((item) => {
@@ -60,6 +76,14 @@ export function ConversationList({ items, selectedId, isChecked, onCheck, hrefFo
                   {unread ? <span className="visually-hidden">Unread: </span> : null}
                   {participantsLine(item)}
                 </span>
+                {stale.has(item.channel.id) ? (
+                  <span
+                    className="conversation-item__stale"
+                    title={`${item.channel.email} needs reconnecting`}
+                  >
+                    Not syncing
+                  </span>
+                ) : null}
                 {item.messageCount > 1 ? (
                   <span className="conversation-item__count">
                     {item.messageCount}

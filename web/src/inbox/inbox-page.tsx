@@ -1,34 +1,23 @@
 import { useEffect, useRef, useState } from "react";
-import { Link, useNavigate } from "react-router";
-import { canManageOrg } from "../accounts/accounts-api.ts";
-import { useMe } from "../accounts/session.tsx";
-import { errorMessage } from "../api.ts";
+import { useNavigate } from "react-router";
 import { NewEmailButton } from "../compose/new-email.tsx";
 import { useInboxes } from "../inboxes/use-inboxes.ts";
-import { InboxIcon, PlugIcon } from "../ui/icons.tsx";
-import { EmptyState, Loading, PageHeading } from "../ui/page.tsx";
+import { PageHeading } from "../ui/page.tsx";
 import { BulkArea } from "./bulk-bar.tsx";
-import { ConversationList } from "./conversation-list.tsx";
 import { ConversationPane } from "./conversation-pane.tsx";
-import { actOnConversation, type ChannelImport, type ConversationAction } from "./inbox-api.ts";
-import {
-  InboxNav,
-  NothingMatches,
-  OpenActions,
-  type Selection,
-  useMarkReadOnOpen,
-  useSelection,
-} from "./inbox-parts.tsx";
+import type { ConversationAction, ConversationItem } from "./inbox-api.ts";
+import { InboxNav, OpenActions, useMarkReadOnOpen, useSelection } from "./inbox-parts.tsx";
+import { ChannelNotices, ListBody } from "./list-body.tsx";
 import { ListFilters, useInboxUrl } from "./list-filters.tsx";
 import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
-import { useBulkAction } from "./use-bulk-action.ts";
-import { type ConversationsState, useConversations } from "./use-conversations.ts";
+import { useConversations } from "./use-conversations.ts";
+import { useInboxActions } from "./use-inbox-actions.ts";
 import { useListKeys } from "./use-list-keys.ts";
 import "../inboxes/inboxes.css";
 import "./inbox.css";
 import "./inbox-actions.css";
 
-/** Below this width the list and the open conversation are separate views (inbox.css agrees). */
+/** Below this width the list and the open conversation are separate views (inbox-wide.css agrees). */
 const TWO_PANES = "(min-width: 900px)";
 
 function useMediaQuery(query: string): boolean {
@@ -60,36 +49,18 @@ export function InboxPage() {
   const scope = inboxId ? inboxes?.find((i) => i.id === inboxId) : undefined;
   const title = inboxId ? (scope?.name ?? "Inbox") : "All inboxes";
   const selection = useSelection(`${inboxId}|${view}|${unread}|${q}`);
-  const bulk = useBulkAction();
   const [help, setHelp] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
   const listRef = useRef<HTMLElement>(null);
   useMarkReadOnOpen(selected, list.items);
 
-  const runBulk = async (action: ConversationAction) => {
-    const started = await bulk.start(
-      action,
-      selection.allMatching
-        ? { allMatching: { ...(inboxId ? { inboxId } : {}), status, unread, q } }
-        : { ids: [...selection.ids] },
-    );
-    if (started) selection.clear();
-  };
-
-  /** One conversation, now; the open one moves on to the next in the list when it leaves it. */
-  const actOn = async (id: string, action: ConversationAction) => {
-    const items = list.items ?? [];
-    const at = items.findIndex((c) => c.id === id);
-    const next = items[at + 1] ?? items[at - 1];
-    try {
-      const { outcome } = await actOnConversation(id, action);
-      setNotice(outcome.ok ? null : (outcome.error ?? "Microsoft refused the change"));
-      const leaves = action.type === "archive" || action.type === "move";
-      if (outcome.ok && leaves && id === selected) navigate(search({ c: next?.id ?? null }));
-    } catch (e) {
-      setNotice(errorMessage(e));
-    }
-  };
+  const { bulk, runBulk, actOn, notice } = useInboxActions({
+    list,
+    selected,
+    selection,
+    inboxId,
+    filter,
+    search,
+  });
 
   useListKeys({
     listRef,
@@ -101,8 +72,6 @@ export function InboxPage() {
     archiveOne: (id) => void actOn(id, { type: "archive" }),
     help: () => setHelp(true),
   });
-
-  const openItem = list.items?.find((c) => c.id === selected);
 
   return (
     <div className={`inbox-view${selected ? " inbox-view--reading" : ""}`}>
@@ -138,129 +107,45 @@ export function InboxPage() {
         </p>
       </section>
 
-      <section className="inbox-view__pane" aria-label="Conversation">
-        {selected ? (
-          <>
-            <OpenActions
-              status={openItem?.status}
-              onAction={(action) => void actOn(selected, action)}
-              notice={notice}
-            />
-            <ConversationPane id={selected} backHref={search({ c: null })} focusOnOpen={!twoPanes} />
-          </>
-        ) : (
-          <p className="inbox-view__placeholder muted">Choose a conversation to read it here.</p>
-        )}
-      </section>
+      <ReadingPane
+        selected={selected}
+        status={list.items?.find((c) => c.id === selected)?.status}
+        onAction={(id, action) => void actOn(id, action)}
+        notice={notice}
+        backHref={search({ c: null })}
+        focusOnOpen={!twoPanes}
+      />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );
 }
 
-/** The list itself, or its error, loading and empty states. */
-function ListBody({
-  list,
-  filtered,
-  onResetFilters,
-  inboxName,
-  selectedId,
-  selection,
-  hrefFor,
+/** The open conversation with its actions, or a hint to choose one. */
+function ReadingPane({
+  selected,
+  status,
+  onAction,
+  notice,
+  backHref,
+  focusOnOpen,
 }: {
-  list: ConversationsState;
-  filtered: boolean;
-  onResetFilters(): void;
-  inboxName?: string;
-  selectedId: string | null;
-  selection: Selection;
-  hrefFor(id: string): string;
+  selected: string | null;
+  status?: ConversationItem["status"];
+  onAction(id: string, action: ConversationAction): void;
+  notice: string | null;
+  backHref: string;
+  focusOnOpen: boolean;
 }) {
-  if (list.error && list.items === null)
-    return (
-      <p className="alert alert--error" role="alert">
-        {list.error}
-      </p>
-    );
-  if (list.items === null) return <Loading label="Loading conversations…" />;
-  if (list.items.length === 0)
-    return filtered ? (
-      <NothingMatches onReset={onResetFilters} />
-    ) : (
-      <EmptyList channels={list.channels} inboxName={inboxName} />
-    );
   return (
-    <>
-      <ConversationList
-        items={list.items}
-        selectedId={selectedId}
-        isChecked={selection.has}
-        onCheck={selection.set}
-        hrefFor={hrefFor}
-      />
-      {list.hasMore ? (
-        <button
-          type="button"
-          className="button button--secondary button--block inbox-view__more"
-          onClick={() => void list.loadMore()}
-          disabled={list.loadingMore}
-        >
-          {list.loadingMore ? "Loading…" : "Show older conversations"}
-        </button>
-      ) : null}
-    </>
-  );
-}
-
-/** "Importing…" while a channel's first import runs; "reconnect" when one needs it. */
-function ChannelNotices({ channels, hasItems }: { channels: ChannelImport[]; hasItems: boolean }) {
-  const importing = channels.filter((c) => c.importing);
-  const broken = channels.filter((c) => c.status === "needs_reauth");
-  return (
-    <>
-      {hasItems && importing.length ? (
-        <p className="notice inbox-view__notice" role="status">
-          Importing the last 7 days from {importing.map((c) => c.email).join(", ")}…
-        </p>
-      ) : null}
-      {broken.map((c) => (
-        <p key={c.id} className="notice inbox-view__notice">
-          {c.email} needs to be reconnected before new mail arrives.{" "}
-          <Link to={`/settings/channels/${encodeURIComponent(c.id)}`}>Open the channel</Link>
-        </p>
-      ))}
-    </>
-  );
-}
-
-function EmptyList({ channels, inboxName }: { channels: ChannelImport[]; inboxName?: string }) {
-  const me = useMe();
-  const admin = canManageOrg(me.org?.role);
-  if (channels.some((c) => c.importing))
-    return (
-      <EmptyState icon={<InboxIcon />} title="Importing the last 7 days…">
-        <p role="status">Your conversations appear here as they arrive. This usually takes a minute.</p>
-      </EmptyState>
-    );
-  if (channels.length === 0)
-    return (
-      <EmptyState icon={<PlugIcon />} title="No mailbox connected">
-        <p>
-          {inboxName
-            ? `No mailbox feeds ${inboxName} yet.`
-            : "No conversations yet. Connect an inbox to start receiving mail."}
-        </p>
-        {admin ? (
-          <Link className="button button--primary" to="/settings/channels">
-            Go to Settings › Channels
-          </Link>
-        ) : (
-          <p className="muted">Only owners and admins can connect channels — ask your admin.</p>
-        )}
-      </EmptyState>
-    );
-  return (
-    <EmptyState icon={<InboxIcon />} title="No conversations yet">
-      <p>New mail to {channels.map((c) => c.email).join(", ")} appears here as it arrives.</p>
-    </EmptyState>
+    <section className="inbox-view__pane" aria-label="Conversation">
+      {selected ? (
+        <>
+          <OpenActions status={status} onAction={(action) => onAction(selected, action)} notice={notice} />
+          <ConversationPane id={selected} backHref={backHref} focusOnOpen={focusOnOpen} />
+        </>
+      ) : (
+        <p className="inbox-view__placeholder muted">Choose a conversation to read it here.</p>
+      )}
+    </section>
   );
 }

@@ -1,13 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { errorMessage } from "../api.ts";
-import { useLiveEvents } from "../live/use-live-events.ts";
 import {
-  appendPage,
-  mergeFirstPage,
-  mergeRefetched,
-  refetchFor,
-  updateAnnouncement,
-} from "./conversation-merge.ts";
+  type Dispatch,
+  type RefObject,
+  type SetStateAction,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
+import { errorMessage } from "../api.ts";
+import { appendPage, mergeFirstPage, mergeRefetched, updateAnnouncement } from "./conversation-merge.ts";
 import {
   type ChannelImport,
   type ConversationItem,
@@ -15,6 +16,7 @@ import {
   listConversations,
   refetchConversations,
 } from "./inbox-api.ts";
+import { useLiveRefetch } from "./use-live-refetch.ts";
 
 export interface ConversationsState {
   items: ConversationItem[] | null;
@@ -26,9 +28,6 @@ export interface ConversationsState {
   announcement: string;
   loadMore(): Promise<void>;
 }
-
-/** Live updates arriving together are fetched together. */
-const BATCH_MS = 120;
 
 /**
  * The conversation list of one scope (an inbox, or null for all), kept live: a
@@ -44,16 +43,11 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState("");
   const scope = useRef(0);
   const cursorRef = useRef<string | null>(null);
   cursorRef.current = cursor;
   const itemsRef = useRef<ConversationItem[] | null>(null);
   itemsRef.current = items;
-  const pending = useRef<{ ids: Set<string>; all: boolean; timer?: ReturnType<typeof setTimeout> }>({
-    ids: new Set(),
-    all: false,
-  });
 
   /** First page, merged with what is loaded beyond it (first load: replaces). */
   const refreshFirstPage = useCallback(
@@ -78,65 +72,17 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
     [inboxId, status, unread, q],
   );
 
-  const refreshSome = useCallback(
-    async (ids: string[]) => {
-      const mine = scope.current;
-      try {
-        const page = await refetchConversations(inboxId, { status, unread, q }, ids);
-        if (mine !== scope.current) return;
-        const found = [...new Map(page.conversations.map((c) => [c.id, c])).values()];
-        setItems((previous) => previous && mergeRefetched(previous, ids, found, cursorRef.current !== null));
-        const announcement = updateAnnouncement(found);
-        if (announcement) setAnnouncement(announcement);
-      } catch {
-        // The next event or reconnect catches up; a failed live refresh is not worth an alert.
-      }
-    },
-    [inboxId, status, unread, q],
-  );
-
-  // Live refreshes are scheduled on a timer: they call the latest scope's functions, never the
-  // ones of the filters in force when the timer was set.
-  const latest = useRef({ refreshFirstPage, refreshSome });
-  latest.current = { refreshFirstPage, refreshSome };
+  const { refreshSome, announcement } = useRefreshSome(inboxId, filter, scope, cursorRef, setItems);
+  useLiveRefetch({ refreshFirstPage, refreshSome }, refreshFirstPage);
 
   useEffect(() => {
     scope.current++;
-    clearTimeout(pending.current.timer);
-    pending.current = { ids: new Set(), all: false };
     setItems(null);
     setCursor(null);
     setChannels([]);
     setError(null);
     void refreshFirstPage(false);
   }, [refreshFirstPage]);
-
-  useEffect(
-    () => () => {
-      clearTimeout(pending.current.timer);
-    },
-    [],
-  );
-
-  const flush = () => {
-    const { ids, all } = pending.current;
-    pending.current = { ids: new Set(), all: false };
-    if (all) void latest.current.refreshFirstPage(true);
-    else if (ids.size > 0) void latest.current.refreshSome([...ids]);
-  };
-
-  const schedule = (ids: string[] | null) => {
-    const p = pending.current;
-    if (ids === null) p.all = true;
-    else for (const id of ids) p.ids.add(id);
-    if (p.ids.size > 100) p.all = true;
-    if (p.timer === undefined) p.timer = setTimeout(flush, BATCH_MS);
-  };
-
-  useLiveEvents((event) => {
-    const wanted = refetchFor(event);
-    if (wanted !== null) schedule(wanted === "first-page" ? null : wanted);
-  });
 
   const loadMore = useCallback(async () => {
     const from = cursorRef.current;
@@ -156,4 +102,35 @@ export function useConversations(inboxId: string | null, filter: ListFilter = {}
   }, [inboxId, status, unread, q]);
 
   return { items, channels, hasMore: cursor !== null, loadingMore, error, announcement, loadMore };
+}
+
+/**
+ * Refetches the conversations a live event names and merges them in place; says in words what
+ * changed ("2 conversations updated") for a polite live region.
+ */
+function useRefreshSome(
+  inboxId: string | null,
+  { status, unread, q }: ListFilter,
+  scope: RefObject<number>,
+  cursorRef: RefObject<string | null>,
+  setItems: Dispatch<SetStateAction<ConversationItem[] | null>>,
+) {
+  const [announcement, setAnnouncement] = useState("");
+  const refreshSome = useCallback(
+    async (ids: string[]) => {
+      const mine = scope.current;
+      try {
+        const page = await refetchConversations(inboxId, { status, unread, q }, ids);
+        if (mine !== scope.current) return;
+        const found = [...new Map(page.conversations.map((c) => [c.id, c])).values()];
+        setItems((previous) => previous && mergeRefetched(previous, ids, found, cursorRef.current !== null));
+        const announcement = updateAnnouncement(found);
+        if (announcement) setAnnouncement(announcement);
+      } catch {
+        // The next event or reconnect catches up; a failed live refresh is not worth an alert.
+      }
+    },
+    [inboxId, status, unread, q, scope, cursorRef, setItems],
+  );
+  return { refreshSome, announcement };
 }
