@@ -1,16 +1,11 @@
-import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
-import { syncCursors } from "../server/src/mail/schema.ts";
-import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
-import type { TestClient } from "../server/test/harness.ts";
-import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
-import { type ConnectWorld, startConnectWorld } from "./microsoft.ts";
+import { type ConnectWorld, connectMailbox, signInAs, startConnectWorld } from "./microsoft.ts";
 
 // Issue 11 items 1 and 8: the list works from the keyboard (j/k/Enter/e/Esc/? and r/a/f handing
 // over to the composer), opening marks read in Outlook too, and the search box filters the list.
@@ -31,26 +26,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
-}
-
-async function connectMailbox(client: TestClient): Promise<void> {
-  const { page } = await connectThroughMicrosoft(client, world.emulator);
-  const channelId = (await followCallback(client, page)).split("/")[3]!;
-  const db = world.server.database.db;
-  await waitFor(
-    async () => {
-      const subs = await db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
-      const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
-      return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
-    },
-    { what: "subscriptions and the first import", timeoutMs: 60_000 },
-  );
-}
-
 const stored = z.object({ value: z.array(z.object({ subject: z.string(), isRead: z.boolean() })) });
 async function outlook(folder: string) {
   const res = await emulatorFetch(
@@ -63,7 +38,7 @@ async function outlook(folder: string) {
 describe("Inbox keyboard in Chromium", () => {
   it("j/k move, Enter opens (and marks read in Outlook), ? lists shortcuts, r hands over, e archives, Esc closes", async () => {
     owner = await createReadyAccount(world.server, { name: "Kim Keys", orgName: "Keys Co" });
-    await connectMailbox(owner.client);
+    await connectMailbox(world, owner.client);
     const tag = `K${Date.now()}`;
     const subjects = [`${tag} first`, `${tag} second`, `${tag} third`];
     for (const subject of subjects) {
@@ -81,7 +56,7 @@ describe("Inbox keyboard in Chromium", () => {
 
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto(`/inbox?q=${tag}`);
       const list = page.getByRole("list", { name: "Conversations" });
       await waitFor(async () => (await list.getByRole("link").count()) === 3, {
@@ -172,7 +147,7 @@ describe("Inbox keyboard in Chromium", () => {
     }
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto(`/inbox?q=${tag}`);
       const list = page.getByRole("list", { name: "Conversations" });
       await waitFor(async () => (await list.getByRole("link").count()) === 3, {

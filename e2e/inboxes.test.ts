@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "../server/src/channels/schema.ts";
 import { invite, signUp } from "../server/test/accounts-helpers.ts";
-import { startTestServer, type TestClient, type TestServer } from "../server/test/harness.ts";
+import { startTestServer, type TestServer } from "../server/test/harness.ts";
 import { createReadyAccount, uniqueEmail } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
+import { signInAs } from "./microsoft.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,12 +23,6 @@ afterAll(async () => {
 });
 
 /** The browser takes over an API client's session (cookies), like the team journey does. */
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-}
-
 /** A connected mailbox row, as the Outlook connect flow leaves it (no Microsoft needed here). */
 async function insertChannel(orgId: string, email: string) {
   await server.database.db.insert(channels).values({
@@ -54,8 +49,8 @@ describe("Settings > Inboxes in Chromium", () => {
     const admin = await openPage(browser, { baseURL: server.url });
     const agent = await openPage(browser, { baseURL: server.url, viewport: { width: 375, height: 740 } });
     try {
-      await signInAs(admin.page, owner.client);
-      await signInAs(agent.page, member);
+      await signInAs(admin.page, owner.client, server);
+      await signInAs(agent.page, member, server);
       await agent.page.goto("/settings/inboxes");
       await agent.page.getByRole("article", { name: "Shared inbox" }).waitFor();
       expect(await agent.page.getByRole("button", { name: "New inbox" }).count()).toBe(0);

@@ -1,15 +1,10 @@
-import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
-import { syncCursors } from "../server/src/mail/schema.ts";
-import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
-import type { TestClient } from "../server/test/harness.ts";
-import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
-import { type ConnectWorld, startConnectWorld } from "./microsoft.ts";
+import { type ConnectWorld, connectMailbox, signInAs, startConnectWorld } from "./microsoft.ts";
 
 let world: ConnectWorld;
 let browser: Browser;
@@ -25,39 +20,16 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The browser takes over an API client's session (cookies). */
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
-}
-
-/** Connects support@contoso.com and waits for its subscriptions and first import to finish. */
-async function connectMailbox(client: TestClient): Promise<string> {
-  const { page } = await connectThroughMicrosoft(client, world.emulator);
-  const channelId = (await followCallback(client, page)).split("/")[3]!;
-  const db = world.server.database.db;
-  await waitFor(
-    async () => {
-      const subs = await db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
-      const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
-      return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
-    },
-    { what: "subscriptions and the first import", timeoutMs: 60_000 },
-  );
-  return channelId;
-}
-
 const PDF = Buffer.from("%PDF-1.4 a pretend invoice");
 
 describe("Live inbox in Chromium", () => {
   it("shows customer mail as it arrives, without a reload, and opens it with its attachment", async () => {
     const owner = await createReadyAccount(world.server, { name: "Lina Live", orgName: "Live Co" });
-    await connectMailbox(owner.client);
+    await connectMailbox(world, owner.client);
 
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto("/inbox");
       await page.getByRole("heading", { name: "All inboxes", level: 1 }).waitFor();
       await page.getByRole("list", { name: "Conversations" }).waitFor();

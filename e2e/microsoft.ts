@@ -1,8 +1,17 @@
+import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import type { Emulator } from "../emulator/src/index.ts";
+import { syncCursors } from "../server/src/mail/schema.ts";
+import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
 import { emulatorEnv, startTestEmulator } from "../server/test/emulator.ts";
-import { freePort, startTestServer, type TestServer } from "../server/test/harness.ts";
-import { type RegisteredApp, registerApp } from "../server/test/outlook-helpers.ts";
+import { freePort, startTestServer, type TestClient, type TestServer } from "../server/test/harness.ts";
+import {
+  connectThroughMicrosoft,
+  followCallback,
+  type RegisteredApp,
+  registerApp,
+} from "../server/test/outlook-helpers.ts";
+import { waitFor } from "../server/test/wait-for.ts";
 
 /** A Mailroom server and the Microsoft emulator it signs in through. */
 export interface ConnectWorld {
@@ -63,3 +72,38 @@ export async function signInAtMicrosoft(
 }
 
 export const PASSWORD = "Passw0rd!";
+
+/** The browser takes over an API client's session (its cookies) on `server`. */
+export async function signInAs(page: Page, client: TestClient, server: { url: string }) {
+  await page
+    .context()
+    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+}
+
+/**
+ * Connects support@contoso.com through Microsoft's sign-in and waits for its first import (and,
+ * unless `subscriptions` is false, its two webhook subscriptions). Returns the channel's id.
+ */
+export async function connectMailbox(
+  world: ConnectWorld,
+  client: TestClient,
+  { subscriptions: withSubscriptions = true } = {},
+): Promise<string> {
+  const { page } = await connectThroughMicrosoft(client, world.emulator);
+  const channelId = (await followCallback(client, page)).split("/")[3]!;
+  const db = world.server.database.db;
+  await waitFor(
+    async () => {
+      const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
+      if (cursors.length !== 2 || !cursors.every((c) => c.deltaLink)) return false;
+      if (!withSubscriptions) return true;
+      const subs = await db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
+      return subs.length === 2;
+    },
+    {
+      what: withSubscriptions ? "subscriptions and the first import" : "the first import",
+      timeoutMs: 60_000,
+    },
+  );
+  return channelId;
+}

@@ -4,18 +4,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
-import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
 import { ensureTls } from "../emulator/src/tls.ts";
-import { syncCursors } from "../server/src/mail/schema.ts";
-import type { TestClient } from "../server/test/harness.ts";
-import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
-import { type ConnectWorld, startConnectWorld } from "./microsoft.ts";
+import { type ConnectWorld, connectMailbox, signInAs, startConnectWorld } from "./microsoft.ts";
 
 /**
  * Hostile inbound HTML opened in the inbox (ADR 017): nothing in it runs, it never shares the
@@ -74,27 +70,6 @@ afterAll(async () => {
   await new Promise((resolve) => tracker?.close(resolve));
 });
 
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
-}
-
-async function connectMailbox(client: TestClient): Promise<void> {
-  const { page } = await connectThroughMicrosoft(client, world.emulator);
-  const channelId = (await followCallback(client, page)).split("/")[3]!;
-  await waitFor(
-    async () => {
-      const cursors = await world.server.database.db
-        .select()
-        .from(syncCursors)
-        .where(eq(syncCursors.channelId, channelId));
-      return cursors.length === 2 && cursors.every((c) => c.deltaLink);
-    },
-    { what: "the first import", timeoutMs: 60_000 },
-  );
-}
-
 /** Every trick a hostile sender might try; each names the tracker path it would reach. */
 function hostileCorpus(t: string): string {
   const steal = (path: string) => `fetch('${t}/${path}');top.document.title='pwned-${path}'`;
@@ -123,7 +98,7 @@ function hostileCorpus(t: string): string {
 describe("Reading hostile mail in Chromium", () => {
   it("runs nothing, stays off the app's origin, loads nothing remote until allowed, shows the inline image", async () => {
     const owner = await createReadyAccount(world.server, { name: "Rita Reader", orgName: "Read Co" });
-    await connectMailbox(owner.client);
+    await connectMailbox(world, owner.client, { subscriptions: false });
     const subject = `Hostile ${Date.now()}`;
     const sent = await emulatorFetch(
       world.emulator,
@@ -156,7 +131,7 @@ describe("Reading hostile mail in Chromium", () => {
       ignoreHTTPSErrors: true,
     });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto("/inbox");
       const item = page.getByRole("link", { name: new RegExp(subject) });
       await item.waitFor({ timeout: 60_000 });

@@ -3,17 +3,21 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
 import { channels } from "../server/src/channels/schema.ts";
-import { syncCursors } from "../server/src/mail/schema.ts";
 import { runSyncChannelJob } from "../server/src/sync/delta/sync-jobs.ts";
-import { subscriptions } from "../server/src/sync/subscriptions/schema.ts";
 import { join } from "../server/test/accounts-helpers.ts";
-import type { TestClient } from "../server/test/harness.ts";
 import { connectThroughMicrosoft, followCallback, registerApp } from "../server/test/outlook-helpers.ts";
 import { jobDeps } from "../server/test/reauth-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount, uniqueEmail } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
-import { type ConnectWorld, PASSWORD, signInAtMicrosoft, startConnectWorld } from "./microsoft.ts";
+import {
+  type ConnectWorld,
+  connectMailbox,
+  PASSWORD,
+  signInAs,
+  signInAtMicrosoft,
+  startConnectWorld,
+} from "./microsoft.ts";
 
 const MAILBOX = "support@contoso.com";
 let world: ConnectWorld;
@@ -29,27 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await world?.close();
 });
-
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
-}
-
-async function connectMailbox(client: TestClient): Promise<string> {
-  const { page } = await connectThroughMicrosoft(client, world.emulator);
-  const channelId = (await followCallback(client, page)).split("/")[3]!;
-  const db = world.server.database.db;
-  await waitFor(
-    async () => {
-      const subs = await db.select().from(subscriptions).where(eq(subscriptions.channelId, channelId));
-      const cursors = await db.select().from(syncCursors).where(eq(syncCursors.channelId, channelId));
-      return subs.length === 2 && cursors.length === 2 && cursors.every((c) => c.deltaLink);
-    },
-    { what: "subscriptions and the first import", timeoutMs: 60_000 },
-  );
-  return channelId;
-}
 
 async function deliver(subject: string) {
   const res = await emulatorFetch(
@@ -84,7 +67,7 @@ async function streamOpen(page: Page, orgId: string) {
 describe("Re-authentication in Chromium", () => {
   it("shows the banner live, reconnects in place, and mail flows again; a member is told whom to ask", async () => {
     const owner = await createReadyAccount(world.server, { name: "Olga Owner", orgName: "Reauth Co" });
-    const channelId = await connectMailbox(owner.client);
+    const channelId = await connectMailbox(world, owner.client);
     const orgId = (await owner.client.get<{ org: { id: string } }>("/api/me")).body.org.id;
     expect(
       (await owner.client.patch(`/api/channels/${channelId}`, { signature: "Olga at Reauth Co" })).status,
@@ -100,8 +83,8 @@ describe("Re-authentication in Chromium", () => {
       viewport: { width: 390, height: 844 },
     });
     try {
-      await signInAs(ownerView.page, owner.client);
-      await signInAs(memberView.page, member);
+      await signInAs(ownerView.page, owner.client, world.server);
+      await signInAs(memberView.page, member, world.server);
       await ownerView.page.goto("/inbox");
       await ownerView.page.getByRole("link", { name: new RegExp(before) }).waitFor({ timeout: 60_000 });
       await memberView.page.goto("/settings/members");
@@ -205,7 +188,7 @@ describe("Re-authentication in Chromium", () => {
       ignoreHTTPSErrors: true,
     });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto("/settings/channels/credentials");
       await page.getByText("2 channels need to be reconnected").waitFor();
       await page.screenshot({ path: "/tmp/e2e-reauth-reconnect-all.png", fullPage: true });

@@ -1,15 +1,12 @@
-import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorFetch, jsonInit } from "../emulator/src/testing/emulator-fetch.ts";
-import { syncCursors } from "../server/src/mail/schema.ts";
-import type { TestClient } from "../server/test/harness.ts";
 import { header, mailboxMessages } from "../server/test/outbox-helpers.ts";
 import { connectThroughMicrosoft, followCallback } from "../server/test/outlook-helpers.ts";
 import { waitFor } from "../server/test/wait-for.ts";
 import { createReadyAccount } from "./accounts.ts";
 import { assertWebBuilt, launchBrowser, openPage } from "./browser.ts";
-import { type ConnectWorld, startConnectWorld } from "./microsoft.ts";
+import { type ConnectWorld, connectMailbox, signInAs, startConnectWorld } from "./microsoft.ts";
 
 let world: ConnectWorld;
 let browser: Browser;
@@ -25,27 +22,10 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function signInAs(page: Page, client: TestClient) {
-  await page
-    .context()
-    .addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
-}
-
 describe("Replying in Chromium", () => {
   it("replies from an alias with an attachment; the customer gets it in the same thread, after the undo window", async () => {
     const owner = await createReadyAccount(world.server, { name: "Rita Reply", orgName: "Reply Co" });
-    const { page: consent } = await connectThroughMicrosoft(owner.client, world.emulator);
-    const channelId = (await followCallback(owner.client, consent)).split("/")[3]!;
-    await waitFor(
-      async () => {
-        const cursors = await world.server.database.db
-          .select()
-          .from(syncCursors)
-          .where(eq(syncCursors.channelId, channelId));
-        return cursors.length === 2 && cursors.every((c) => c.deltaLink);
-      },
-      { what: "the first import", timeoutMs: 60_000 },
-    );
+    const channelId = await connectMailbox(world, owner.client, { subscriptions: false });
     await emulatorFetch(
       world.emulator,
       "/_emulator/tenants/contoso.com/send-from-alias",
@@ -55,7 +35,7 @@ describe("Replying in Chromium", () => {
 
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto("/inbox");
       await page.getByRole("link", { name: /Question about shipping to Spain/ }).click();
       const pane = page.getByRole("article", { name: "Question about shipping to Spain" });
@@ -63,8 +43,22 @@ describe("Replying in Chromium", () => {
       const composer = page.getByRole("form", { name: "Reply" });
       // The customer wrote to help@: the reply goes from there by default.
       expect(await composer.getByLabel("From").inputValue()).toBe("help@contoso.com");
-      await composer.getByRole("textbox", { name: "Message" }).click();
+      // Type once the editor has the focus (Tiptap mounts its editor after the composer renders).
+      const editor = composer.getByRole("textbox", { name: "Message" });
+      await waitFor(
+        async () => {
+          await editor.click();
+          return editor.evaluate((el) => el.contains(document.activeElement));
+        },
+        { what: "the message editor focused" },
+      );
       await page.keyboard.type("We ship to Spain within 5 days.");
+      await waitFor(
+        async () => ((await editor.textContent()) ?? "").includes("We ship to Spain within 5 days."),
+        {
+          what: "the typed reply in the editor",
+        },
+      );
       await composer.locator('input[type="file"]').setInputFiles({
         name: "rates.pdf",
         mimeType: "application/pdf",
@@ -133,7 +127,7 @@ describe("Replying in Chromium", () => {
     );
     const { page, problems, close } = await openPage(browser, { baseURL: world.server.url });
     try {
-      await signInAs(page, owner.client);
+      await signInAs(page, owner.client, world.server);
       await page.goto("/inbox");
       await page.getByRole("button", { name: "New email" }).click();
       const composer = page.getByRole("form", { name: "New email" });
