@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
 import { BellIcon } from "../ui/icons.tsx";
 import { Time } from "../ui/time.tsx";
 import { ATTENTION_QUERY, attentionWords, listAttention } from "./attention-api.ts";
 import "./attention.css";
+import { usePopover } from "../ui/use-popover.ts";
 
 /**
  * Owners and admins: a bell listing what needs them — mailboxes that stopped syncing, and the
@@ -13,28 +13,7 @@ import "./attention.css";
  */
 export function NotificationBell() {
   const query = useQuery({ queryKey: ATTENTION_QUERY, queryFn: listAttention });
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
-  const root = useRef<HTMLDivElement>(null);
-  const toggle = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      setOpen(false);
-      toggle.current?.focus();
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
+  const { open, setOpen, panelId, root, toggle } = usePopover();
 
   const view = query.data;
   if (!view?.canReconnect) return null;

@@ -1,36 +1,15 @@
-import { useEffect, useId, useRef, useState } from "react";
 import { roleLabel } from "../accounts/accounts-api.ts";
 import { useMe } from "../accounts/session.tsx";
 import { useLogOut } from "../accounts/use-log-out.ts";
 import { FormError } from "../ui/form-error.tsx";
 import { ChevronDownIcon } from "../ui/icons.tsx";
+import { usePopover } from "../ui/use-popover.ts";
 
 /** The signed-in person: avatar button opening a small panel with who they are and Log out. */
 export function UserMenu() {
   const me = useMe();
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, panelId, root, toggle } = usePopover();
   const { busy, error, logOut } = useLogOut();
-  const panelId = useId();
-  const root = useRef<HTMLDivElement>(null);
-  const toggle = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      setOpen(false);
-      toggle.current?.focus();
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
 
   return (
     <div className="user-menu" ref={root}>
