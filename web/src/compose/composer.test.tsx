@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
-import type { ComposeContext, OutboxItem } from "@mailroom/contract";
+import type { ComposeContext } from "@mailroom/contract";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Composer } from "./composer.tsx";
 import { loadDraft } from "./draft-store.ts";
+import { outboxItem } from "./outbox-fixture.ts";
 
 const context: ComposeContext = {
   channelId: "c1",
@@ -25,26 +26,7 @@ const context: ComposeContext = {
   },
 };
 
-const item: OutboxItem = {
-  id: "o1",
-  kind: "reply",
-  state: "queued",
-  channelId: "c1",
-  conversationId: "k1",
-  messageId: "m1",
-  from: "help@contoso.com",
-  to: [{ name: "Dana", address: "dana@fabrikam.com" }],
-  cc: [],
-  bcc: [],
-  subject: "RE: Order #1",
-  html: "<p>x</p>",
-  attachments: [],
-  createdBy: { id: "u2", name: "Sam" },
-  createdAt: new Date().toISOString(),
-  sendAt: new Date().toISOString(),
-  willGoAt: null,
-  error: null,
-};
+const item = outboxItem();
 
 let bodies: unknown[] = [];
 let answers: Response[] = [];

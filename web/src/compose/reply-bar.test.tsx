@@ -5,6 +5,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SessionProvider, useSession } from "../accounts/session.tsx";
 import { createQueryClient } from "../query-client.ts";
+import { outboxItem } from "./outbox-fixture.ts";
 import { COMPOSE_EVENT, ReplyBar } from "./reply-bar.tsx";
 
 const context: ComposeContext = {
@@ -24,30 +25,15 @@ const context: ComposeContext = {
   },
 };
 
-const failed: OutboxItem = {
-  id: "o1",
-  kind: "reply",
+const failed = outboxItem({
   state: "failed",
-  channelId: "c1",
-  conversationId: "k1",
-  messageId: "m1",
-  from: "help@contoso.com",
-  to: [{ name: "Dana", address: "dana@fabrikam.com" }],
-  cc: [],
-  bcc: [],
-  subject: "RE: Order #1",
-  html: "<p>x</p>",
-  attachments: [],
   createdBy: { id: "u1", name: "Rita" },
-  createdAt: new Date().toISOString(),
-  sendAt: new Date().toISOString(),
-  willGoAt: null,
   error: {
     code: "ErrorSendAsDenied",
     message:
       "Microsoft refused to send as help@contoso.com: ask your Microsoft 365 admin to grant Send As for it.",
   },
-};
+});
 
 const me = {
   user: { id: "u1", name: "Rita", email: "rita@acme.test" },
