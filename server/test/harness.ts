@@ -93,14 +93,33 @@ export async function startTestServer(
   };
 }
 
+/**
+ * A port for a server that must know its URL before it listens (PUBLIC_URL, redirect URIs).
+ *
+ * Not an ephemeral port: between picking one and listening on it, the kernel may hand the same
+ * port to any outgoing connection on the machine (a CI run saw EADDRINUSE that way). Ports come
+ * from below Linux's ephemeral range (32768+), from a block of 1,000 per test worker, in turn, and
+ * are probed before they are handed out.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < PORT_BLOCK; attempt++) {
+    const port = PORTS_FROM + portBlock * PORT_BLOCK + (nextPort++ % PORT_BLOCK);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${PORTS_FROM + portBlock * PORT_BLOCK}+${PORT_BLOCK}`);
+}
+
+const PORTS_FROM = 20_000;
+const PORT_BLOCK = 1_000;
+/** One block per Vitest worker (1…n), else per process; 12 blocks end below 32768. */
+const portBlock = (Number(process.env.VITEST_POOL_ID) || process.pid) % 12;
+let nextPort = Math.floor(Math.random() * PORT_BLOCK);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
