@@ -571,6 +571,42 @@ describe("the per-mailbox Graph request limit", () => {
     ).toEqual([]);
   });
 
+  it("hold takes the slots once for a series of requests; others wait for what is left", async () => {
+    const slotRows = () =>
+      deps.db.select().from(graphRequestSlots).where(eq(graphRequestSlots.channelId, channelId));
+    const events: string[] = [];
+    let rowsDuringHold = -1;
+    let release!: () => void;
+    const holdEnds = new Promise<void>((r) => {
+      release = r;
+    });
+    const holding = graphSlots(deps.db, channelId).hold(2, async (held) => {
+      rowsDuringHold = (await slotRows()).length;
+      let running = 0;
+      let most = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          held.run(async () => {
+            most = Math.max(most, ++running);
+            await new Promise((r) => setTimeout(r, 5));
+            running--;
+          }),
+        ),
+      );
+      events.push(`held requests ran at most ${most} at once`);
+      await holdEnds;
+      events.push("hold ends");
+    });
+    await expect.poll(() => rowsDuringHold, { timeout: 30_000 }).toBe(2);
+    // Two slots are free: a request of weight 3 waits for the hold to end.
+    const other = graphSlots(deps.db, channelId).run(async () => events.push("weight 3 ran"), 3);
+    await expect.poll(() => events.length, { timeout: 30_000 }).toBe(1);
+    release();
+    await Promise.all([holding, other]);
+    expect(events).toEqual(["held requests ran at most 2 at once", "hold ends", "weight 3 ran"]);
+    expect(await slotRows()).toEqual([]);
+  });
+
   it("takes over slots whose holder died once their lease has expired", async () => {
     await deps.db.insert(graphRequestSlots).values(
       Array.from({ length: SLOTS_PER_MAILBOX }, (_, slot) => ({

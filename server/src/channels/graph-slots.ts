@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { RequestLimiter } from "../microsoft/request-limiter.ts";
+import { heldSlots, type RequestLimiter } from "../microsoft/request-limiter.ts";
 import { graphRequestSlots } from "./schema.ts";
 
 /**
@@ -87,16 +87,25 @@ export async function acquireGraphSlots(
   };
 }
 
-/** The limiter for one channel's Graph client: each request runs holding its slots. */
+/**
+ * The limiter for one channel's Graph client: each request runs holding its slots; `hold` keeps
+ * slots for a series of requests (up to all of the mailbox's), which must end well within the
+ * lease.
+ */
 export function graphSlots(db: Db, channelId: string, options: GraphSlotsOptions = {}): RequestLimiter {
+  const holding = async <T>(weight: number, fn: () => Promise<T>) => {
+    const release = await acquireGraphSlots(db, channelId, { ...options, weight });
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  };
   return {
-    async run(fn, weight = 1) {
-      const release = await acquireGraphSlots(db, channelId, { ...options, weight });
-      try {
-        return await fn();
-      } finally {
-        await release();
-      }
+    run: (fn, weight = 1) => holding(weight, fn),
+    hold: (weight, fn) => {
+      const count = Math.max(1, Math.min(weight, SLOTS_PER_MAILBOX));
+      return holding(count, () => fn(heldSlots(count)));
     },
   };
 }

@@ -8,6 +8,8 @@ import { type GraphClient, GraphError, retryAfterMs } from "./graph-client.ts";
  * https://learn.microsoft.com/graph/json-batching · https://learn.microsoft.com/graph/throttling
  */
 export const MAX_BATCH_REQUESTS = 20;
+/** Graph runs up to 4 items of a batch at once, each counted against the mailbox's 4 slots. */
+export const BATCH_ITEMS_AT_ONCE = 4;
 
 export interface BatchRequestItem {
   /** Unique within the batch; answers are matched back by it. */
@@ -98,7 +100,7 @@ async function sendOne(
       body: { requests },
       repeatable,
       // Graph runs a batch's items concurrently (up to 4) and counts each against the mailbox.
-      weight: Math.min(requests.length, 4),
+      weight: Math.min(requests.length, BATCH_ITEMS_AT_ONCE),
     },
     batchResponse,
   );

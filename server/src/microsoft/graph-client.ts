@@ -64,6 +64,11 @@ export interface GraphClient {
   pathOf(link: string): string;
   /** For answers without a body (202, 204). */
   send(req: GraphRequest): Promise<void>;
+  /**
+   * Runs `fn` with a client whose requests share `weight` of the mailbox's slots, taken once for
+   * all of them (RequestLimiter.hold); without a limiter, `fn` gets this client.
+   */
+  holding<T>(weight: number, fn: (graph: GraphClient) => Promise<T>): Promise<T>;
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
@@ -105,7 +110,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
-  return {
+  const client: GraphClient = {
     pathOf(link) {
       if (!link.startsWith(`${base}/`))
         throw new GraphError(0, "UnexpectedLink", "Graph returned a link to another host");
@@ -129,7 +134,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!res.ok) return fail(res);
       await res.body?.cancel();
     },
+    holding(weight, fn) {
+      if (!options.limiter) return fn(client);
+      return options.limiter.hold(weight, (held) => fn(createGraphClient({ ...options, limiter: held })));
+    },
   };
+  return client;
 }
 
 /** The request as Graph wants it: bearer token, JSON, immutable ids. */

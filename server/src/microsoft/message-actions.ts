@@ -1,4 +1,5 @@
 import {
+  BATCH_ITEMS_AT_ONCE,
   type BatchRequestItem,
   type BatchResponseItem,
   batchItemError,
@@ -60,6 +61,11 @@ export interface RunChainsOptions {
 
 const RETRYABLE = new Set([429, 503, 504]);
 const RETRY_GRACE_MS = 25;
+/**
+ * Batches go back to back on the mailbox's slots, taken once, for this long; then the slots are
+ * given back so the mailbox's other work (sync, reading) gets its turn, and taken again.
+ */
+const HOLD_SLOTS_MS = 1_000;
 const IMMUTABLE_IDS = { Prefer: 'IdType="ImmutableId"' };
 
 /**
@@ -123,7 +129,7 @@ export async function runMessageChains(
     await options.onOutcome?.(outcome);
   };
 
-  async function sendOne(batch: Pending[]) {
+  async function sendOne(client: GraphClient, batch: Pending[]) {
     const requests: BatchRequestItem[] = [];
     const sequential = batch.some((p) => p.chain.changes.length > 1);
     for (const p of batch)
@@ -132,7 +138,7 @@ export async function runMessageChains(
     try {
       // Each change is safe to repeat (setting a flag, moving to where it already is), so the
       // envelope itself may be sent again when Graph throttles it whole.
-      answers = await sendBatch(graph, requests, { maxRetries: 0, repeatable: true });
+      answers = await sendBatch(client, requests, { maxRetries: 0, repeatable: true });
     } catch (error) {
       const failure = error instanceof GraphError ? error : new GraphError(0, "BatchFailed", String(error));
       for (const p of batch) await retryOrFail(p, failure, undefined);
@@ -158,23 +164,40 @@ export async function runMessageChains(
     await settle({ key: p.chain.key, ok: false, error });
   }
 
-  const inFlight = new Set<Promise<void>>();
-  while (queue.length > 0 || inFlight.size > 0) {
+  /**
+   * Sends batches through `held` (the slots taken once) while chains are ready and time is left,
+   * `concurrency` at a time; returns once none is in flight and none is ready (or time is up).
+   */
+  async function drain(held: GraphClient, until: number) {
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      const now = Date.now();
+      const open = now < until && !options.signal?.aborted;
+      const ready = open ? queue.filter((p) => p.notBefore <= now) : [];
+      if (ready.length > 0 && inFlight.size < concurrency) {
+        const batch = takeBatch(ready);
+        for (const p of batch) queue.splice(queue.indexOf(p), 1);
+        const run: Promise<void> = sendOne(held, batch).finally(() => inFlight.delete(run));
+        inFlight.add(run);
+        continue;
+      }
+      if (inFlight.size === 0) return;
+      await Promise.race(inFlight);
+    }
+  }
+
+  while (queue.length > 0) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const now = Date.now();
-    const ready = queue.filter((p) => p.notBefore <= now);
-    if (ready.length > 0 && inFlight.size < concurrency) {
-      const batch = takeBatch(ready);
-      for (const p of batch) queue.splice(queue.indexOf(p), 1);
-      const run: Promise<void> = sendOne(batch).finally(() => inFlight.delete(run));
-      inFlight.add(run);
+    // A little past the first due time, so chains throttled together go again together.
+    const waitMs = Math.min(...queue.map((p) => p.notBefore)) - Date.now();
+    if (waitMs > 0) {
+      await sleep(waitMs + RETRY_GRACE_MS);
       continue;
     }
-    const waits: Promise<void>[] = [...inFlight];
-    // A little past the first due time, so chains throttled together go again together.
-    if (ready.length === 0 && queue.length > 0)
-      waits.push(sleep(Math.max(0, Math.min(...queue.map((p) => p.notBefore)) - now) + RETRY_GRACE_MS));
-    await Promise.race(waits);
+    const items = queue.reduce((n, p) => n + p.chain.changes.length, 0);
+    await graph.holding(Math.min(items, BATCH_ITEMS_AT_ONCE), (held) =>
+      drain(held, Date.now() + HOLD_SLOTS_MS),
+    );
   }
   return outcomes;
 }

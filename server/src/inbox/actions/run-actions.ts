@@ -15,8 +15,8 @@ import { type PlannedMessage, planMessage } from "./plan.ts";
 /**
  * Carries out an action on conversations the caller has already checked the member may see: the
  * Outlook part through `$batch` per mailbox (microsoft/message-actions.ts, under the mailbox's
- * request slots), the store written only for what Graph accepted, in flushes of a few dozen
- * conversations; each conversation's outcome reported as soon as it is decided.
+ * request slots), the store written only for what Graph accepted, in flushes a quarter of a second
+ * apart (one transaction for all decided since the last); each outcome reported with its flush.
  */
 export interface RunActionOptions {
   /** Called with each flush of decided conversations (progress). */
@@ -24,8 +24,13 @@ export interface RunActionOptions {
   signal?: AbortSignal;
 }
 
-/** Conversations decided between two writes to the store (and two progress reports). */
-const FLUSH_EVERY = 50;
+/**
+ * Time between two writes to the store (and two progress reports): often enough for a progress
+ * bar, rarely enough that the writes cost little next to the Graph work; and at most this many
+ * conversations per write.
+ */
+const FLUSH_EVERY_MS = 250;
+const FLUSH_AT_MOST = 500;
 
 export interface ActionTarget {
   id: string;
@@ -94,6 +99,7 @@ class OutcomeTracker {
   private decided: ActionOutcome[] = [];
   /** Flushes run one after another, behind the Graph work: the next batch never waits for them. */
   private writing: Promise<void> = Promise.resolve();
+  private lastFlush = Date.now();
 
   constructor(
     private readonly deps: AccessTokenDeps,
@@ -112,7 +118,7 @@ class OutcomeTracker {
   settleEmpty() {
     for (const [id, state] of this.remaining)
       if (state.left === 0) this.decided.push({ conversationId: id, ok: true, failedMessages: 0 });
-    if (this.decided.length >= FLUSH_EVERY) this.queueFlush();
+    this.flushIfDue();
   }
 
   decide(plan: PlannedMessage, error: string | undefined) {
@@ -129,7 +135,12 @@ class OutcomeTracker {
       failedMessages: state.failed,
       ...(state.error ? { error: state.error } : {}),
     });
-    if (this.decided.length >= FLUSH_EVERY) this.queueFlush();
+    this.flushIfDue();
+  }
+
+  private flushIfDue() {
+    if (this.decided.length >= FLUSH_AT_MOST) this.queueFlush();
+    else if (this.decided.length > 0 && Date.now() - this.lastFlush >= FLUSH_EVERY_MS) this.queueFlush();
   }
 
   /** Writes what is decided so far after the writes before it; a failed write fails `flush`. */
@@ -137,6 +148,7 @@ class OutcomeTracker {
     const [accepted, decided] = [this.accepted, this.decided];
     this.accepted = [];
     this.decided = [];
+    this.lastFlush = Date.now();
     this.writing = this.writing.then(() => this.write(accepted, decided));
     // Handled here so a failed write waits for `flush` to report it, not crash the process first.
     this.writing.catch(() => {});
