@@ -58,6 +58,11 @@ export const createOutboxBody = z
     lastSeenMessageId: z.string().max(100).optional(),
     /** The agent saw the newer message and sends anyway. */
     sendAnyway: z.boolean().optional(),
+    /**
+     * Chosen by the composer once per message: a Send repeated with the same key (a retry after a
+     * lost answer, a second tab) is answered with the message the first one queued, not a second.
+     */
+    sendKey: z.string().uuid().optional(),
   })
   .refine((b) => b.kind === "new" || b.messageId, {
     message: "Which message is answered",
@@ -148,6 +153,8 @@ export const composerDraft = z.object({
   bcc: z.array(recipient),
   subject: z.string(),
   html: z.string(),
+  /** The key its Send goes with (createOutboxBody.sendKey): kept until the message is queued. */
+  sendKey: z.string().uuid().optional(),
   savedAt: z.number(),
 });
 export type ComposerDraft = z.infer<typeof composerDraft>;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { OutboxItem } from "@mailroom/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/src/index.ts";
@@ -147,6 +148,32 @@ describe("sending from a conversation, checked in the customer's mailbox", () =>
     expect(header(copy, "In-Reply-To")).toBeUndefined();
     expect(row.conversationId).not.toBe(damaged);
     expect(row.conversationId).toBeTruthy();
+  });
+});
+
+describe("a Send repeated (a retry after a lost answer, a second tab)", () => {
+  it("queues one message per send key: repeats, even at once, get the first one's answer", async () => {
+    const body = {
+      kind: "new" as const,
+      channelId,
+      from: "support@contoso.com",
+      to: [{ address: DANA }],
+      subject: "Only once, please",
+      html: "<p>Your refund is on its way.</p>",
+      sendKey: randomUUID(),
+    };
+    const [first, ...atOnce] = await Promise.all([1, 2, 3].map(() => send(admin, body)));
+    const later = await send(admin, { ...body, html: "<p>Edited after the answer was lost</p>" });
+    for (const repeat of [...atOnce, later]) expect(repeat.id).toBe(first!.id);
+    expect(later.html).toBe("<p>Your refund is on its way.</p>");
+    await waitForOutbox(db, first!.id, ["matched"]);
+    await delivered(first!);
+    const copies = await mailboxMessages(emulator, DANA, "inbox");
+    expect(copies.filter((m) => m.subject === "Only once, please")).toHaveLength(1);
+    // Another key is another message.
+    const other = await send(admin, { ...body, sendKey: randomUUID() });
+    expect(other.id).not.toBe(first!.id);
+    await waitForOutbox(db, other.id, ["matched"]);
   });
 });
 

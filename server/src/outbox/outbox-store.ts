@@ -13,9 +13,36 @@ import { type OutboxState, type OutboxStep, outboxMessages } from "./schema.ts";
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type NewOutboxRow = typeof outboxMessages.$inferInsert;
 
-export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<OutboxRow> {
-  const [inserted] = await db.insert(outboxMessages).values(row).returning();
-  return inserted!;
+/** The stored row, or undefined when the member's send key is taken (a concurrent Send stored it). */
+export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<OutboxRow | undefined> {
+  const [inserted] = await db
+    .insert(outboxMessages)
+    .values(row)
+    .onConflictDoNothing({
+      target: [outboxMessages.orgId, outboxMessages.createdBy, outboxMessages.sendKey],
+    })
+    .returning();
+  return inserted;
+}
+
+/** The member's message queued with this send key, if any. */
+export async function findBySendKey(
+  db: Db,
+  m: { orgId: string; userId: string },
+  sendKey: string,
+): Promise<OutboxRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(outboxMessages)
+    .where(
+      and(
+        eq(outboxMessages.orgId, m.orgId),
+        eq(outboxMessages.createdBy, m.userId),
+        eq(outboxMessages.sendKey, sendKey),
+      ),
+    )
+    .limit(1);
+  return row;
 }
 
 export async function findOutbox(db: Db, id: string, orgId?: string): Promise<OutboxRow | undefined> {

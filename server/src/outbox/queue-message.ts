@@ -8,14 +8,33 @@ import { findVisibleMessage } from "../inbox/conversation-store.ts";
 import { isUuid, visibleChannelIds } from "../inbox/visibility.ts";
 import { attachmentsOf } from "./attach-uploads.ts";
 import { assertNothingNewer } from "./collision.ts";
-import { insertOutbox, type OutboxRow } from "./outbox-store.ts";
+import { findBySendKey, insertOutbox, type OutboxRow } from "./outbox-store.ts";
 import { matchChoice, sendFromChoices } from "./send-from.ts";
 import { plannedSendTime } from "./send-limits.ts";
 
 type CreateBody = z.output<typeof routes.createOutbox.body>;
 
-/** Checks what Microsoft would refuse, then stores the message until its undo window ends. */
-export async function queueMessage(db: Db, m: OrgMember, body: CreateBody): Promise<OutboxRow> {
+export interface Queued {
+  row: OutboxRow;
+  /** An earlier Send with the same key queued it: nothing new was stored or scheduled. */
+  repeated: boolean;
+}
+
+/**
+ * Checks what Microsoft would refuse, then stores the message until its undo window ends. A Send
+ * with a key the member used before gets that message back, before any check (it passed them).
+ */
+export async function queueMessage(db: Db, m: OrgMember, body: CreateBody): Promise<Queued> {
+  const earlier = body.sendKey ? await findBySendKey(db, m, body.sendKey) : undefined;
+  if (earlier) return { row: earlier, repeated: true };
+  const row = await checkAndStore(db, m, body);
+  return row
+    ? { row, repeated: false }
+    : { row: (await findBySendKey(db, m, body.sendKey!))!, repeated: true };
+}
+
+/** The stored row; undefined when a concurrent Send with the same key stored it first. */
+async function checkAndStore(db: Db, m: OrgMember, body: CreateBody): Promise<OutboxRow | undefined> {
   const parent = body.kind === "new" ? undefined : await findVisibleMessage(db, m, body.messageId!);
   const channelId = parent?.channelId ?? body.channelId!;
   if (!parent && (!isUuid(channelId) || !(await visibleChannelIds(db, m)).includes(channelId)))
@@ -44,6 +63,7 @@ export async function queueMessage(db: Db, m: OrgMember, body: CreateBody): Prom
   const sendAt = new Date(Date.now() + channel.undoSendSeconds * 1000);
   const planned = await plannedSendTime(db, channel.id, sendAt, recipients);
   return insertOutbox(db, {
+    sendKey: body.sendKey ?? null,
     orgId: m.orgId,
     channelId: channel.id,
     conversationId: parent?.conversationId ?? null,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { orgIdColumn, user } from "../accounts/schema.ts";
 import { channelIdColumn } from "../channels/schema.ts";
 import { at, oneOf } from "../db/columns.ts";
@@ -101,10 +101,13 @@ export const outboxMessages = pgTable(
     sendRequestedAt: at("send_requested_at"),
     sentAt: at("sent_at"),
     matchedAt: at("matched_at"),
+    /** The composer's key for this Send: the same key again gets this row, not a second message. */
+    sendKey: uuid("send_key"),
     createdAt: at("created_at").defaultNow().notNull(),
     updatedAt: at("updated_at").defaultNow().notNull(),
   },
   (t) => [
+    uniqueIndex("outbox_messages_send_key_uidx").on(t.orgId, t.createdBy, t.sendKey),
     index("outbox_messages_conversation_idx").on(t.conversationId, t.createdAt),
     index("outbox_messages_channel_send_idx").on(t.channelId, t.sendAt),
     index("outbox_messages_draft_idx").on(t.channelId, t.graphDraftId),

@@ -19,9 +19,12 @@ export const sendRoutes: FastifyPluginAsyncZod<OutboxRoutesOptions> = async (app
     ...contractRoute(routes.createOutbox, { validationTitle: "The message can't be sent as it is" }),
     handler: async (request, reply) => {
       const m = await requireMember(request, auth, database);
-      const row = await queueMessage(db, m, request.body);
-      await sendOutboxJob(queue, row.id, row.willGoAt ?? row.sendAt);
-      await publishOutboxChanged(events, row);
+      const { row, repeated } = await queueMessage(db, m, request.body);
+      // Queued again on a repeat too (one waiting job per message, so no double): a process that
+      // died between storing the row and queueing its job left it without one.
+      if (row.state === "queued") await sendOutboxJob(queue, row.id, row.willGoAt ?? row.sendAt);
+      if (!repeated) await publishOutboxChanged(events, row);
+      // A repeated Send gets the first one's answer (its message, as it stands now).
       return reply.status(201).send({ outbox: outboxView(row) });
     },
   });

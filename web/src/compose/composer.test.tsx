@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import type { ComposeContext } from "@mailroom/contract";
+import { type ComposeContext, createOutboxBody } from "@mailroom/contract";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Composer } from "./composer.tsx";
@@ -51,6 +51,13 @@ afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
+
+/** The send key of a request body: a UUID v4 (createOutboxBody checks it as a UUID too). */
+function keyOf(body: unknown): string {
+  const key = createOutboxBody.parse(body).sendKey;
+  expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  return key!;
+}
 
 function open(onSent = vi.fn()) {
   render(<Composer kind="reply" context={context} draftKey="k1" onClose={vi.fn()} onSent={onSent} />);
@@ -119,6 +126,24 @@ describe("the composer", () => {
     fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
     await waitFor(() => expect(onSent).toHaveBeenCalled());
     expect(bodies[1]).toMatchObject({ sendAnyway: true });
+  });
+
+  it("sends again with the same key after a lost answer (kept with the draft); the next message gets a new one", async () => {
+    const onSent = open();
+    fireEvent.click(screen.getByRole("button", { name: "Send" })); // the answer is a 500
+    await screen.findByRole("alert");
+    const sendKey = keyOf(bodies[0]);
+    await waitFor(() => expect(loadDraft("k1")?.sendKey).toBe(sendKey));
+    answers.push(json(201, { outbox: item }));
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(onSent).toHaveBeenCalledWith(item));
+    expect(bodies[1]).toMatchObject({ sendKey });
+    cleanup();
+    open();
+    answers.push(json(201, { outbox: item }));
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(bodies).toHaveLength(3));
+    expect(keyOf(bodies[2])).not.toBe(sendKey);
   });
 
   it("starts a forward with Exchange's FW: subject", () => {

@@ -11,7 +11,7 @@ import { AddressFields } from "./address-fields.tsx";
 import { AttachmentPicker, type PickedFile } from "./attachment-picker.tsx";
 import { CollisionNotice } from "./collision-notice.tsx";
 import { readCollision, sendMessage } from "./compose-api.ts";
-import { clearDraft, type LocalDraft, loadDraft, saveDraft } from "./draft-store.ts";
+import { clearDraft, type LocalDraft, loadDraft, newSendKey, saveDraft } from "./draft-store.ts";
 import { RichEditor } from "./rich-editor.tsx";
 
 export interface ComposerProps {
@@ -40,9 +40,9 @@ function forwardSubject(subject: string): string {
 
 /** The draft a composer opens with: what Undo returned, a kept draft of the same kind, or defaults. */
 function startingDraft(props: ComposerProps): LocalDraft {
-  if (props.restored) return props.restored;
+  if (props.restored) return { ...props.restored, sendKey: props.restored.sendKey ?? newSendKey() };
   const kept = loadDraft(props.draftKey);
-  if (kept && kept.kind === props.kind) return kept;
+  if (kept && kept.kind === props.kind) return { ...kept, sendKey: kept.sendKey ?? newSendKey() };
   const { context, kind } = props;
   const defaults = kind === "reply" || kind === "replyAll" ? context.defaults?.[kind] : undefined;
   const signature = context.signatureHtml ? `<p></p><p>--</p>${context.signatureHtml}` : "";
@@ -54,6 +54,7 @@ function startingDraft(props: ComposerProps): LocalDraft {
     bcc: context.autoBcc ? [{ address: context.autoBcc, name: null }] : [],
     subject: kind === "forward" ? forwardSubject(context.defaults?.subject ?? "") : "",
     html: `<p></p>${signature}`,
+    sendKey: newSendKey(),
     savedAt: Date.now(),
   };
 }
@@ -145,6 +146,8 @@ function sendBody(
     html: draft.html,
     attachments: files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId }] : [])),
     sendAnyway,
+    // The same key until it is queued: a Send repeated after a lost answer queues nothing new.
+    ...(draft.sendKey ? { sendKey: draft.sendKey } : {}),
   };
 }
 

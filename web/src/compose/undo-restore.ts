@@ -1,6 +1,6 @@
 import type { OutboxItem } from "@mailroom/contract";
 import type { PickedFile } from "./attachment-picker.tsx";
-import type { LocalDraft } from "./draft-store.ts";
+import { type LocalDraft, newSendKey } from "./draft-store.ts";
 
 /** An undone message's files, already uploaded, back into the composer. */
 export function filesOf(item: OutboxItem): PickedFile[] {
@@ -14,7 +14,7 @@ export function filesOf(item: OutboxItem): PickedFile[] {
   }));
 }
 
-/** An undone message, back into the composer as it was. */
+/** An undone message, back into the composer as it was; its next Send is a new message (new key). */
 export function draftOf(item: OutboxItem): LocalDraft {
   return {
     kind: item.kind,
@@ -24,6 +24,7 @@ export function draftOf(item: OutboxItem): LocalDraft {
     bcc: item.bcc,
     subject: item.subject,
     html: item.html,
+    sendKey: newSendKey(),
     savedAt: Date.now(),
   };
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "outbox_messages" ADD COLUMN "send_key" uuid;--> statement-breakpoint
+CREATE UNIQUE INDEX "outbox_messages_send_key_uidx" ON "outbox_messages" USING btree ("org_id","created_by","send_key");
