@@ -1,5 +1,14 @@
 import { inject } from "vitest";
-import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/src/index.ts";
+import { issueAccessToken } from "../../emulator/src/identity/tokens.ts";
+import {
+  createEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  MAILROOM_APP,
+  SEED_IDS,
+} from "../../emulator/src/index.ts";
+import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
+import { createGraphClient, type GraphClient } from "../src/microsoft/graph-client.ts";
 
 /**
  * The Microsoft emulator for server tests: in-process, HTTPS on a free port, with the CA every
@@ -13,4 +22,27 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
 export function emulatorEnv(emulator: Emulator): Record<string, string> {
   // WEBHOOKS=on: the emulator delivers notifications to the test server's http://127.0.0.1 URL.
   return { MICROSOFT_LOGIN_URL: emulator.url, MICROSOFT_GRAPH_URL: emulator.url, WEBHOOKS: "on" };
+}
+
+/**
+ * A Graph client as Mailroom's app signed in to the seed's support@contoso.com, with a token the
+ * emulator issues directly (no OAuth round): for tests of the Graph calls themselves.
+ */
+export function supportGraph(
+  emulator: Emulator,
+  scopes = ["User.Read", "Mail.ReadWrite", "offline_access"],
+): GraphClient {
+  const token = issueAccessToken(emulator.app.emulator, {
+    tenantId: SEED_IDS.tenants.contoso,
+    clientId: MAILROOM_APP.clientId,
+    userId: SEED_IDS.users.support,
+    scopes,
+  }).accessToken;
+  return createGraphClient({ graphUrl: emulator.url, accessToken: async () => token });
+}
+
+/** No injected faults, request counters at zero: each test starts from a quiet emulator. */
+export async function quietEmulator(emulator: Emulator): Promise<void> {
+  await emulatorFetch(emulator, "/_emulator/faults/clear", jsonInit("POST", {}));
+  await emulatorFetch(emulator, "/_emulator/counters/reset", jsonInit("POST", {}));
 }

@@ -2,11 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { issueAccessToken } from "../../emulator/src/identity/tokens.ts";
-import { type Emulator, MAILROOM_APP, SEED_IDS } from "../../emulator/src/index.ts";
+import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { DeltaResetRequired, fetchDeltaPage, initialDeltaPath } from "../src/microsoft/delta.ts";
-import { createGraphClient, type GraphClient } from "../src/microsoft/graph-client.ts";
+import type { GraphClient } from "../src/microsoft/graph-client.ts";
 import type { GraphMessage } from "../src/microsoft/message-schema.ts";
 import {
   createSubscription,
@@ -15,7 +14,7 @@ import {
   reauthorizeSubscription,
   renewSubscription,
 } from "../src/microsoft/subscriptions.ts";
-import { startTestEmulator } from "./emulator.ts";
+import { startTestEmulator, supportGraph } from "./emulator.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -23,13 +22,7 @@ let graph: GraphClient;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  const token = issueAccessToken(emulator.app.emulator, {
-    tenantId: SEED_IDS.tenants.contoso,
-    clientId: MAILROOM_APP.clientId,
-    userId: SEED_IDS.users.support,
-    scopes: ["User.Read", "Mail.ReadWrite", "Mail.Send", "offline_access"],
-  }).accessToken;
-  graph = createGraphClient({ graphUrl: emulator.url, accessToken: async () => token });
+  graph = supportGraph(emulator, ["User.Read", "Mail.ReadWrite", "Mail.Send", "offline_access"]);
 });
 
 afterAll(async () => {

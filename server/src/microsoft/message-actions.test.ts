@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { issueAccessToken } from "../../../emulator/src/identity/tokens.ts";
-import { type Emulator, MAILROOM_APP, SEED_IDS } from "../../../emulator/src/index.ts";
+import type { Emulator } from "../../../emulator/src/index.ts";
 import { deliverMessage } from "../../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../../emulator/src/testing/emulator-fetch.ts";
-import { startTestEmulator } from "../../test/emulator.ts";
-import { createGraphClient, type GraphClient } from "./graph-client.ts";
+import { quietEmulator, startTestEmulator, supportGraph } from "../../test/emulator.ts";
+import type { GraphClient } from "./graph-client.ts";
 import { type MessageChain, runMessageChains } from "./message-actions.ts";
 
 // Message changes through $batch against the emulator (which runs each item through its real routes).
@@ -14,23 +13,14 @@ let graph: GraphClient;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  const token = issueAccessToken(emulator.app.emulator, {
-    tenantId: SEED_IDS.tenants.contoso,
-    clientId: MAILROOM_APP.clientId,
-    userId: SEED_IDS.users.support,
-    scopes: ["User.Read", "Mail.ReadWrite", "offline_access"],
-  }).accessToken;
-  graph = createGraphClient({ graphUrl: emulator.url, accessToken: async () => token });
+  graph = supportGraph(emulator);
 });
 
 afterAll(async () => {
   await emulator?.close();
 });
 
-beforeEach(async () => {
-  await emulatorFetch(emulator, "/_emulator/faults/clear", jsonInit("POST", {}));
-  await emulatorFetch(emulator, "/_emulator/counters/reset", jsonInit("POST", {}));
-});
+beforeEach(() => quietEmulator(emulator));
 
 const counters = z.object({
   endpoints: z.record(
