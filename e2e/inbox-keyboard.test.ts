@@ -36,7 +36,7 @@ async function outlook(folder: string) {
 }
 
 describe("Inbox keyboard in Chromium", () => {
-  it("j/k move, Enter opens (and marks read in Outlook), ? lists shortcuts, r hands over, e archives, Esc closes", async () => {
+  it("j/k move, Enter opens (and marks read in Outlook), ? lists shortcuts, r/a/f open the composer where writing starts, e archives, Esc closes", async () => {
     owner = await createReadyAccount(world.server, { name: "Kim Keys", orgName: "Keys Co" });
     await connectMailbox(world, owner.client);
     const tag = `K${Date.now()}`;
@@ -98,9 +98,35 @@ describe("Inbox keyboard in Chromium", () => {
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "hidden" });
 
-      await page.keyboard.press("r");
-      await page.keyboard.press("a");
-      await page.keyboard.press("f");
+      // r, a and f open the composer with the cursor where writing starts: in the text of a reply
+      // (what follows is typing, not shortcuts), in To of a forward.
+      const composer = async (key: string, name: string, field: string) => {
+        await page.keyboard.press(key);
+        const form = page.getByRole("form", { name });
+        const target = form.getByLabel(field, { exact: true });
+        await waitFor(
+          async () => {
+            if (await target.evaluate((e) => e.contains(document.activeElement))) return true;
+            // Said when it times out: where the cursor is instead.
+            throw new Error(
+              await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? "none"),
+            );
+          },
+          { what: `the cursor in ${name}'s ${field}` },
+        );
+        return { form, target };
+      };
+      const reply = await composer("r", "Reply", "Message");
+      await page.keyboard.type("fa");
+      expect(await reply.target.textContent()).toContain("fa");
+      await reply.form.getByRole("button", { name: "Close" }).click();
+      for (const [key, name, field] of [
+        ["a", "Reply all", "Message"],
+        ["f", "Forward", "To"],
+      ] as const) {
+        const { form } = await composer(key, name, field);
+        await form.getByRole("button", { name: "Close" }).click();
+      }
       expect(await page.evaluate("window.__compose")).toEqual(["reply", "replyAll", "forward"]);
 
       // e archives the open conversation in Outlook; the list drops it and the next one opens.

@@ -56,6 +56,7 @@ export function AddressFields({
       </div>
       <RecipientInput
         label="To"
+        focusOnOpen={draft.to.length === 0} // read once, when it first shows
         value={draft.to}
         onChange={(to: Recipient[]) => update({ to })}
         error={fields.to}

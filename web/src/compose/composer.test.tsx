@@ -146,6 +146,22 @@ describe("the composer", () => {
     expect(keyOf(bodies[2])).not.toBe(sendKey);
   });
 
+  it("puts the cursor in the text of a reply, and in To of a new email", async () => {
+    open();
+    const text = await screen.findByRole("textbox", { name: "Message" });
+    await waitFor(() => expect(text.contains(document.activeElement)).toBe(true));
+    cleanup();
+    render(<Composer kind="new" context={context} draftKey="k3" onClose={vi.fn()} onSent={vi.fn()} />);
+    const to = screen.getByLabelText("To");
+    await waitFor(() => expect(document.activeElement).toBe(to));
+    // The first recipient doesn't send the cursor to the text: the subject comes next.
+    fireEvent.change(to, { target: { value: "sam@example.net" } });
+    fireEvent.keyDown(to, { key: "Enter" });
+    expect(screen.getByText("sam@example.net")).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 50)); // a focus the editor would take comes within a tick
+    expect(document.activeElement).toBe(to);
+  });
+
   it("starts a forward with Exchange's FW: subject", () => {
     render(<Composer kind="forward" context={context} draftKey="k2" onClose={vi.fn()} onSent={vi.fn()} />);
     expect((screen.getByLabelText("Subject") as HTMLInputElement).value).toBe("FW: Order #1");

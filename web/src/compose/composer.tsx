@@ -67,6 +67,8 @@ function startingDraft(props: ComposerProps): LocalDraft {
 export function Composer(props: ComposerProps) {
   const { kind, context, draftKey, onClose, onSent } = props;
   const [draft, update] = useKeptDraft(props);
+  // A reply knows its recipients: the cursor starts in the text (else in To, AddressFields).
+  const [startInText] = useState(draft.to.length > 0);
   const [showCopies, setShowCopies] = useState(draft.cc.length > 0 || draft.bcc.length > 0);
   const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
   const uploading = files.some((f) => !f.uploadId && !f.error);
@@ -103,7 +105,12 @@ export function Composer(props: ComposerProps) {
         showCopies={showCopies}
         onShowCopies={() => setShowCopies(true)}
       />
-      <RichEditor label="Message" initialHtml={draft.html} onChange={(html) => update({ html })} />
+      <RichEditor
+        label="Message"
+        initialHtml={draft.html}
+        onChange={(html) => update({ html })}
+        autoFocus={startInText}
+      />
       <AttachmentPicker channelId={context.channelId} files={files} onChange={setFiles} />
       {sending.error ? (
         <p className="alert alert--error" role="alert">

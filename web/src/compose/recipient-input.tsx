@@ -1,6 +1,6 @@
 import type { Recipient } from "@mailroom/contract";
 import { recipient as recipientSchema } from "@mailroom/contract";
-import { type KeyboardEvent, useId, useState } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 interface RecipientInputProps {
   label: string;
@@ -8,6 +8,8 @@ interface RecipientInputProps {
   onChange(next: Recipient[]): void;
   /** The server's complaint about this field, if any. */
   error?: string | undefined;
+  /** Takes the keyboard when it first shows (a new email or forward starts with its To). */
+  focusOnOpen?: boolean;
 }
 
 /**
@@ -15,8 +17,13 @@ interface RecipientInputProps {
  * field, if it is an email address (the contract's own check); otherwise it stays in the input,
  * marked invalid, with the reason.
  */
-export function RecipientInput({ label, value, onChange, error }: RecipientInputProps) {
+export function RecipientInput({ label, value, onChange, error, focusOnOpen }: RecipientInputProps) {
   const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when it first shows.
+  useEffect(() => {
+    if (focusOnOpen) input.current?.focus();
+  }, []);
   const [text, setText] = useState("");
   const [invalid, setInvalid] = useState<string | null>(null);
 
@@ -64,6 +71,7 @@ export function RecipientInput({ label, value, onChange, error }: RecipientInput
         ))}
       </ul>
       <input
+        ref={input}
         id={id}
         className="recipients__input"
         type="text"

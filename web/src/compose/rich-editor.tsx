@@ -11,10 +11,18 @@ interface RichEditorProps {
   label: string;
   /** Bumped to load `initialHtml` again (Undo brought the message back). */
   resetKey?: number;
+  /** Takes the keyboard once ready, the cursor at the start (above the signature and history). */
+  autoFocus?: boolean;
 }
 
 /** The composer's rich text (Tiptap, ADR 016): bold, italic, lists, links, quotes. */
-export function RichEditor({ initialHtml, onChange, label, resetKey = 0 }: RichEditorProps) {
+export function RichEditor({
+  initialHtml,
+  onChange,
+  label,
+  resetKey = 0,
+  autoFocus = false,
+}: RichEditorProps) {
   const editor = useEditor({
     extensions: [
       StarterKit.configure({ link: false }),
@@ -27,6 +35,22 @@ export function RichEditor({ initialHtml, onChange, label, resetKey = 0 }: RichE
     editorProps: { attributes: { "aria-label": label, role: "textbox", "aria-multiline": "true" } },
     onUpdate: ({ editor: e }) => onChange(e.getHTML()),
   });
+
+  // Once the editor is in the page (its "create"): ProseMirror's own focus, at once, rather than
+  // Tiptap's autofocus, which waits for an animation frame and was seen to miss on a busy machine.
+  useEffect(() => {
+    if (!editor || !autoFocus) return;
+    const focus = () => {
+      if (editor.isDestroyed) return;
+      editor.commands.setTextSelection(1);
+      editor.view.focus();
+    };
+    if (editor.isInitialized) focus();
+    else editor.on("create", focus);
+    return () => {
+      editor.off("create", focus);
+    };
+  }, [editor, autoFocus]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloads only when asked to (resetKey).
   useEffect(() => {
