@@ -76,14 +76,6 @@ export function ConversationList({
                   {unread ? <span className="visually-hidden">Unread: </span> : null}
                   {participantsLine(item)}
                 </span>
-                {stale.has(item.channel.id) ? (
-                  <span
-                    className="conversation-item__stale"
-                    title={`${item.channel.email} needs reconnecting`}
-                  >
-                    Not syncing
-                  </span>
-                ) : null}
                 {item.messageCount > 1 ? (
                   <span className="conversation-item__count">
                     {item.messageCount}
@@ -104,7 +96,18 @@ export function ConversationList({
                   </span>
                 ) : null}
               </span>
-              <span className="conversation-item__snippet">{item.snippet}</span>
+              <span className="conversation-item__snippet">
+                {/* On the snippet's line, not the sender's: names stay readable on a phone. */}
+                {stale.has(item.channel.id) ? (
+                  <span
+                    className="conversation-item__stale"
+                    title={`${item.channel.email} needs reconnecting`}
+                  >
+                    Not syncing
+                  </span>
+                ) : null}
+                {item.snippet}
+              </span>
             </Link>
           </li>
         );
