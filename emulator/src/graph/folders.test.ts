@@ -69,6 +69,38 @@ describe("users and mail folders", () => {
     );
   });
 
+  it("creates folders at the top level and under a folder, listed as children; a taken name is 409", async () => {
+    const token = userToken(emulator, "support");
+    const post = (path: string, body: unknown) => graph(emulator, path, { method: "POST", token, body });
+    const top = await post("me/mailFolders", { displayName: "Vendors" });
+    expect(top.status).toBe(201);
+    const vendors = await json<Folder & { parentFolderId: string; isHidden: boolean }>(top);
+    expect(vendors).toMatchObject({
+      displayName: "Vendors",
+      childFolderCount: 0,
+      totalItemCount: 0,
+      isHidden: false,
+    });
+    const child = await post(`me/mailFolders/${vendors.id}/childFolders`, { displayName: "Lamps" });
+    expect(child.status).toBe(201);
+    expect((await json<{ parentFolderId: string }>(child)).parentFolderId).toBe(vendors.id);
+    const underInbox = await post("me/mailFolders/inbox/childFolders", { displayName: "Vendors" });
+    expect(underInbox.status, "the same name under another parent").toBe(201);
+
+    const again = await post("me/mailFolders", { displayName: "vendors" });
+    expect(again.status).toBe(409);
+    expect((await json<{ error: { code: string } }>(again)).error.code).toBe("ErrorFolderExists");
+    expect((await post("me/mailFolders", { displayName: " " })).status).toBe(400);
+    expect((await post("me/mailFolders/nosuchfolder/childFolders", { displayName: "X" })).status).toBe(400);
+
+    const top2 = await json<{ value: Folder[] }>(await graph(emulator, "me/mailFolders?$top=50", { token }));
+    expect(top2.value.find((f) => f.id === vendors.id)?.childFolderCount).toBe(1);
+    const children = await json<{ value: Folder[] }>(
+      await graph(emulator, `me/mailFolders/${vendors.id}/childFolders`, { token }),
+    );
+    expect(children.value.map((f) => f.displayName)).toEqual(["Lamps"]);
+  });
+
   it("answers an unknown well-known name as a malformed id and an unknown id with 404", async () => {
     const token = userToken(emulator, "support");
     expect((await graph(emulator, "me/mailFolders/nosuchfolder", { token })).status).toBe(400);

@@ -1,12 +1,17 @@
 /**
- * mailFolders: list (top level), get by id or well-known name, childFolders. Lists leave hidden
- * folders (Clutter) out unless `includeHiddenFolders=true`.
+ * mailFolders: list (top level), get by id or well-known name, childFolders; create one at the top
+ * level or under a folder. Lists leave hidden folders (Clutter) out unless
+ * `includeHiddenFolders=true`.
  * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known names, counts),
- * https://learn.microsoft.com/graph/api/user-list-mailfolders (includeHiddenFolders)
+ * https://learn.microsoft.com/graph/api/user-list-mailfolders (includeHiddenFolders),
+ * https://learn.microsoft.com/graph/api/user-post-mailfolders and mailfolder-post-childfolders
+ * (`displayName`, optional `isHidden`; 201 with the folder; a name taken under the same parent is
+ * 409 ErrorFolderExists)
  */
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { graphError } from "../errors/graph-error.ts";
 import { findFolder, folderCounts, messageStats } from "../store/folders.ts";
+import { newFolderId } from "../store/ids.ts";
 import type { Mailbox, MailFolder } from "../store/types.ts";
 import { nextSkipLink, option, type Query } from "./query.ts";
 import { contextUrl, ITEM_NOT_FOUND, mailboxOf, owners } from "./routes.ts";
@@ -39,6 +44,43 @@ export function folderOr404(mailbox: Mailbox, ref: string, reply: FastifyReply):
 
 export function registerFolderRoutes(app: FastifyInstance): void {
   const read = { config: { graphAccess: "mail.read" as const } };
+  const write = { config: { graphAccess: "mail.write" as const } };
+  const create = (request: FastifyRequest, reply: FastifyReply, parent: MailFolder | undefined) => {
+    const mailbox = mailboxOf(request);
+    if (!parent) return;
+    const body = (request.body ?? {}) as { displayName?: unknown; isHidden?: unknown };
+    const name = typeof body.displayName === "string" ? body.displayName.trim() : "";
+    if (!name) return graphError(reply, 400, "ErrorInvalidRequest", "The displayName property is required.");
+    const taken = [...mailbox.folders.values()].some(
+      (f) => f.parentFolderId === parent.id && f.displayName.toLowerCase() === name.toLowerCase(),
+    );
+    if (taken)
+      return graphError(reply, 409, "ErrorFolderExists", "A folder with the specified name already exists.");
+    const folder: MailFolder = {
+      id: newFolderId(),
+      wellKnownName: null,
+      displayName: name,
+      parentFolderId: parent.id,
+      isHidden: body.isHidden === true,
+      messages: new Map(),
+    };
+    mailbox.folders.set(folder.id, folder);
+    return reply
+      .code(201)
+      .send(folderView(folder, mailbox, contextUrl(request, mailbox, "mailFolders/$entity")));
+  };
+  for (const url of owners("/mailFolders")) {
+    app.post(url, write, (request, reply) => {
+      const root = [...mailboxOf(request).folders.values()].find((f) => f.wellKnownName === "msgfolderroot");
+      return create(request, reply, root);
+    });
+  }
+  for (const url of owners("/mailFolders/:folderId/childFolders")) {
+    app.post(url, write, (request, reply) => {
+      const id = (request.params as { folderId: string }).folderId;
+      return create(request, reply, folderOr404(mailboxOf(request), id, reply));
+    });
+  }
   const list = (parentId: string | null, query: Query) => (mailbox: Mailbox) => {
     const hidden = option(query, "includeHiddenFolders")?.toLowerCase() === "true";
     return [...mailbox.folders.values()].filter(
