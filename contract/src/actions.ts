@@ -81,7 +81,23 @@ export const bulkAction = z.object({
 });
 export type BulkAction = z.infer<typeof bulkAction>;
 
+/** A folder of a mailbox that conversations can be moved to (the `folderId` of a move). */
+export const folderChoice = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** From the top level down: "Inbox / Vendors". */
+  path: z.string(),
+});
+export type FolderChoice = z.infer<typeof folderChoice>;
+
 export const actionRoutes = {
+  /** The mailbox's folders, its own ones included, read from Outlook (Drafts, Outbox and Sent Items left out). */
+  listChannelFolders: defineRoute({
+    method: "GET",
+    path: "/api/channels/:id/folders",
+    params: z.object({ id: z.string() }),
+    response: { 200: z.object({ folders: z.array(folderChoice) }) },
+  }),
   /** Acts on one conversation now; 200 with its outcome (Outlook refusing is `ok: false`, not a 4xx). */
   actOnConversation: defineRoute({
     method: "POST",

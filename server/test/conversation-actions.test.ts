@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { folderChoice } from "@mailroom/contract";
 import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,7 +8,7 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { deliverMessage } from "../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { messages } from "../src/mail/schema.ts";
-import { startTestEmulator } from "./emulator.ts";
+import { startTestEmulator, supportGraph } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { SUPPORT, startConnectedMailbox } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";
@@ -21,6 +23,7 @@ const PARTIAL = 6;
 let emulator: Emulator;
 let server: TestServer;
 let owner: TestClient;
+let channelId: string;
 let total = 0;
 const seeded: string[] = [];
 
@@ -70,9 +73,10 @@ beforeAll(async () => {
     "Please find the pelican attached.",
   );
   seed("Zqopen me", { name: "Olive", address: "olive@example.net" });
+  seed("Zqvendor lamps", { name: "Vera", address: "vera@lamps.example" });
   seed("Zq 100% sure", { name: "Percy", address: "percy@example.net" });
   const connected = await startConnectedMailbox({ emulator });
-  ({ server, admin: owner } = connected);
+  ({ server, admin: owner, channelId } = connected);
   const db = server.database.db;
   await waitFor(
     async () => {
@@ -239,6 +243,34 @@ describe("actions on one conversation, mirrored in Outlook", () => {
     expect(await act(conversation.id, { type: "markUnread" })).toEqual({ ok: true });
     expect((await mailbox("inbox")).find((m) => m.subject === "Zqopen me")!.isRead).toBe(false);
     expect((await find("Zqopen me")).unreadCount).toBe(1);
+  });
+
+  it("moves a conversation to one of the mailbox's own folders, listed from Outlook with its path", async () => {
+    const graph = supportGraph(emulator);
+    const created = z.object({ id: z.string() });
+    const vendors = await graph.request(
+      { method: "POST", path: "/me/mailFolders", body: { displayName: "Vendors" } },
+      created,
+    );
+    const lamps = await graph.request(
+      { method: "POST", path: `/me/mailFolders/${vendors.id}/childFolders`, body: { displayName: "Lamps" } },
+      created,
+    );
+    const res = await owner.get(`/api/channels/${channelId}/folders`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { folders } = z.object({ folders: z.array(folderChoice) }).parse(res.body);
+    expect(folders).toContainEqual({ id: lamps.id, name: "Lamps", path: "Vendors / Lamps" });
+    expect(folders.map((f) => f.path)).not.toContain("Drafts");
+
+    const conversation = await find("Zqvendor lamps");
+    expect(await act(conversation.id, { type: "move", folderId: lamps.id })).toEqual({ ok: true });
+    expect((await mailbox(lamps.id)).map((m) => m.subject)).toEqual(["Zqvendor lamps"]);
+    expect((await mailbox("inbox")).some((m) => m.subject === "Zqvendor lamps")).toBe(false);
+  });
+
+  it("lists folders only of a mailbox the member sees: 404 otherwise", async () => {
+    expect((await owner.get("/api/channels/not-a-uuid/folders")).status).toBe(404);
+    expect((await owner.get(`/api/channels/${randomUUID()}/folders`)).status).toBe(404);
   });
 
   it("answers 404 for a conversation that isn't there, 400 for an action it doesn't know", async () => {

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { BulkAction, ConversationAction } from "./inbox-api.ts";
 import type { Selection } from "./inbox-parts.tsx";
+import { WELL_KNOWN_TARGETS } from "./move-menu.tsx";
 import type { BulkActionState } from "./use-bulk-action.ts";
 
 /** Above the list: the bar while something is selected, then the latest bulk action's progress. */
@@ -49,13 +50,6 @@ interface BulkBarProps {
   busy: boolean;
 }
 
-/** Folders every mailbox has, by Graph's well-known names. */
-const MOVE_TARGETS = [
-  { id: "deleteditems", label: "Deleted Items" },
-  { id: "junkemail", label: "Junk Email" },
-  { id: "inbox", label: "Inbox" },
-] as const;
-
 /** The actions a selection takes in one click, in the order the bar shows them. */
 const ONE_CLICK: { label: string; action: ConversationAction }[] = [
   { label: "Archive", action: { type: "archive" } },
@@ -100,7 +94,8 @@ export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, b
           onChange={(e) => e.target.value && onAction({ type: "move", folderId: e.target.value })}
         >
           <option value="">Move to…</option>
-          {MOVE_TARGETS.map((t) => (
+          {/* A selection may span mailboxes: only the folders every mailbox has. */}
+          {WELL_KNOWN_TARGETS.map((t) => (
             <option key={t.id} value={t.id}>
               {t.label}
             </option>

@@ -110,6 +110,7 @@ export function InboxPage() {
       <ReadingPane
         selected={selected}
         status={list.items?.find((c) => c.id === selected)?.status}
+        channelId={list.items?.find((c) => c.id === selected)?.channel.id}
         onAction={(id, action) => void actOn(id, action)}
         notice={notice}
         backHref={search({ c: null })}
@@ -124,6 +125,7 @@ export function InboxPage() {
 function ReadingPane({
   selected,
   status,
+  channelId,
   onAction,
   notice,
   backHref,
@@ -131,6 +133,7 @@ function ReadingPane({
 }: {
   selected: string | null;
   status?: ConversationItem["status"];
+  channelId: string | undefined;
   onAction(id: string, action: ConversationAction): void;
   notice: string | null;
   backHref: string;
@@ -140,7 +143,12 @@ function ReadingPane({
     <section className="inbox-view__pane" aria-label="Conversation">
       {selected ? (
         <>
-          <OpenActions status={status} onAction={(action) => onAction(selected, action)} notice={notice} />
+          <OpenActions
+            status={status}
+            channelId={channelId}
+            onAction={(action) => onAction(selected, action)}
+            notice={notice}
+          />
           <ConversationPane id={selected} backHref={backHref} focusOnOpen={focusOnOpen} />
         </>
       ) : (

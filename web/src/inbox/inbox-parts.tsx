@@ -4,6 +4,7 @@ import { colorClass } from "../inboxes/inbox-colors.ts";
 import { InboxIcon } from "../ui/icons.tsx";
 import { EmptyState } from "../ui/page.tsx";
 import { actOnConversation, type ConversationAction, type ConversationItem } from "./inbox-api.ts";
+import { MoveMenu } from "./move-menu.tsx";
 
 /** The member's inboxes, and "All inboxes". */
 export function InboxNav({
@@ -60,10 +61,13 @@ export function NothingMatches({ onReset }: { onReset(): void }) {
 /** Actions on the open conversation, above it. */
 export function OpenActions({
   status,
+  channelId,
   notice,
   onAction,
 }: {
   status: "open" | "closed" | undefined;
+  /** The conversation's mailbox, once known: its folders are the move targets. */
+  channelId: string | undefined;
   notice: string | null;
   onAction(action: ConversationAction): void;
 }) {
@@ -100,6 +104,7 @@ export function OpenActions({
           Close
         </button>
       )}
+      <MoveMenu channelId={channelId} onMove={(folderId) => onAction({ type: "move", folderId })} />
       {notice ? (
         <p className="alert alert--error open-actions__notice" role="alert">
           {notice}

@@ -2,14 +2,17 @@ import { routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../../accounts/auth.ts";
 import { requireMember } from "../../accounts/session.ts";
+import { connectedChannelGraph } from "../../channels/channel-graph.ts";
 import type { Config } from "../../config.ts";
 import { contractRoute } from "../../contract-route.ts";
 import type { SecretBox } from "../../crypto/secret-box.ts";
 import type { Database } from "../../db/client.ts";
-import { notFound } from "../../errors.ts";
+import { AppError, conflict, notFound } from "../../errors.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { conversationRefs } from "../../mail/read-conversations.ts";
+import { GraphError } from "../../microsoft/graph-client.ts";
+import { listFolderChoices } from "../../microsoft/mail-folders.ts";
 import { assertVisibleInbox, isUuid, visibleChannelIds } from "../visibility.ts";
 import { BULK_ACTION_JOB } from "./bulk-job.ts";
 import { bulkActionView, findOwnBulkAction, publishProgress } from "./bulk-store.ts";
@@ -43,6 +46,35 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
       if (!ref) throw notFound("Conversation");
       const [outcome] = await runAction(deps, m.orgId, [ref], request.body.action);
       return { outcome: outcome! };
+    },
+  });
+
+  app.route({
+    ...contractRoute(routes.listChannelFolders),
+    handler: async (request) => {
+      const m = await requireMember(request, auth, database);
+      const { id } = request.params;
+      if (!isUuid(id) || !(await visibleChannelIds(db, m)).includes(id)) throw notFound("Mailbox");
+      const connected = await connectedChannelGraph(deps, id);
+      if (!connected) throw conflict("This mailbox needs to be reconnected before its folders can be listed");
+      try {
+        return { folders: await listFolderChoices(connected.graph) };
+      } catch (err) {
+        if (!(err instanceof GraphError)) throw err;
+        request.log.warn(
+          { channelId: id, status: err.status, code: err.code },
+          "folder list refused by Graph",
+        );
+        if (err.status === 401 || err.status === 403)
+          throw conflict("This mailbox needs to be reconnected before its folders can be listed");
+        throw new AppError(
+          "unavailable",
+          "Microsoft did not list the mailbox's folders; try again in a moment",
+          {
+            retryAfterSeconds: err.retryAfterSeconds ?? 5,
+          },
+        );
+      }
     },
   });
 

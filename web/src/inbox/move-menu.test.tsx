@@ -1,0 +1,69 @@
+// @vitest-environment happy-dom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MoveMenu } from "./move-menu.tsx";
+
+let answer: () => Response;
+const asked: string[] = [];
+
+beforeEach(() => {
+  asked.length = 0;
+  vi.stubGlobal("fetch", async (url: string) => {
+    asked.push(url);
+    return answer();
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function open(channelId: string | undefined, onMove = vi.fn()) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <MoveMenu channelId={channelId} onMove={onMove} />
+    </QueryClientProvider>,
+  );
+  return onMove;
+}
+
+const options = () =>
+  [...(screen.getByLabelText("Move to folder") as HTMLSelectElement).options].map((o) => o.textContent);
+
+describe("Move to… for one conversation", () => {
+  it("offers the mailbox's own folders by path, read from Outlook, and moves to the one chosen", async () => {
+    answer = () =>
+      Response.json({
+        folders: [
+          { id: "f1", name: "Archive", path: "Archive" },
+          { id: "f2", name: "Inbox", path: "Inbox" },
+          { id: "f3", name: "Vendors", path: "Inbox / Vendors" },
+        ],
+      });
+    const onMove = open("c1");
+    await waitFor(() => expect(options()).toEqual(["Move to…", "Archive", "Inbox", "Inbox / Vendors"]));
+    expect(asked).toEqual(["/api/channels/c1/folders"]);
+    fireEvent.change(screen.getByLabelText("Move to folder"), { target: { value: "f3" } });
+    expect(onMove).toHaveBeenCalledWith("f3");
+  });
+
+  it("offers the folders every mailbox has when Outlook can't be asked, and says so", async () => {
+    answer = () =>
+      Response.json(
+        { type: "about:blank", title: "This mailbox needs to be reconnected", status: 409, code: "conflict" },
+        { status: 409, headers: { "content-type": "application/problem+json" } },
+      );
+    open("c1");
+    await screen.findByText(/Only the standard folders for now: This mailbox needs to be reconnected/);
+    expect(options()).toEqual(["Move to…", "Deleted Items", "Junk Email", "Inbox"]);
+  });
+
+  it("asks nothing before the conversation's mailbox is known", () => {
+    open(undefined);
+    expect(options()).toEqual(["Move to…", "Deleted Items", "Junk Email", "Inbox"]);
+    expect(asked).toEqual([]);
+  });
+});

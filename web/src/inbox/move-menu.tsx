@@ -1,0 +1,59 @@
+import { routes } from "@mailroom/contract";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { callApi, errorMessage } from "../api.ts";
+
+/** The mailbox's folders as Outlook has them now; read again after a few minutes. */
+export const channelFoldersQuery = (channelId: string) =>
+  queryOptions({
+    queryKey: ["channel-folders", channelId],
+    queryFn: () => callApi(routes.listChannelFolders, { params: { id: channelId } }).then((r) => r.folders),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+/** Folders every mailbox has, by Graph's well-known names: offered while the list loads or when it fails. */
+export const WELL_KNOWN_TARGETS = [
+  { id: "deleteditems", label: "Deleted Items" },
+  { id: "junkemail", label: "Junk Email" },
+  { id: "inbox", label: "Inbox" },
+] as const;
+
+/**
+ * "Move to…" for one conversation: every folder of its mailbox, the team's own ones included, by
+ * path ("Inbox / Vendors"), read from Outlook. Until they are known (or when Outlook can't be
+ * asked) the folders every mailbox has.
+ */
+export function MoveMenu({
+  channelId,
+  onMove,
+}: {
+  channelId: string | undefined;
+  onMove(folderId: string): void;
+}) {
+  const folders = useQuery({ ...channelFoldersQuery(channelId ?? ""), enabled: Boolean(channelId) });
+  const choices = folders.data?.map((f) => ({ id: f.id, label: f.path })) ?? WELL_KNOWN_TARGETS;
+  return (
+    <>
+      <select
+        className="open-actions__move"
+        aria-label="Move to folder"
+        value=""
+        onChange={(e) => e.target.value && onMove(e.target.value)}
+      >
+        <option value="">
+          {folders.isFetching && !folders.data ? "Move to… (loading folders)" : "Move to…"}
+        </option>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+      {folders.isError ? (
+        <p className="muted open-actions__notice" role="status">
+          Only the standard folders for now: {errorMessage(folders.error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
