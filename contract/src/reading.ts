@@ -67,4 +67,11 @@ export const readingRoutes = {
     body: allowRemoteImagesInput,
     response: { 200: z.object({ summary: bodySummary }) },
   }),
+  /** Blocks remote images again: this message's allowance and its sender's are withdrawn. */
+  blockRemoteImages: defineRoute({
+    method: "DELETE",
+    path: "/api/conversations/:id/messages/:messageId/remote-images",
+    params: bodyParams,
+    response: { 200: z.object({ summary: bodySummary }) },
+  }),
 };

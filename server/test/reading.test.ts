@@ -183,6 +183,21 @@ describe("message body", () => {
     expect((await owner.get<string>(bodyPath(next))).body).toContain(`src="https://cdn.example/n2.png"`);
   });
 
+  it("blocks a sender's images again: that message's and the sender's allowances go", async () => {
+    const news = await opened("Newsletter");
+    const next = await opened("Newsletter 2");
+    const path = `/api/conversations/${news.id}/messages/${news.messageId}/remote-images`;
+    expect((await owner.post(path, { scope: "message" })).status).toBe(200);
+    const blocked = await owner.delete<{ summary: Summary }>(path);
+    expect(blocked.status).toBe(200);
+    expect(blocked.body.summary).toMatchObject({ remoteImages: 1, remoteImagesAllowed: null });
+    expect((await owner.get<string>(bodyPath(news))).body).not.toContain("cdn.example");
+    expect((await owner.get<string>(bodyPath(next))).body).not.toContain("cdn.example");
+    expect((await stranger.delete(path)).status).toBe(404);
+    // Blocking what is blocked is blocking once.
+    expect((await owner.delete(path)).status).toBe(200);
+  });
+
   it("is 404 for another org's member, for a message outside the conversation and for bad ids", async () => {
     for (const path of [bodyPath(ids), `${bodyPath(ids)}/summary`]) {
       const res = await stranger.get(path);

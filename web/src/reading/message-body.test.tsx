@@ -16,12 +16,17 @@ const summary = {
 
 let requests: { url: string; method: string; body?: string }[] = [];
 
+let allowedNow: string | null = null;
+
 beforeEach(() => {
   requests = [];
+  allowedNow = null;
   vi.stubGlobal("fetch", async (url: string, init: RequestInit = {}) => {
     requests.push({ url, method: init.method ?? "GET", body: init.body as string | undefined });
-    const allowed = init.method === "POST" ? { ...summary, remoteImagesAllowed: "message" } : summary;
-    return new Response(JSON.stringify({ summary: allowed }), {
+    // The server's allowance, as the requests so far left it.
+    if (init.method === "POST") allowedNow = JSON.parse(init.body as string).scope;
+    if (init.method === "DELETE") allowedNow = null;
+    return new Response(JSON.stringify({ summary: { ...summary, remoteImagesAllowed: allowedNow } }), {
       headers: { "content-type": "application/json" },
     });
   });
@@ -75,5 +80,16 @@ describe("MessageBody", () => {
     const post = requests.find((r) => r.method === "POST")!;
     expect(post.url).toBe("/api/conversations/c1/messages/m1/remote-images");
     expect(JSON.parse(post.body!)).toEqual({ scope: "message" });
+  });
+
+  it("says the sender's images are shown, and blocks them again on request", async () => {
+    show();
+    fireEvent.click(await screen.findByRole("button", { name: "Always show from this sender" }));
+    await screen.findByText(/Remote images from this sender are shown\./);
+    fireEvent.click(screen.getByRole("button", { name: "Stop showing them from this sender" }));
+    await waitFor(() => expect(frame().getAttribute("src")).toBe("/api/conversations/c1/messages/m1/body"));
+    expect(await screen.findByText("2 remote images are blocked to protect your privacy.")).toBeTruthy();
+    const block = requests.find((r) => r.method === "DELETE")!;
+    expect(block.url).toBe("/api/conversations/c1/messages/m1/remote-images");
   });
 });

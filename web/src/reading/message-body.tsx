@@ -4,6 +4,7 @@ import { errorMessage } from "../api.ts";
 import {
   allowRemoteImages,
   type BodySummary,
+  blockRemoteImages,
   bodyDocumentUrl,
   bodySummaryKey,
   bodySummaryQuery,
@@ -66,6 +67,9 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
     <div className="reading">
       {s.remoteImages > 0 && !imagesAllowed ? (
         <RemoteImagesBanner messageRef={ref} count={s.remoteImages} perSender={!outbound} />
+      ) : null}
+      {s.remoteImages > 0 && s.remoteImagesAllowed ? (
+        <ImagesShownNote messageRef={ref} scope={s.remoteImagesAllowed} />
       ) : null}
       <iframe
         className="reading__frame"
@@ -136,6 +140,37 @@ function BodyActions({ summary, src, quoted, onQuoted, expanded, onExpanded }: B
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** Remote images are shown because someone allowed them: saying so, and blocking them again. */
+function ImagesShownNote({ messageRef, scope }: { messageRef: MessageRef; scope: RemoteImageScope }) {
+  const queryClient = useQueryClient();
+  const block = useMutation({
+    mutationFn: () => blockRemoteImages(messageRef),
+    onSuccess: (summary) => {
+      queryClient.setQueryData(bodySummaryKey(messageRef), summary);
+      // The sender's allowance went too: their other messages block again.
+      if (scope === "sender") void queryClient.invalidateQueries({ queryKey: ["message-body-summary"] });
+    },
+  });
+  return (
+    <p className="reading__shown muted">
+      {scope === "sender" ? "Remote images from this sender are shown." : "Remote images are shown."}{" "}
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        disabled={block.isPending}
+        onClick={() => block.mutate()}
+      >
+        {scope === "sender" ? "Stop showing them from this sender" : "Block them again"}
+      </button>
+      {block.isError ? (
+        <span className="reading__banner-error" role="alert">
+          {errorMessage(block.error)}
+        </span>
+      ) : null}
+    </p>
   );
 }
 

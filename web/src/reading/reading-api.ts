@@ -44,6 +44,11 @@ export const allowRemoteImages = (ref: MessageRef, scope: RemoteImageScope) =>
     body: { scope },
   }).then((r) => r.summary);
 
+export const blockRemoteImages = (ref: MessageRef) =>
+  callApi(routes.blockRemoteImages, {
+    params: { id: ref.conversationId, messageId: ref.messageId },
+  }).then((r) => r.summary);
+
 /** The sanitized document for the frame; `v` changes when images are allowed, so it reloads. */
 export function bodyDocumentUrl(
   ref: MessageRef,

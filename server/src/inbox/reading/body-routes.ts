@@ -7,7 +7,7 @@ import type { InboxRoutesOptions } from "../conversation-routes.ts";
 import { findVisibleMessage } from "../conversation-store.ts";
 import type { Viewer } from "../visibility.ts";
 import { bodyDocument, bodyDocumentHeaders } from "./body-document.ts";
-import { allowRemoteImages } from "./image-allowances.ts";
+import { allowRemoteImages, blockRemoteImages } from "./image-allowances.ts";
 import { messageRenderer } from "./message-render.ts";
 
 /**
@@ -66,6 +66,16 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
       const m = await requireMember(request, auth, database);
       const row = await visibleMessage(m, request.params.id, request.params.messageId);
       await allowRemoteImages(db, m, row, request.body.scope);
+      return { summary: (await render(m.orgId, row, false)).summary };
+    },
+  });
+
+  app.route({
+    ...contractRoute(routes.blockRemoteImages),
+    handler: async (request) => {
+      const m = await requireMember(request, auth, database);
+      const row = await visibleMessage(m, request.params.id, request.params.messageId);
+      await blockRemoteImages(db, m.orgId, row);
       return { summary: (await render(m.orgId, row, false)).summary };
     },
   });

@@ -43,3 +43,23 @@ export async function allowRemoteImages(
     })
     .onConflictDoNothing();
 }
+
+/** Withdraws the allowances that show this message's remote images: its own and its sender's. */
+export async function blockRemoteImages(
+  db: Db,
+  orgId: string,
+  message: { id: string; fromAddress: string | null },
+): Promise<void> {
+  const sender = message.fromAddress?.toLowerCase();
+  await db
+    .delete(remoteImageAllowances)
+    .where(
+      and(
+        eq(remoteImageAllowances.orgId, orgId),
+        or(
+          eq(remoteImageAllowances.messageId, message.id),
+          sender ? eq(remoteImageAllowances.senderAddress, sender) : undefined,
+        ),
+      ),
+    );
+}
