@@ -37,6 +37,7 @@ export function AddressFields({
         </label>
         <select
           id={fromId}
+          className="input select select--compact"
           value={draft.from}
           onChange={(e) => update({ from: e.target.value })}
           aria-invalid={fields.from ? true : undefined}

@@ -44,6 +44,8 @@ export function RichEditor({
       if (editor.isDestroyed) return;
       editor.commands.setTextSelection(1);
       editor.view.focus();
+      // The text, not just its first line at the window's edge: the composer comes into view.
+      editor.view.dom.scrollIntoView?.({ block: "center" });
     };
     if (editor.isInitialized) focus();
     else editor.on("create", focus);

@@ -87,7 +87,7 @@ export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, b
           </button>
         ))}
         <select
-          className="bulk-bar__select"
+          className="input select select--compact bulk-bar__select"
           aria-label="Move to folder"
           value=""
           disabled={busy}

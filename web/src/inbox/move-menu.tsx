@@ -35,7 +35,7 @@ export function MoveMenu({
   return (
     <>
       <select
-        className="open-actions__move"
+        className="input select select--compact open-actions__move"
         aria-label="Move to folder"
         value=""
         onChange={(e) => e.target.value && onMove(e.target.value)}
