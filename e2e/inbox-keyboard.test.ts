@@ -146,7 +146,9 @@ describe("Inbox keyboard in Chromium", () => {
       // Typing in the search box is typing, not shortcuts.
       const search = page.getByRole("searchbox", { name: "Search conversations" });
       await search.fill(bottom);
+      // The searched list: the others go, and (once loaded) only the one searched for is there.
       await list.getByRole("link", { name: new RegExp(top) }).waitFor({ state: "detached", timeout: 30_000 });
+      await list.getByRole("link", { name: new RegExp(bottom) }).waitFor({ timeout: 30_000 });
       expect(await list.getByRole("link").count()).toBe(1);
       expect(await page.evaluate("window.__compose")).toEqual(["reply", "replyAll", "forward"]);
       await page.screenshot({ path: "/tmp/e2e-inbox-keyboard.png", fullPage: true });
