@@ -11,10 +11,11 @@ import {
   emulatorControl,
   send,
   setChannel,
+  startSendingMailbox,
   waitForOutbox,
   withOutboxHeader,
 } from "./outbox-helpers.ts";
-import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { CUSTOMER } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -29,15 +30,12 @@ let db: Db;
 const DANA = CUSTOMER.login;
 
 beforeAll(async () => {
-  ({ emulator, server, admin, channelId, orgId } = await startConnectedMailbox({
+  ({ emulator, server, admin, channelId, orgId, db } = await startSendingMailbox({
     env: MANY_USERS_ENV,
     beforeConnect: async (owner, s) => {
       agent = await join(s, owner, "agent@acme.test", "admin");
     },
   }));
-  db = server.database.db;
-  await syncAtRest(db, channelId);
-  await setChannel(admin, channelId, { undoSendSeconds: 0 });
 });
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import type { Db } from "../src/db/client.ts";
 import { uploadPath } from "../src/outbox/upload-store.ts";
 import type { TestClient, TestServer } from "./harness.ts";
-import { emulatorControl, send, setChannel, waitForOutbox } from "./outbox-helpers.ts";
-import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { emulatorControl, send, startSendingMailbox, waitForOutbox } from "./outbox-helpers.ts";
+import { CUSTOMER } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -20,10 +20,7 @@ const MB = 1024 * 1024;
 const RANGE = 4 * MB;
 
 beforeAll(async () => {
-  ({ emulator, server, admin, channelId } = await startConnectedMailbox());
-  db = server.database.db;
-  await syncAtRest(db, channelId);
-  await setChannel(admin, channelId, { undoSendSeconds: 0 });
+  ({ emulator, server, admin, channelId, db } = await startSendingMailbox());
 });
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { messages } from "../src/mail/schema.ts";
 import { findOutbox, type OutboxRow } from "../src/outbox/outbox-store.ts";
 import type { OutboxState } from "../src/outbox/schema.ts";
 import type { TestClient } from "./harness.ts";
+import { type ConnectedMailbox, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** What the emulator's control API shows of a stored message (the fields the tests compare). */
@@ -118,4 +119,18 @@ export async function sendJobDone(db: Db, outboxId: string) {
     },
     { what: `the send job of ${outboxId} to finish`, timeoutMs: 60_000, intervalMs: 200 },
   );
+}
+
+/**
+ * A connected mailbox ready to send: its first sync at rest (so the conversations answered are
+ * stored) and no undo window (messages go at once), with the server's database at hand.
+ */
+export async function startSendingMailbox(
+  options: Parameters<typeof startConnectedMailbox>[0] = {},
+): Promise<ConnectedMailbox & { db: Db }> {
+  const mailbox = await startConnectedMailbox(options);
+  const db = mailbox.server.database.db;
+  await syncAtRest(db, mailbox.channelId);
+  await setChannel(mailbox.admin, mailbox.channelId, { undoSendSeconds: 0 });
+  return { ...mailbox, db };
 }

@@ -13,11 +13,12 @@ import {
   send,
   sendJobDone,
   setChannel,
+  startSendingMailbox,
   storedCopies,
   waitForOutbox,
   withOutboxHeader,
 } from "./outbox-helpers.ts";
-import { CUSTOMER, startConnectedMailbox, syncAtRest } from "./outlook-helpers.ts";
+import { CUSTOMER } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
 let emulator: Emulator;
@@ -30,10 +31,7 @@ let damaged: string;
 const DANA = CUSTOMER.login;
 
 beforeAll(async () => {
-  ({ emulator, server, admin, channelId } = await startConnectedMailbox());
-  db = server.database.db;
-  await syncAtRest(db, channelId);
-  await setChannel(admin, channelId, { undoSendSeconds: 0 });
+  ({ emulator, server, admin, channelId, db } = await startSendingMailbox());
   damaged = await conversationBySubject(admin, "Order #48213 arrived damaged");
 });
 
