@@ -1,4 +1,5 @@
-import { inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
+import { z } from "zod";
 import { issueAccessToken } from "../../emulator/src/identity/tokens.ts";
 import {
   createEmulator,
@@ -45,4 +46,30 @@ export function supportGraph(
 export async function quietEmulator(emulator: Emulator): Promise<void> {
   await emulatorFetch(emulator, "/_emulator/faults/clear", jsonInit("POST", {}));
   await emulatorFetch(emulator, "/_emulator/counters/reset", jsonInit("POST", {}));
+}
+
+/**
+ * For a file of tests of Graph calls: the emulator (started before the file's tests, quiet before
+ * each, closed after) and a client as support@contoso.com. Read its fields inside tests.
+ */
+export function useEmulatorGraph(): { emulator: Emulator; graph: GraphClient } {
+  const world = {} as { emulator: Emulator; graph: GraphClient };
+  beforeAll(async () => {
+    world.emulator = await startTestEmulator();
+    world.graph = supportGraph(world.emulator);
+  });
+  afterAll(async () => {
+    await world.emulator?.close();
+  });
+  beforeEach(() => quietEmulator(world.emulator));
+  return world;
+}
+
+/** Graph requests the emulator answered since its counters were last reset, by endpoint. */
+export async function requestCounts(emulator: Emulator): Promise<Record<string, number>> {
+  const res = await emulatorFetch(emulator, "/_emulator/counters");
+  const body = z
+    .object({ endpoints: z.record(z.string(), z.object({ count: z.number() })) })
+    .parse(await res.json());
+  return Object.fromEntries(Object.entries(body.endpoints).map(([k, v]) => [k, v.count]));
 }

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Emulator } from "../../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../../emulator/src/testing/emulator-fetch.ts";
-import { quietEmulator, startTestEmulator, supportGraph } from "../../test/emulator.ts";
+import { useEmulatorGraph } from "../../test/emulator.ts";
 import { batchItemError, MAX_BATCH_REQUESTS, sendBatch } from "./batch.ts";
 import { deltaPrefer, initialDeltaPath, readDeltaPage } from "./delta.ts";
-import type { GraphClient } from "./graph-client.ts";
 
 // Graph JSON batching against the emulator's $batch (which runs each item through the real routes).
-let emulator: Emulator;
-let graph: GraphClient;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  graph = supportGraph(emulator);
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-beforeEach(() => quietEmulator(emulator));
+const world = useEmulatorGraph();
 
 const counters = z.object({ endpoints: z.record(z.string(), z.object({ count: z.number() })) });
 async function count(endpoint: string): Promise<number> {
-  const res = await emulatorFetch(emulator, "/_emulator/counters");
+  const res = await emulatorFetch(world.emulator, "/_emulator/counters");
   return counters.parse(await res.json()).endpoints[endpoint]?.count ?? 0;
 }
 
@@ -37,12 +23,12 @@ const deltaItem = (folder: "inbox" | "sentitems") => ({
 
 describe("Graph JSON batching", () => {
   it("fetches two folders' delta pages in one request, answers in request order", async () => {
-    const answers = await sendBatch(graph, [deltaItem("sentitems"), deltaItem("inbox")]);
+    const answers = await sendBatch(world.graph, [deltaItem("sentitems"), deltaItem("inbox")]);
     expect(answers.map((a) => [a.id, a.status])).toEqual([
       ["sentitems", 200],
       ["inbox", 200],
     ]);
-    const inbox = readDeltaPage(graph, answers[1]!.body);
+    const inbox = readDeltaPage(world.graph, answers[1]!.body);
     expect(inbox.messages.length).toBeGreaterThan(0);
     expect(inbox.deltaLink).toMatch(/^\/me\/mailFolders\/inbox\/messages\/delta\?/);
     expect(await count("POST /v1.0/$batch")).toBe(1);
@@ -50,7 +36,7 @@ describe("Graph JSON batching", () => {
 
   it("retries only the throttled items, after their Retry-After", async () => {
     const burst = await emulatorFetch(
-      emulator,
+      world.emulator,
       "/_emulator/faults/burst",
       jsonInit("POST", {
         status: 429,
@@ -61,7 +47,7 @@ describe("Graph JSON batching", () => {
     );
     expect(burst.status).toBe(201);
     const waits: number[] = [];
-    const answers = await sendBatch(graph, [deltaItem("inbox"), deltaItem("sentitems")], {
+    const answers = await sendBatch(world.graph, [deltaItem("inbox"), deltaItem("sentitems")], {
       sleep: async (ms) => {
         waits.push(ms);
         await new Promise((r) => setTimeout(r, ms));
@@ -74,7 +60,7 @@ describe("Graph JSON batching", () => {
 
   it("hands back an item throttled longer than it waits in-line, as the GraphError a GET would throw", async () => {
     await emulatorFetch(
-      emulator,
+      world.emulator,
       "/_emulator/faults/burst",
       jsonInit("POST", {
         status: 429,
@@ -83,7 +69,7 @@ describe("Graph JSON batching", () => {
         pathPrefix: "/v1.0/me/mailFolders/sentitems",
       }),
     );
-    const [inbox, sent] = await sendBatch(graph, [deltaItem("inbox"), deltaItem("sentitems")]);
+    const [inbox, sent] = await sendBatch(world.graph, [deltaItem("inbox"), deltaItem("sentitems")]);
     expect(inbox!.status).toBe(200);
     expect(sent!.status).toBe(429);
     const error = batchItemError(sent!);
@@ -96,7 +82,7 @@ describe("Graph JSON batching", () => {
       method: "GET" as const,
       url: "/me/mailFolders/inbox?$select=id,totalItemCount",
     }));
-    const answers = await sendBatch(graph, requests);
+    const answers = await sendBatch(world.graph, requests);
     expect(answers.map((a) => a.id)).toEqual(requests.map((r) => r.id));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(await count("POST /v1.0/$batch")).toBe(2);

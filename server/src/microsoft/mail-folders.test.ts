@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Emulator } from "../../../emulator/src/index.ts";
-import { emulatorFetch } from "../../../emulator/src/testing/emulator-fetch.ts";
-import { quietEmulator, startTestEmulator, supportGraph } from "../../test/emulator.ts";
-import type { GraphClient } from "./graph-client.ts";
+import { quietEmulator, requestCounts, useEmulatorGraph } from "../../test/emulator.ts";
 import { listFolderChoices } from "./mail-folders.ts";
 
 // The folder tree of support@contoso.com in the emulator, walked level by level through $batch.
-let emulator: Emulator;
-let graph: GraphClient;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  graph = supportGraph(emulator);
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-beforeEach(() => quietEmulator(emulator));
+const world = useEmulatorGraph();
 
 const created = z.object({ id: z.string() });
 async function createFolder(displayName: string, parent?: string): Promise<string> {
   const path = parent ? `/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
-  return graph.request({ method: "POST", path, body: { displayName } }, created).then((f) => f.id);
+  return world.graph.request({ method: "POST", path, body: { displayName } }, created).then((f) => f.id);
 }
-
-const requestCounts = z.object({ endpoints: z.record(z.string(), z.object({ count: z.number() })) });
 
 describe("the folders mail can be moved to", () => {
   it("lists the user's own folders at any depth with their paths, without Drafts, Outbox and Sent Items", async () => {
@@ -35,9 +18,9 @@ describe("the folders mail can be moved to", () => {
     const lamps = await createFolder("Lamps", vendors);
     const broken = await createFolder("Broken", lamps);
     const invoices = await createFolder("Invoices", "inbox");
-    await quietEmulator(emulator);
+    await quietEmulator(world.emulator);
 
-    const folders = await listFolderChoices(graph);
+    const folders = await listFolderChoices(world.graph);
     const paths = folders.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(["Inbox", "Archive", "Deleted Items", "Junk Email"]));
     expect(paths).toEqual(
@@ -56,9 +39,7 @@ describe("the folders mail can be moved to", () => {
     expect(folders.find((f) => f.id === invoices)?.name).toBe("Invoices");
 
     // One $batch per level of the tree (top, then Inbox's and Vendors' children, then Lamps').
-    const res = await emulatorFetch(emulator, "/_emulator/counters");
-    const counts = requestCounts.parse(await res.json()).endpoints;
-    expect(counts["POST /v1.0/$batch"]?.count).toBe(3);
+    expect((await requestCounts(world.emulator))["POST /v1.0/$batch"]).toBe(3);
   });
 
   it("follows a level's next pages (100 folders a page)", async () => {
@@ -67,7 +48,7 @@ describe("the folders mail can be moved to", () => {
     // Four at a time: the mailbox takes no more concurrent requests.
     for (let i = 0; i < names.length; i += 4)
       await Promise.all(names.slice(i, i + 4).map((name) => createFolder(name, many)));
-    const folders = await listFolderChoices(graph);
+    const folders = await listFolderChoices(world.graph);
     expect(folders.filter((f) => f.path.startsWith("Many / Project ")).map((f) => f.name)).toEqual(names);
   });
 });

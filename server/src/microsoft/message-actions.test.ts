@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Emulator } from "../../../emulator/src/index.ts";
 import { deliverMessage } from "../../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../../emulator/src/testing/emulator-fetch.ts";
-import { quietEmulator, startTestEmulator, supportGraph } from "../../test/emulator.ts";
-import type { GraphClient } from "./graph-client.ts";
+import { useEmulatorGraph } from "../../test/emulator.ts";
 import { type MessageChain, runMessageChains } from "./message-actions.ts";
 
 // Message changes through $batch against the emulator (which runs each item through its real routes).
-let emulator: Emulator;
-let graph: GraphClient;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  graph = supportGraph(emulator);
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-beforeEach(() => quietEmulator(emulator));
+const world = useEmulatorGraph();
 
 const counters = z.object({
   endpoints: z.record(
@@ -29,12 +15,12 @@ const counters = z.object({
   ),
 });
 async function endpoint(name: string) {
-  const res = await emulatorFetch(emulator, "/_emulator/counters");
+  const res = await emulatorFetch(world.emulator, "/_emulator/counters");
   return counters.parse(await res.json()).endpoints[name];
 }
 
 function newMessages(count: number, subject: string): string[] {
-  const store = emulator.app.emulator.store;
+  const store = world.emulator.app.emulator.store;
   const mailbox = store.mailbox("support@contoso.com")!;
   return Array.from({ length: count }, (_, i) => {
     const message = deliverMessage(store, mailbox, "inbox", {
@@ -48,7 +34,7 @@ function newMessages(count: number, subject: string): string[] {
 }
 
 function folderOf(id: string) {
-  const mailbox = emulator.app.emulator.store.mailbox("support@contoso.com")!;
+  const mailbox = world.emulator.app.emulator.store.mailbox("support@contoso.com")!;
   for (const folder of mailbox.folders.values()) {
     const message = folder.messages.get(id);
     if (message) return { folder: folder.wellKnownName, isRead: message.isRead };
@@ -60,7 +46,7 @@ describe("message changes through $batch", () => {
   it("archives 25 messages in 2 parallel batches; throttled items go again after their own Retry-After", async () => {
     const ids = newMessages(25, "Parallel");
     await emulatorFetch(
-      emulator,
+      world.emulator,
       "/_emulator/faults/burst",
       jsonInit("POST", { count: 3, retryAfterSeconds: 1, method: "POST", pathPrefix: "/v1.0/me/messages/" }),
     );
@@ -70,7 +56,7 @@ describe("message changes through $batch", () => {
       changes: [{ kind: "move", destinationId: "archive" }],
     }));
     const started = Date.now();
-    const outcomes = await runMessageChains(graph, chains);
+    const outcomes = await runMessageChains(world.graph, chains);
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(outcomes.map((o) => o.key).sort()).toEqual([...ids].sort());
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -93,7 +79,7 @@ describe("message changes through $batch", () => {
         { kind: "move", destinationId: "archive" },
       ],
     });
-    const outcomes = await runMessageChains(graph, [
+    const outcomes = await runMessageChains(world.graph, [
       chain(a!),
       chain("AAMkAGnone-AAA="),
       chain(b!),

@@ -3,25 +3,30 @@ import { and, eq, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { remoteImageAllowances } from "./schema.ts";
 
+type AllowedMessage = { id: string; fromAddress: string | null };
+
+/** The org's allowances that cover this message: its own, and its sender's. */
+function coveringAllowances(orgId: string, message: AllowedMessage) {
+  const sender = message.fromAddress?.toLowerCase();
+  return and(
+    eq(remoteImageAllowances.orgId, orgId),
+    or(
+      eq(remoteImageAllowances.messageId, message.id),
+      sender ? eq(remoteImageAllowances.senderAddress, sender) : undefined,
+    ),
+  );
+}
+
 /** Remote images allowed for this message, or for its sender (org-wide), or null. */
 export async function remoteImagesAllowed(
   db: Db,
   orgId: string,
-  message: { id: string; fromAddress: string | null },
+  message: AllowedMessage,
 ): Promise<RemoteImageScope | null> {
-  const sender = message.fromAddress?.toLowerCase();
   const rows = await db
     .select({ messageId: remoteImageAllowances.messageId })
     .from(remoteImageAllowances)
-    .where(
-      and(
-        eq(remoteImageAllowances.orgId, orgId),
-        or(
-          eq(remoteImageAllowances.messageId, message.id),
-          sender ? eq(remoteImageAllowances.senderAddress, sender) : undefined,
-        ),
-      ),
-    );
+    .where(coveringAllowances(orgId, message));
   if (rows.some((r) => r.messageId === null)) return "sender";
   return rows.length > 0 ? "message" : null;
 }
@@ -30,7 +35,7 @@ export async function remoteImagesAllowed(
 export async function allowRemoteImages(
   db: Db,
   viewer: { orgId: string; userId: string },
-  message: { id: string; fromAddress: string | null },
+  message: AllowedMessage,
   scope: RemoteImageScope,
 ): Promise<void> {
   const sender = message.fromAddress?.toLowerCase();
@@ -45,21 +50,6 @@ export async function allowRemoteImages(
 }
 
 /** Withdraws the allowances that show this message's remote images: its own and its sender's. */
-export async function blockRemoteImages(
-  db: Db,
-  orgId: string,
-  message: { id: string; fromAddress: string | null },
-): Promise<void> {
-  const sender = message.fromAddress?.toLowerCase();
-  await db
-    .delete(remoteImageAllowances)
-    .where(
-      and(
-        eq(remoteImageAllowances.orgId, orgId),
-        or(
-          eq(remoteImageAllowances.messageId, message.id),
-          sender ? eq(remoteImageAllowances.senderAddress, sender) : undefined,
-        ),
-      ),
-    );
+export async function blockRemoteImages(db: Db, orgId: string, message: AllowedMessage): Promise<void> {
+  await db.delete(remoteImageAllowances).where(coveringAllowances(orgId, message));
 }
