@@ -55,6 +55,12 @@ export async function assertVisibleInbox(db: Db, viewer: Viewer, inboxId: string
   if (!row) throw notFound("Inbox");
 }
 
+/** The channel (mailbox), if the viewer may see it; 404 "Mailbox" otherwise, as for an inbox. */
+export async function assertVisibleChannel(db: Db, viewer: Viewer, channelId: string): Promise<void> {
+  if (!isUuid(channelId) || !(await visibleChannelIds(db, viewer)).includes(channelId))
+    throw notFound("Mailbox");
+}
+
 /** Channels feeding an inbox the viewer can see (or the one given inbox), in the viewer's org. */
 export async function visibleChannelIds(db: Db, viewer: Viewer, inboxId?: string): Promise<string[]> {
   const membership = isManager(viewer.role)

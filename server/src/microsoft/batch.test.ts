@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { emulatorFetch, jsonInit } from "../../../emulator/src/testing/emulator-fetch.ts";
-import { useEmulatorGraph } from "../../test/emulator.ts";
+import { requestCounts, useEmulatorGraph } from "../../test/emulator.ts";
 import { batchItemError, MAX_BATCH_REQUESTS, sendBatch } from "./batch.ts";
 import { deltaPrefer, initialDeltaPath, readDeltaPage } from "./delta.ts";
 
 // Graph JSON batching against the emulator's $batch (which runs each item through the real routes).
 const world = useEmulatorGraph();
 
-const counters = z.object({ endpoints: z.record(z.string(), z.object({ count: z.number() })) });
 async function count(endpoint: string): Promise<number> {
-  const res = await emulatorFetch(world.emulator, "/_emulator/counters");
-  return counters.parse(await res.json()).endpoints[endpoint]?.count ?? 0;
+  return (await requestCounts(world.emulator))[endpoint] ?? 0;
 }
 
 const deltaItem = (folder: "inbox" | "sentitems") => ({

@@ -5,8 +5,7 @@ import { requireMember } from "../accounts/session.ts";
 import { findChannel } from "../channels/channel-store.ts";
 import { contractRoute } from "../contract-route.ts";
 import type { Database } from "../db/client.ts";
-import { notFound } from "../errors.ts";
-import { isUuid, visibleChannelIds } from "../inbox/visibility.ts";
+import { assertVisibleChannel } from "../inbox/visibility.ts";
 import { threadMessages } from "../mail/read-thread.ts";
 import { composeContext } from "./compose-context.ts";
 import { findVisibleConversation } from "./presence.ts";
@@ -36,7 +35,7 @@ export const composeRoutes: FastifyPluginAsyncZod<{ auth: Auth; database: Databa
     handler: async (request) => {
       const m = await requireMember(request, auth, database);
       const { id } = request.params;
-      if (!isUuid(id) || !(await visibleChannelIds(db, m)).includes(id)) throw notFound("Mailbox");
+      await assertVisibleChannel(db, m, id);
       return composeContext(db, await findChannel(db, m.orgId, id));
     },
   });

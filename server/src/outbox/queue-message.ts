@@ -3,9 +3,9 @@ import type { z } from "zod";
 import type { OrgMember } from "../accounts/session.ts";
 import { findChannel } from "../channels/channel-store.ts";
 import type { Db } from "../db/client.ts";
-import { badRequest, conflict, notFound } from "../errors.ts";
+import { badRequest, conflict } from "../errors.ts";
 import { findVisibleMessage } from "../inbox/conversation-store.ts";
-import { isUuid, visibleChannelIds } from "../inbox/visibility.ts";
+import { assertVisibleChannel } from "../inbox/visibility.ts";
 import { attachmentsOf } from "./attach-uploads.ts";
 import { assertNothingNewer } from "./collision.ts";
 import { findBySendKey, insertOutbox, type OutboxRow } from "./outbox-store.ts";
@@ -37,8 +37,7 @@ export async function queueMessage(db: Db, m: OrgMember, body: CreateBody): Prom
 async function checkAndStore(db: Db, m: OrgMember, body: CreateBody): Promise<OutboxRow | undefined> {
   const parent = body.kind === "new" ? undefined : await findVisibleMessage(db, m, body.messageId!);
   const channelId = parent?.channelId ?? body.channelId!;
-  if (!parent && (!isUuid(channelId) || !(await visibleChannelIds(db, m)).includes(channelId)))
-    throw notFound("Mailbox");
+  if (!parent) await assertVisibleChannel(db, m, channelId);
   const channel = await findChannel(db, m.orgId, channelId);
   if (channel.status !== "connected")
     throw conflict("This mailbox must be reconnected to Microsoft before it can send");

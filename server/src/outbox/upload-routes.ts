@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
 import { contractRoute } from "../contract-route.ts";
 import type { Database } from "../db/client.ts";
 import { AppError, badRequest, conflict, notFound } from "../errors.ts";
-import { isUuid, visibleChannelIds } from "../inbox/visibility.ts";
+import { assertVisibleChannel, isUuid } from "../inbox/visibility.ts";
 import { appendRange, createUpload, findUpload, type UploadRow, uploadView } from "./upload-store.ts";
 
 const RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
@@ -33,8 +33,7 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ auth: Auth; database: Databas
     handler: async (request, reply) => {
       const m = await requireMember(request, auth, database);
       const { body } = request;
-      if (!isUuid(body.channelId) || !(await visibleChannelIds(db, m)).includes(body.channelId))
-        throw notFound("Mailbox");
+      await assertVisibleChannel(db, m, body.channelId);
       const row = await createUpload(db, config.dataDir, {
         orgId: m.orgId,
         channelId: body.channelId,

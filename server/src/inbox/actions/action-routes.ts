@@ -13,7 +13,7 @@ import type { JobQueue } from "../../jobs/queue.ts";
 import { conversationRefs } from "../../mail/read-conversations.ts";
 import { GraphError } from "../../microsoft/graph-client.ts";
 import { listFolderChoices } from "../../microsoft/mail-folders.ts";
-import { assertVisibleInbox, isUuid, visibleChannelIds } from "../visibility.ts";
+import { assertVisibleChannel, assertVisibleInbox, isUuid, visibleChannelIds } from "../visibility.ts";
 import { BULK_ACTION_JOB } from "./bulk-job.ts";
 import { bulkActionView, findOwnBulkAction, publishProgress } from "./bulk-store.ts";
 import { runAction } from "./run-actions.ts";
@@ -28,6 +28,8 @@ export interface ActionRoutesOptions {
   /** Bulk actions are jobs; without a queue (bare tests) only single-conversation actions exist. */
   queue?: Pick<JobQueue, "send">;
 }
+
+const RECONNECT_FOR_FOLDERS = "This mailbox needs to be reconnected before its folders can be listed";
 
 /** Actions on one conversation (answered at once) and bulk actions (a job with progress). */
 export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, options) => {
@@ -54,9 +56,9 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
     handler: async (request) => {
       const m = await requireMember(request, auth, database);
       const { id } = request.params;
-      if (!isUuid(id) || !(await visibleChannelIds(db, m)).includes(id)) throw notFound("Mailbox");
+      await assertVisibleChannel(db, m, id);
       const connected = await connectedChannelGraph(deps, id);
-      if (!connected) throw conflict("This mailbox needs to be reconnected before its folders can be listed");
+      if (!connected) throw conflict(RECONNECT_FOR_FOLDERS);
       try {
         return { folders: await listFolderChoices(connected.graph) };
       } catch (err) {
@@ -65,8 +67,7 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
           { channelId: id, status: err.status, code: err.code },
           "folder list refused by Graph",
         );
-        if (err.status === 401 || err.status === 403)
-          throw conflict("This mailbox needs to be reconnected before its folders can be listed");
+        if (err.status === 401 || err.status === 403) throw conflict(RECONNECT_FOR_FOLDERS);
         throw new AppError(
           "unavailable",
           "Microsoft did not list the mailbox's folders; try again in a moment",
