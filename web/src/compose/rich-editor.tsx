@@ -15,6 +15,15 @@ interface RichEditorProps {
   autoFocus?: boolean;
 }
 
+/** Whether the keyboard is already in a field (an input, a select, an editable area). */
+function typingSomewhere(): boolean {
+  const active = document.activeElement;
+  return (
+    active instanceof HTMLElement &&
+    (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))
+  );
+}
+
 /** The composer's rich text (Tiptap, ADR 016): bold, italic, lists, links, quotes. */
 export function RichEditor({
   initialHtml,
@@ -41,7 +50,9 @@ export function RichEditor({
   useEffect(() => {
     if (!editor || !autoFocus) return;
     const focus = () => {
-      if (editor.isDestroyed) return;
+      // Not when the person got somewhere first (clicked into the text, or into To): the cursor
+      // stays where they put it.
+      if (editor.isDestroyed || editor.view.hasFocus() || typingSomewhere()) return;
       editor.commands.setTextSelection(1);
       editor.view.focus();
       // The text, not just its first line at the window's edge: the composer comes into view.
