@@ -37,12 +37,12 @@ export function MoveMenu({
       <select
         className="input select select--compact open-actions__move"
         aria-label="Move to folder"
+        aria-busy={folders.isFetching && !folders.data}
         value=""
         onChange={(e) => e.target.value && onMove(e.target.value)}
       >
-        <option value="">
-          {folders.isFetching && !folders.data ? "Move to… (loading folders)" : "Move to…"}
-        </option>
+        {/* The same words while the folders load: a wider label would shift the page under a click. */}
+        <option value="">Move to…</option>
         {choices.map((c) => (
           <option key={c.id} value={c.id}>
             {c.label}
