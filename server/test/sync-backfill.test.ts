@@ -299,7 +299,7 @@ describe("sync older mail", () => {
     const fault = await emulatorFetch(
       emulator,
       "/_emulator/faults/latency",
-      jsonInit("POST", { ms: 600_000, count: 1, pathPrefix: "/v1.0/me/mailFolders/sentitems/messages" }),
+      jsonInit("POST", { ms: 600_000, count: 1, path: "/v1.0/me/mailFolders/sentitems/messages" }),
     );
     expect(fault.status).toBe(201);
     const backfill = await startBackfill(90);
