@@ -17,6 +17,8 @@ export default defineConfig({
     // A busy machine (CI beside other work) can take twice as long as a quiet one; waits inside
     // tests have their own deadlines, so these only bound a test that hangs.
     testTimeout: 120_000,
+    // Concurrent tests in one file (the crash test's seven kill points) all start at once.
+    maxConcurrency: 8,
     hookTimeout: 240_000,
     reporters: process.env.CI_JSON_REPORT
       ? ["default", ["json", { outputFile: process.env.CI_JSON_REPORT }]]

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { z } from "zod";
 import type { Emulator } from "../../emulator/src/index.ts";
 import type { Db } from "../src/db/client.ts";
-import { findOutbox } from "../src/outbox/outbox-store.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { emulatorEnv, startTestEmulator } from "./emulator.ts";
 import { TEST_SECRET_KEY, type TestClient, type TestServer } from "./harness.ts";
@@ -20,8 +22,13 @@ import { waitFor } from "./wait-for.ts";
 /**
  * Exactly once: a worker killed (SIGKILL) at each point of a send — after Graph did a step but
  * before it was recorded, and after it was recorded — and another worker taking over. Whatever the
- * point, the customer receives the message once, and no draft is left behind. Worker processes
- * share one database, so this runs on Postgres only
+ * point, the customer receives the message once, and no draft is left behind.
+ *
+ * The seven sends run at once on a pool of worker processes that is topped up whenever one dies,
+ * as a process manager would: each message names its kill point in its subject and kills the
+ * first worker that reaches it (outbox-crash-worker.ts), and any other send that worker was
+ * running dies with it at whatever step it had reached, to be resumed too. Worker processes share
+ * one database, so this runs on Postgres only
  * (DATABASE_URL=postgres://… npx vitest run server/test/outbox-crash.test.ts).
  */
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -35,6 +42,9 @@ const CRASH_POINTS = [
   "before:sent",
   "after:sent",
 ];
+const POOL = 2;
+
+const crashRecord = z.object({ point: z.string(), pid: z.number(), stateInDatabase: z.string().nullable() });
 
 describe.runIf(inject("dbTemplate").kind === "postgres")("a send whose worker is killed", () => {
   let emulator: Emulator;
@@ -43,7 +53,10 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("a send whose worker is
   let channelId: string;
   let db: Db;
   let workerEnv: Record<string, string>;
-  const children: ChildProcess[] = [];
+  const crashDir = mkdtempSync(path.join(os.tmpdir(), "mailroom-crash-"));
+  const running = new Set<ChildProcess>();
+  const exits = new Map<number, NodeJS.Signals | number | null>();
+  let topUp = true;
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
@@ -63,81 +76,91 @@ describe.runIf(inject("dbTemplate").kind === "postgres")("a send whose worker is
       MAILROOM_SECRET_KEY: TEST_SECRET_KEY,
       ROLE: "worker",
       LOG_LEVEL: "warn",
+      CRASH_DIR: crashDir,
     };
     admin = await signUp(server, "owner@crash.test");
     await createOrg(admin, "Crash");
     const { page } = await connectThroughMicrosoft(admin, emulator);
     channelId = (await followCallback(admin, page)).split("/")[3]!;
     await setChannel(admin, channelId, { undoSendSeconds: 0 });
+    for (let i = 0; i < POOL; i++) worker();
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(children.map(stop));
+    topUp = false;
+    await Promise.all([...running].map(stop));
     await server?.close();
     await emulator?.close();
+    rmSync(crashDir, { recursive: true, force: true });
   });
 
-  function worker(crashAt?: string): ChildProcess {
+  /** A worker process; when one exits, another takes its place until the file ends. */
+  function worker() {
     const child = spawn(process.execPath, ["--import", "tsx", "test/outbox-crash-worker.ts"], {
       cwd: serverDir,
-      env: { ...process.env, ...workerEnv, ...(crashAt ? { CRASH_AT: crashAt } : {}) },
+      env: { ...process.env, ...workerEnv },
       stdio: ["ignore", "ignore", "inherit"],
     });
-    children.push(child);
-    return child;
-  }
-
-  function exited(child: ChildProcess) {
-    return new Promise<NodeJS.Signals | number | null>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-      else child.once("exit", (code, signal) => resolve(signal ?? code));
+    running.add(child);
+    child.once("exit", (code, signal) => {
+      running.delete(child);
+      exits.set(child.pid!, signal ?? code);
+      if (topUp) worker();
     });
   }
 
   async function stop(child: ChildProcess) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited(child);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
   }
 
-  it.each(CRASH_POINTS)(
+  function crashOf(outboxId: string) {
+    try {
+      return crashRecord.parse(JSON.parse(readFileSync(path.join(crashDir, outboxId), "utf8")));
+    } catch {
+      return undefined; // not yet (or half written)
+    }
+  }
+
+  it.concurrent.for(CRASH_POINTS)(
     "delivers exactly one message when killed at %s",
-    { timeout: 240_000 },
-    async (crashAt) => {
-      const crashing = worker(crashAt);
+    { timeout: 300_000 },
+    async (crashAt, { expect }) => {
       const outbox = await send(admin, {
         kind: "new",
         channelId,
         from: "support@contoso.com",
         to: [{ address: DANA }],
-        subject: `Crash ${crashAt}`,
+        subject: `Crash [${crashAt}]`,
         html: `<p>Killed ${crashAt}</p>`,
       });
-      expect(await exited(crashing)).toBe("SIGKILL");
-      const [, state] = crashAt.split(":") as [string, string];
-      const atCrash = await findOutbox(db, outbox.id);
-      // Killed before recording: the row is still at the step before; after: at the step.
-      if (crashAt.startsWith("after:")) expect(atCrash?.state).toBe(state);
-      else expect(atCrash?.state).not.toBe(state);
+      const crash = await waitFor(() => crashOf(outbox.id), {
+        what: `a worker killed at ${crashAt}`,
+        timeoutMs: 180_000,
+        intervalMs: 100,
+      });
+      expect(crash.point).toBe(crashAt);
+      expect(await waitFor(() => exits.get(crash.pid), { what: `worker ${crash.pid} to exit` })).toBe(
+        "SIGKILL",
+      );
+      // Killed before recording: the row was still at the step before; after: at the step.
+      const [when, state] = crashAt.split(":") as [string, string];
+      if (when === "after") expect(crash.stateInDatabase).toBe(state);
+      else expect(crash.stateInDatabase).not.toBe(state);
 
-      const survivor = worker();
-      try {
-        const row = await waitForOutbox(db, outbox.id, ["matched"], 180_000);
-        const delivered = await waitFor(async () => withOutboxHeader(emulator, DANA, outbox.id, "inbox"), {
-          what: "the delivery",
-          timeoutMs: 60_000,
-        });
-        // Wait a little past the match for a second copy that should never come.
-        await waitForOutbox(db, outbox.id, ["matched"]);
-        expect(delivered).toHaveLength(1);
-        expect(await withOutboxHeader(emulator, DANA, outbox.id)).toHaveLength(1);
-        expect(await withOutboxHeader(emulator, "support@contoso.com", outbox.id, "drafts")).toEqual([]);
-        expect(await withOutboxHeader(emulator, "support@contoso.com", outbox.id, "sentitems")).toHaveLength(
-          1,
-        );
-        expect(row.steps.filter((s) => s.state === "draft_created")).toHaveLength(1);
-      } finally {
-        await stop(survivor);
-      }
+      const row = await waitForOutbox(db, outbox.id, ["matched"], 240_000);
+      const delivered = await waitFor(async () => withOutboxHeader(emulator, DANA, outbox.id, "inbox"), {
+        what: "the delivery",
+        timeoutMs: 60_000,
+      });
+      expect(delivered).toHaveLength(1);
+      expect(await withOutboxHeader(emulator, DANA, outbox.id)).toHaveLength(1);
+      expect(await withOutboxHeader(emulator, "support@contoso.com", outbox.id, "drafts")).toEqual([]);
+      expect(await withOutboxHeader(emulator, "support@contoso.com", outbox.id, "sentitems")).toHaveLength(1);
+      expect(row.steps.filter((s) => s.state === "draft_created")).toHaveLength(1);
     },
   );
 });

@@ -5,7 +5,12 @@ import type { Emulator } from "../../emulator/src/index.ts";
 import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fetch.ts";
 import { holdRequest } from "../../emulator/src/testing/hold-request.ts";
 import { channelGraphClient } from "../src/channels/channel-graph.ts";
-import { graphSlots, SLOTS_PER_MAILBOX } from "../src/channels/graph-slots.ts";
+import {
+  acquireGraphSlots,
+  graphSlots,
+  SLOT_LEASE_SECONDS,
+  SLOTS_PER_MAILBOX,
+} from "../src/channels/graph-slots.ts";
 import { channels, graphRequestSlots } from "../src/channels/schema.ts";
 import type { LiveEvent } from "../src/events/bus.ts";
 import { FOLLOWED_FOLDERS } from "../src/mail/folders.ts";
@@ -623,5 +628,31 @@ describe("the per-mailbox Graph request limit", () => {
       .where(eq(graphRequestSlots.channelId, channelId));
     expect(left.every((s) => s.holder === "a-worker-that-died")).toBe(true);
     await deps.db.delete(graphRequestSlots).where(eq(graphRequestSlots.channelId, channelId));
+  });
+
+  it("renews a live holder's short lease for as long as it holds, and frees the slot at its release", async () => {
+    const lease = async () => {
+      const [row] = await deps.db
+        .select({
+          expiresAt: graphRequestSlots.expiresAt,
+          left: sql<string>`extract(epoch from expires_at - now())`,
+        })
+        .from(graphRequestSlots)
+        .where(eq(graphRequestSlots.channelId, channelId));
+      return row && { expiresAt: row.expiresAt.getTime(), secondsLeft: Number(row.left) };
+    };
+    const release = await acquireGraphSlots(deps.db, channelId, { holderPrefix: "download" });
+    try {
+      // Short, so a holder that dies stalls the mailbox briefly...
+      const first = (await lease())!;
+      expect(first.secondsLeft).toBeLessThanOrEqual(SLOT_LEASE_SECONDS);
+      // ...and renewed while it lives: pushed back past where it first ended.
+      await waitFor(async () => ((await lease())?.expiresAt ?? 0) > first.expiresAt, {
+        what: "the lease's renewal",
+      });
+    } finally {
+      await release();
+    }
+    expect(await lease()).toBeUndefined();
   });
 });

@@ -9,12 +9,17 @@ import { graphRequestSlots } from "./schema.ts";
  * limit, https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits) on the
  * `graph_request_slots` table: each in-flight request holds one of the channel's slots 0–3. Taking
  * slots is one statement and giving them back another, so the limit costs two round trips per
- * request and holds across every process on the database. A holder that dies frees its slots when
- * their lease expires — longer than any request may take (graph-client aborts after 60 s).
- * Why rows and not advisory locks: ADR 010.
+ * request and holds across every process on the database. A live holder renews its lease every
+ * few seconds, however long it holds (a download streamed to the browser, a series of batches);
+ * a holder that dies — a worker killed mid-request — frees its slots once the lease runs out, so
+ * the mailbox is not stalled for long. Why rows and not advisory locks: ADR 010.
  */
 export const SLOTS_PER_MAILBOX = 4;
-export const SLOT_LEASE_SECONDS = 120;
+export const SLOT_LEASE_SECONDS = 20;
+/** How often a holder renews its lease: a few renewals fit in one lease, so a slow one is harmless. */
+export const SLOT_RENEW_MS = 5_000;
+/** How long a request waits for a slot by default before it fails like a timeout. */
+const MAX_WAIT_MS = 120_000;
 
 export interface GraphSlotsOptions {
   /** Give up waiting for a slot after this long (the request then fails like a timeout). */
@@ -53,6 +58,14 @@ export async function takeGraphSlots(db: Db, channelId: string, holder: string, 
   return false;
 }
 
+/** Extends the lease of the slots `holder` has (a live holder says it is still there). */
+export async function renewGraphSlots(db: Db, channelId: string, holder: string): Promise<void> {
+  await db
+    .update(graphRequestSlots)
+    .set({ expiresAt: sql`now() + make_interval(secs => ${SLOT_LEASE_SECONDS})` })
+    .where(and(eq(graphRequestSlots.channelId, channelId), eq(graphRequestSlots.holder, holder)));
+}
+
 export async function releaseGraphSlots(db: Db, channelId: string, holder: string): Promise<void> {
   await db
     .delete(graphRequestSlots)
@@ -70,7 +83,7 @@ export async function acquireGraphSlots(
   channelId: string,
   options: GraphSlotsOptions & { weight?: number } = {},
 ): Promise<() => Promise<void>> {
-  const maxWaitMs = options.maxWaitMs ?? SLOT_LEASE_SECONDS * 1000;
+  const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
   const holder = `${options.holderPrefix ?? "graph"}:${randomUUID()}`;
   const deadline = Date.now() + maxWaitMs;
   for (let attempt = 0; !(await takeGraphSlots(db, channelId, holder, options.weight ?? 1)); attempt++) {
@@ -79,18 +92,24 @@ export async function acquireGraphSlots(
     const ceiling = Math.min(250, 15 * 2 ** Math.min(attempt, 4));
     await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
   }
+  // A renewal that fails (the database away for a moment) is tried again at the next tick; if the
+  // lease runs out meanwhile, another holder may take the slot and Outlook's 429 is handled as usual.
+  const renewal = setInterval(() => {
+    renewGraphSlots(db, channelId, holder).catch(() => {});
+  }, SLOT_RENEW_MS);
+  renewal.unref();
   let released = false;
   return async () => {
     if (released) return;
     released = true;
+    clearInterval(renewal);
     await releaseGraphSlots(db, channelId, holder);
   };
 }
 
 /**
  * The limiter for one channel's Graph client: each request runs holding its slots; `hold` keeps
- * slots for a series of requests (up to all of the mailbox's), which must end well within the
- * lease.
+ * slots for a series of requests (up to all of the mailbox's).
  */
 export function graphSlots(db: Db, channelId: string, options: GraphSlotsOptions = {}): RequestLimiter {
   const holding = async <T>(weight: number, fn: () => Promise<T>) => {

@@ -55,13 +55,14 @@ export interface JobQueue {
 }
 
 /**
- * The supervisor passes (job expiry, missed heartbeats) every 15 s instead of pg-boss's 60 s, so a
- * job whose worker died is retried promptly.
+ * The supervisor passes (job expiry, missed heartbeats) every 5 s instead of pg-boss's 60 s, so a
+ * job whose worker died (a send mid-way, a sync round) is retried within seconds of its missed
+ * heartbeat: one small query per pass, run by one process at a time.
  */
 const COMMON = {
   schema: "pgboss",
   useListenNotify: true,
-  superviseIntervalSeconds: 15,
+  superviseIntervalSeconds: 5,
   monitorIntervalSeconds: 15,
   // The queue stats behind `burstWhenReadyExceeds` (see `work`) are at most this old, plus the monitor's.
   queueCacheIntervalSeconds: 15,

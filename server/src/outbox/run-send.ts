@@ -29,10 +29,10 @@ export type SendOutcome = { next: "done" } | { next: "wait"; at: Date } | { next
 
 /** Hooks between steps, for the crash test (a worker killed between each step). */
 export interface SendHooks {
-  /** Graph has done the step's work; it is not recorded yet. */
-  beforeRecord?(state: OutboxState): Promise<void> | void;
-  /** The step is recorded. */
-  afterStep?(state: OutboxState): Promise<void> | void;
+  /** Graph has done the step's work for `row`; it is not recorded yet. */
+  beforeRecord?(state: OutboxState, row: OutboxRow): Promise<void> | void;
+  /** The step is recorded: `row.state` is the step. */
+  afterStep?(row: OutboxRow): Promise<void> | void;
 }
 
 export async function runSend(
@@ -65,7 +65,7 @@ export async function runSend(
     if (!next) return { next: "done" }; // cancelled or moved on by another writer
     row = next;
     await publishOutboxChanged(deps.events, row);
-    await hooks.afterStep?.(row.state);
+    await hooks.afterStep?.(row);
   }
   return row.state === "sent" ? { next: "match" } : { next: "done" };
 }
@@ -84,7 +84,7 @@ async function stepCreateDraft(deps: OutboxDeps, graph: ChannelGraph, row: Outbo
         subject: row.subject,
       });
   if (!draft) throw new GraphError(503, "DraftVanished", "The draft disappeared while it was read");
-  await hooks.beforeRecord?.("draft_created");
+  await hooks.beforeRecord?.("draft_created", row);
   const moved = await advance(
     deps.db,
     row,
@@ -133,7 +133,7 @@ async function stepPatch(
     const current = await getMessageState(graph, draftId);
     etag = await patchDraft(graph, draftId, current?.["@odata.etag"] ?? null, patch);
   }
-  await hooks.beforeRecord?.("patched");
+  await hooks.beforeRecord?.("patched", row);
   return advance(deps.db, row, ["draft_created"], "patched", { draftEtag: etag }, { graphId: draftId, etag });
 }
 
@@ -163,7 +163,7 @@ async function stepSend(deps: OutboxDeps, graph: ChannelGraph, row: OutboxRow, h
     await updateOutbox(deps.db, row.id, { sendRequestedAt: new Date() });
     await sendDraft(graph, draftId);
   }
-  await hooks.beforeRecord?.("sent");
+  await hooks.beforeRecord?.("sent", row);
   return advance(
     deps.db,
     row,
