@@ -20,6 +20,7 @@ import {
   emulatorFacts,
   emulatorLocation,
   heldLeases,
+  settledComparison,
   storeFacts,
 } from "./chaos/compare.ts";
 import { startTestEmulator } from "./emulator.ts";
@@ -244,14 +245,7 @@ async function converge(): Promise<Verdict> {
       return { ...current, ok: false, behind };
     }
     if (testDb.env.DATABASE_URL !== undefined) {
-      // Postgres: the page is committed right after Graph answered it; give that a moment.
-      last = await waitFor(
-        async () => {
-          const v = await compareStore();
-          return v.ok ? v : undefined;
-        },
-        { timeoutMs: 10_000, intervalMs: 250, what: "the store to equal the emulator" },
-      ).catch(() => compareStore());
+      last = await settledComparison(compareStore, (v) => v.ok, 10_000);
       if (last.ok || Date.now() > deadline) return last;
     } else {
       await app.stop();

@@ -4,6 +4,7 @@ import type { Emulator } from "../../../emulator/src/index.ts";
 import { emulatorFetch } from "../../../emulator/src/testing/emulator-fetch.ts";
 import type { Db } from "../../src/db/client.ts";
 import { conversations, messages } from "../../src/mail/schema.ts";
+import { waitFor } from "../wait-for.ts";
 
 /** The folders Mailroom follows (ADR 009). */
 const FOLLOWED = ["inbox", "sentitems"] as const;
@@ -227,4 +228,23 @@ export function emulatorLocation(emulator: Emulator, mailboxId: string, graphId:
     if (folder.messages.has(graphId)) return `now in ${folder.wellKnownName ?? folder.id}`;
   }
   return "deleted";
+}
+
+/**
+ * Compares again until `equal` (or `timeoutMs`), then returns the last reading. For a store read
+ * live on Postgres once Mailroom has read the mailboxes (`deltaCaughtUp`): the page is committed
+ * right after Graph answered it, which on a loaded machine can trail the answer a little.
+ */
+export function settledComparison<V>(
+  compare: () => Promise<V>,
+  equal: (verdict: V) => boolean,
+  timeoutMs: number,
+): Promise<V> {
+  return waitFor(
+    async () => {
+      const verdict = await compare();
+      return equal(verdict) ? verdict : undefined;
+    },
+    { timeoutMs, intervalMs: 250, what: "the store to equal the emulator's mailboxes" },
+  ).catch(() => compare());
 }
