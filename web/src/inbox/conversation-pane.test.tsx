@@ -120,6 +120,19 @@ describe("ConversationPane", () => {
     expect(await screen.findByTitle("Message from Dana")).toBeTruthy();
   });
 
+  it("keeps the thread (and the reply under it) when a refresh fails, and says so", async () => {
+    answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
+    show();
+    await screen.findByTitle("Message from Dana");
+    answers["/api/conversations/c1"] = () => json(503, { title: "Service unavailable", status: 503 });
+    live?.({ type: "conversations.updated", data: { channelId: "ch1", conversationIds: ["c1"] } });
+    expect(await screen.findByText(/This conversation could not be refreshed/)).toBeTruthy();
+    expect(screen.getByTitle("Message from Dana")).toBeTruthy();
+    answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(screen.queryByText(/could not be refreshed/)).toBeNull());
+  });
+
   it("says when no message is left", async () => {
     answers["/api/conversations/c1"] = () => json(200, conversation([]));
     show();

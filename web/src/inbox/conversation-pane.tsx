@@ -50,8 +50,11 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
   );
 
   if (query.isPending) return <Loading label="Opening the conversation…" />;
-  if (query.isError) {
-    const gone = query.error instanceof ApiError && query.error.status === 404;
+  const gone = query.isError && query.error instanceof ApiError && query.error.status === 404;
+  // A refresh that failed for a passing reason keeps the thread on screen (and the composer open
+  // under it, with what is being typed): only a first load that failed, or a conversation that is
+  // gone, replaces it.
+  if (query.isError && (gone || !query.data)) {
     return (
       <div className="conversation conversation--missing">
         {back}
@@ -83,6 +86,18 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           {conversation.channel.email}
         </p>
       </header>
+      {query.isError ? (
+        <p className="alert alert--error" role="alert">
+          This conversation could not be refreshed: {errorMessage(query.error)}{" "}
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => query.refetch()}
+          >
+            Try again
+          </button>
+        </p>
+      ) : null}
       {conversation.messages.length === 0 ? (
         <p className="muted">
           This conversation has no messages left (they were deleted or moved in Outlook).
