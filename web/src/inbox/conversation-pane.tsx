@@ -8,7 +8,7 @@ import { useLiveEvents } from "../live/use-live-events.ts";
 import { AttachmentList } from "../reading/attachment-list.tsx";
 import { MessageBody } from "../reading/message-body.tsx";
 import { conversationQuery } from "../reading/reading-api.ts";
-import { Loading } from "../ui/page.tsx";
+import { ErrorLine, Loading } from "../ui/page.tsx";
 import { Time } from "../ui/time.tsx";
 import { type MessageView, type Person, personLabel } from "./inbox-api.ts";
 
@@ -58,18 +58,9 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
     return (
       <div className="conversation conversation--missing">
         {back}
-        <p className="alert alert--error" role="alert">
-          {gone ? "This conversation is no longer in your inboxes." : errorMessage(query.error)}{" "}
-          {gone ? null : (
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              onClick={() => query.refetch()}
-            >
-              Try again
-            </button>
-          )}
-        </p>
+        <ErrorLine onRetry={gone ? undefined : () => void query.refetch()}>
+          {gone ? "This conversation is no longer in your inboxes." : errorMessage(query.error)}
+        </ErrorLine>
       </div>
     );
   }
@@ -87,16 +78,9 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
         </p>
       </header>
       {query.isError ? (
-        <p className="alert alert--error" role="alert">
-          This conversation could not be refreshed: {errorMessage(query.error)}{" "}
-          <button
-            type="button"
-            className="button button--ghost button--small"
-            onClick={() => query.refetch()}
-          >
-            Try again
-          </button>
-        </p>
+        <ErrorLine onRetry={() => void query.refetch()}>
+          This conversation could not be refreshed: {errorMessage(query.error)}
+        </ErrorLine>
       ) : null}
       {conversation.messages.length === 0 ? (
         <p className="muted">

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../api.ts";
+import { ErrorLine } from "../ui/page.tsx";
 import {
   allowRemoteImages,
   type BodySummary,
@@ -43,16 +44,9 @@ export function MessageBody({ conversationId, messageId, from, outbound = false 
   if (summary.isPending) return <p className="muted reading__status">Loading the message…</p>;
   if (summary.isError)
     return (
-      <p className="alert alert--error reading__status" role="alert">
-        This message can't be shown right now: {errorMessage(summary.error)}{" "}
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={() => summary.refetch()}
-        >
-          Try again
-        </button>
-      </p>
+      <ErrorLine className="reading__status" onRetry={() => void summary.refetch()}>
+        This message can't be shown right now: {errorMessage(summary.error)}
+      </ErrorLine>
     );
 
   const s = summary.data;

@@ -88,3 +88,25 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
     </p>
   );
 }
+
+/** A load that failed, in words, with Try again when `onRetry` is given. */
+export function ErrorLine({
+  children,
+  onRetry,
+  className = "",
+}: {
+  children: ReactNode;
+  onRetry?: () => void;
+  className?: string;
+}) {
+  return (
+    <p className={`alert alert--error ${className}`.trim()} role="alert">
+      {children}{" "}
+      {onRetry ? (
+        <button type="button" className="button button--ghost button--small" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </p>
+  );
+}
