@@ -12,6 +12,9 @@ import { startMailroom } from "../src/start.ts";
  * yet) or `[after:<state>]` (recorded). Each message kills one worker once: the first to reach its
  * point writes `CRASH_DIR/<outbox id>` (exclusive create) with the point, its pid and the state the
  * database held at that moment, then dies; whoever resumes the message finds the file and goes on.
+ * A send that dies with another message's worker before its own point wrote the file meets the
+ * point again when resumed: a `before` hook runs on every path to recording the step (a found draft,
+ * a send that already went), and an `after` hook also as a run resumes from a recorded step.
  */
 const crashDir = process.env.CRASH_DIR ?? "";
 const config = loadConfig();

@@ -31,7 +31,10 @@ export type SendOutcome = { next: "done" } | { next: "wait"; at: Date } | { next
 export interface SendHooks {
   /** Graph has done the step's work for `row`; it is not recorded yet. */
   beforeRecord?(state: OutboxState, row: OutboxRow): Promise<void> | void;
-  /** The step is recorded: `row.state` is the step. */
+  /**
+   * `row.state` is recorded and the next step has not begun: just after the step, or as a run
+   * resumes from it (a run that died between recording and this hook is at the same point).
+   */
   afterStep?(row: OutboxRow): Promise<void> | void;
 }
 
@@ -42,6 +45,7 @@ export async function runSend(
 ): Promise<SendOutcome> {
   let row = await findOutbox(deps.db, outboxId);
   if (!row || ["matched", "failed", "cancelled"].includes(row.state)) return { next: "done" };
+  if (row.state !== "queued") await hooks.afterStep?.(row);
   if (row.state === "sent") return { next: "match" };
   const due = row.willGoAt && row.willGoAt > row.sendAt ? row.willGoAt : row.sendAt;
   if (row.state === "queued" && due.getTime() > Date.now()) return { next: "wait", at: due };
