@@ -71,8 +71,11 @@ function runChild<R>(script: string, backend: Backend, caPath: string, nodeArgs:
     proc.on("error", reject);
     proc.on("close", (code) => {
       const line = out.split("\n").find((l) => l.startsWith(RESULT));
-      if (code !== 0 || !line) reject(new Error(`${path.basename(script)} on ${backend}: exit ${code}`));
-      else resolve(JSON.parse(line.slice(RESULT.length)) as R);
+      if (code !== 0 || !line) {
+        // The child's own output (its log, when BENCH_LOG_LEVEL is set) says why.
+        process.stderr.write(out);
+        reject(new Error(`${path.basename(script)} on ${backend}: exit ${code}`));
+      } else resolve(JSON.parse(line.slice(RESULT.length)) as R);
     });
   });
 }

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../src/config.ts";
+import type { LiveEvent } from "../src/events/bus.ts";
 import { createLogger } from "../src/log.ts";
+import { MAX_EVENT_CONVERSATIONS, publishConversationsChanged } from "../src/mail/conversations-changed.ts";
 import { type Mailroom, startMailroom } from "../src/start.ts";
 import { createOrg, signUp } from "./accounts-helpers.ts";
 import { freePort, startTestServer, type TestClient, type TestServer } from "./harness.ts";
@@ -49,6 +52,25 @@ describe("live events (SSE)", () => {
     expect(b.events.map((e) => e.type)).toEqual(["ready"]);
     a.close();
     b.close();
+  });
+
+  it("names as many changed conversations as fit in one NOTIFY, and says refetch above that", async () => {
+    const received: LiveEvent[] = [];
+    const stop = server.mailroom.events.subscribe(aliceOrg, (event) => received.push(event));
+    try {
+      const channelId = randomUUID();
+      const ids = Array.from({ length: MAX_EVENT_CONVERSATIONS + 1 }, () => randomUUID());
+      // At the limit the event names every one (a bulk action's flush publishes this many at once).
+      await publishConversationsChanged(server.mailroom.events, { orgId: aliceOrg, channelId }, ids.slice(1));
+      await publishConversationsChanged(server.mailroom.events, { orgId: aliceOrg, channelId }, ids);
+      await waitFor(() => received.length === 2, { what: "both events" });
+      expect(received).toEqual([
+        { type: "conversations.updated", data: { channelId, conversationIds: ids.slice(1) } },
+        { type: "conversations.updated", data: { channelId, conversationIds: null } },
+      ]);
+    } finally {
+      stop();
+    }
   });
 
   // Embedded mode is one process by design; on Postgres a second web process must get the events.
