@@ -9,11 +9,9 @@ const workers = Number(process.env.MAILROOM_TEST_WORKERS) || Math.max(3, os.avai
 // emulator over HTTPS), so files run in forked processes and time limits are generous.
 export default defineConfig({
   test: {
-    include: ["{contract,server,emulator,web,e2e,scripts}/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     pool: "forks",
     maxWorkers: workers,
-    globalSetup: ["server/test/global-setup.ts"],
     // A busy machine (CI beside other work) can take twice as long as a quiet one; waits inside
     // tests have their own deadlines, so these only bound a test that hangs.
     testTimeout: 120_000,
@@ -23,5 +21,28 @@ export default defineConfig({
     reporters: process.env.CI_JSON_REPORT
       ? ["default", ["json", { outputFile: process.env.CI_JSON_REPORT }]]
       : ["default"],
+    projects: [
+      {
+        // Server, contract and end-to-end tests: each file in a fresh fork, with the migrated
+        // database template built once per run.
+        extends: true,
+        test: {
+          name: "node",
+          include: ["{contract,server,e2e,scripts}/**/*.test.{ts,tsx}"],
+          globalSetup: ["server/test/global-setup.ts"],
+        },
+      },
+      {
+        // The emulator's tests share a fork's loaded modules from file to file (ADR 021): each
+        // starts its own emulator, whose state hangs off its own context.
+        extends: true,
+        test: { name: "emulator", include: ["emulator/**/*.test.ts"], isolate: false },
+      },
+      {
+        // The web app's unit tests mock modules (vi.mock) and render into a DOM: each file alone.
+        extends: true,
+        test: { name: "web", include: ["web/**/*.test.{ts,tsx}"] },
+      },
+    ],
   },
 });

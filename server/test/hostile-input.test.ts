@@ -52,6 +52,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // Test files share a fork's modules (vitest.config.ts): the next file gets console.error back.
+  consoleErrors.mockRestore();
   await mailbox?.server.close();
   await mailbox?.emulator.close();
 });

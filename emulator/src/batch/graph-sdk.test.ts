@@ -14,13 +14,16 @@ import {
   type GraphError,
 } from "@microsoft/microsoft-graph-client";
 import type { Message } from "@microsoft/microsoft-graph-types";
-import { Agent, setGlobalDispatcher } from "undici";
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClock } from "../clock.ts";
 import type { FaultRule } from "../faults/fault-rules.ts";
 import { createEmulator, type Emulator } from "../server.ts";
 import { emulatorFetch, jsonInit } from "../testing/emulator-fetch.ts";
 import { delegatedToken } from "./testing/mailbox-probe.ts";
+
+/** The process's dispatcher before this file set its own: given back at the end (ADR 021). */
+const previousDispatcher = getGlobalDispatcher();
 
 function sdkClient(emulator: Emulator, token: () => string): Client {
   setGlobalDispatcher(new Agent({ connect: { ca: emulator.caPem } }));
@@ -69,7 +72,10 @@ describe("Graph SDK batching against the emulator", () => {
     emulator.reset();
     token = delegatedToken(emulator);
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    setGlobalDispatcher(previousDispatcher);
+    await emulator.close();
+  });
 
   it("runs a serial dependsOn chain and reports 424 after a failed step", async () => {
     const content = new BatchRequestContent([
