@@ -23,12 +23,14 @@ export default defineConfig({
       : ["default"],
     projects: [
       {
-        // Server, contract and end-to-end tests: each file in a fresh fork, with the migrated
-        // database template built once per run.
+        // Server, contract and end-to-end tests share a fork's loaded modules from file to file
+        // (ADR 021): each file starts its own servers, database (from the template built once per
+        // run) and emulator, so only the import is shared. A test that changes a global restores it.
         extends: true,
         test: {
           name: "node",
           include: ["{contract,server,e2e,scripts}/**/*.test.{ts,tsx}"],
+          isolate: false,
           globalSetup: ["server/test/global-setup.ts"],
         },
       },
