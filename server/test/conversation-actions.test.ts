@@ -10,6 +10,7 @@ import { emulatorFetch, jsonInit } from "../../emulator/src/testing/emulator-fet
 import { messages } from "../src/mail/schema.ts";
 import { startTestEmulator, supportGraph } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";
+import { LogCapture } from "./log-capture.ts";
 import { SUPPORT, startConnectedMailbox } from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
@@ -19,12 +20,14 @@ import { waitFor } from "./wait-for.ts";
 
 const BULK = 100;
 const PARTIAL = 6;
+const QUIET = 3;
 
 let emulator: Emulator;
 let server: TestServer;
 let owner: TestClient;
 let channelId: string;
 let total = 0;
+const logs = new LogCapture("warn");
 const seeded: string[] = [];
 
 const item = z.object({
@@ -67,6 +70,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
   for (let i = 0; i < BULK; i++) seed(`Zqbulk ${i}`, { name: `Customer ${i}`, address: `c${i}@example.net` });
   for (let i = 0; i < PARTIAL; i++) seed(`Zqpartial ${i}`, { name: "Pat", address: `p${i}@example.net` });
+  for (let i = 0; i < QUIET; i++) seed(`Zqquiet ${i}`, { name: "Quinn", address: `q${i}@example.net` });
   seed(
     "Quillon 7781",
     { name: "Zelda Quartz", address: "zq@example.org" },
@@ -75,7 +79,7 @@ beforeAll(async () => {
   seed("Zqopen me", { name: "Olive", address: "olive@example.net" });
   seed("Zqvendor lamps", { name: "Vera", address: "vera@lamps.example" });
   seed("Zq 100% sure", { name: "Percy", address: "percy@example.net" });
-  const connected = await startConnectedMailbox({ emulator });
+  const connected = await startConnectedMailbox({ emulator, logs });
   ({ server, admin: owner, channelId } = connected);
   const db = server.database.db;
   await waitFor(
@@ -378,6 +382,32 @@ describe("bulk actions through $batch", () => {
     expect((await list("q=Zqpartial")).conversations.map((c) => c.id).sort()).toEqual(
       refused.map((r) => r.id).sort(),
     );
+  }, 120_000);
+
+  it("goes on when its live events cannot be published: Outlook's work is done and recorded, the failure logged", async () => {
+    const events = server.mailroom.events;
+    const publish = events.publish.bind(events);
+    const refused: string[] = [];
+    // The bus refuses the action's cues and progress (a NOTIFY that fails), nothing else.
+    events.publish = async (orgId, event) => {
+      if (event.type !== "conversations.updated" && event.type !== "bulkActions.progress")
+        return publish(orgId, event);
+      refused.push(event.type);
+      throw new Error("NOTIFY failed");
+    };
+    let result: z.infer<typeof bulkAction>;
+    try {
+      result = await runBulk({ action: { type: "archive" }, selection: { allMatching: { q: "Zqquiet " } } });
+    } finally {
+      events.publish = publish;
+    }
+    expect(result).toMatchObject({ status: "done", total: QUIET, done: QUIET, failed: 0 });
+    expect(new Set(refused)).toEqual(new Set(["conversations.updated", "bulkActions.progress"]));
+    expect((await mailbox("archive")).filter((m) => m.subject.startsWith("Zqquiet "))).toHaveLength(QUIET);
+    expect((await list("q=Zqquiet")).conversations).toEqual([]);
+    const skipped = logs.atLeast("warn").map((l) => l.msg);
+    expect(skipped).toContain("live event conversations.updated not published (skipped)");
+    expect(skipped).toContain("live event bulkActions.progress not published (skipped)");
   }, 120_000);
 
   it("refuses a bulk action with no selection, and hides another member's bulk action", async () => {

@@ -46,7 +46,7 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
       const channelIds = await visibleChannelIds(db, m);
       const [ref] = await conversationRefs(db, { orgId: m.orgId, channelIds, ids: [id] }, 1);
       if (!ref) throw notFound("Conversation");
-      const [outcome] = await runAction(deps, m.orgId, [ref], request.body.action);
+      const [outcome] = await runAction(deps, m.orgId, [ref], request.body.action, { logger: request.log });
       return { outcome: outcome! };
     },
   });
@@ -98,7 +98,7 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
         .values({ orgId: m.orgId, userId: m.userId, action, selection: stored })
         .returning();
       await queue.send(BULK_ACTION_JOB, { bulkActionId: row!.id });
-      await publishProgress(options.events, row!);
+      await publishProgress(options.events, row!, request.log);
       return reply.status(202).send({ bulkAction: bulkActionView(row!) });
     },
   });

@@ -58,12 +58,17 @@ export async function runBulkAction(deps: BulkJobDeps, id: string, signal?: Abor
   );
   const subjects = new Map(refs.map((r) => [r.id, r.subject]));
   const started = await setBulkStatus(deps.db, id, { status: "running", total: refs.length });
-  await publishProgress(deps.events, started);
+  await publishProgress(deps.events, started, deps.logger);
   try {
     await runAction(deps, row.orgId, refs, row.action, {
       signal,
+      logger: deps.logger,
       onOutcomes: async (outcomes) => {
-        await publishProgress(deps.events, await addBulkOutcomes(deps.db, id, outcomes, subjects));
+        await publishProgress(
+          deps.events,
+          await addBulkOutcomes(deps.db, id, outcomes, subjects),
+          deps.logger,
+        );
       },
     });
   } catch (error) {
@@ -73,7 +78,7 @@ export async function runBulkAction(deps: BulkJobDeps, id: string, signal?: Abor
       status: "failed",
       summary: "The bulk action stopped on an error; what was done stays done. Try again.",
     });
-    await publishProgress(deps.events, failed);
+    await publishProgress(deps.events, failed, deps.logger);
     return;
   }
   const current = (await findBulkAction(deps.db, id))!;
@@ -81,5 +86,5 @@ export async function runBulkAction(deps: BulkJobDeps, id: string, signal?: Abor
     status: "done",
     summary: summarize(row.action, current.total, current.failed),
   });
-  await publishProgress(deps.events, done);
+  await publishProgress(deps.events, done, deps.logger);
 }

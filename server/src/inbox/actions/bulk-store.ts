@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { notFound } from "../../errors.ts";
 import type { EventBus } from "../../events/bus.ts";
+import type { Logger } from "../../log.ts";
 import { isUuid } from "../visibility.ts";
 import { bulkActions } from "./schema.ts";
 
@@ -87,6 +88,18 @@ export function progressEvent(row: BulkActionRow): LiveEvent {
   };
 }
 
-export async function publishProgress(events: EventBus, row: BulkActionRow): Promise<void> {
-  await events.publish(row.orgId, progressEvent(row));
+/**
+ * Tells the org's browsers how far the action is. The store holds the progress, so an event that
+ * cannot be published is logged and skipped: the action goes on.
+ */
+export async function publishProgress(
+  events: EventBus,
+  row: BulkActionRow,
+  logger?: Pick<Logger, "warn">,
+): Promise<void> {
+  await events
+    .publish(row.orgId, progressEvent(row))
+    .catch((err: unknown) =>
+      logger?.warn({ err, bulkActionId: row.id }, "live event bulkActions.progress not published (skipped)"),
+    );
 }

@@ -1,6 +1,7 @@
 import type { ActionOutcome, ConversationAction } from "@mailroom/contract";
 import type { AccessTokenDeps } from "../../channels/access-token.ts";
 import { connectedChannelGraph } from "../../channels/channel-graph.ts";
+import type { Logger } from "../../log.ts";
 import {
   type AcceptedChange,
   liveMessagesOf,
@@ -22,6 +23,8 @@ export interface RunActionOptions {
   /** Called with each flush of decided conversations (progress). */
   onOutcomes?: (outcomes: ActionOutcome[]) => Promise<void>;
   signal?: AbortSignal;
+  /** Where a live event that could not be published is told (it is skipped, not fatal). */
+  logger?: Pick<Logger, "warn">;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function runAction(
       ids,
       action.type === "close" ? "closed" : "open",
     );
-    await publishByChannel(deps, orgId, changed);
+    await publishByChannel(deps, orgId, changed, options.logger);
     const outcomes = ids.map((id) => ({ conversationId: id, ok: true, failedMessages: 0 }));
     await options.onOutcomes?.(outcomes);
     return outcomes;
@@ -143,13 +146,18 @@ class OutcomeTracker {
     else if (this.decided.length > 0 && Date.now() - this.lastFlush >= FLUSH_EVERY_MS) this.queueFlush();
   }
 
-  /** Writes what is decided so far after the writes before it; a failed write fails `flush`. */
+  /**
+   * Writes what is decided so far after the writes before it; a failed write fails `flush`. The
+   * write waits for the event loop's next turn: it is decided while an answer is read, and the
+   * next batch should be on its way to Outlook first (an embedded database writes on this thread
+   * and would hold the batch back until the write is done).
+   */
   private queueFlush() {
     const [accepted, decided] = [this.accepted, this.decided];
     this.accepted = [];
     this.decided = [];
     this.lastFlush = Date.now();
-    this.writing = this.writing.then(() => this.write(accepted, decided));
+    this.writing = this.writing.then(nextTurn).then(() => this.write(accepted, decided));
     // Handled here so a failed write waits for `flush` to report it, not crash the process first.
     this.writing.catch(() => {});
   }
@@ -167,6 +175,7 @@ class OutcomeTracker {
         this.deps,
         this.orgId,
         this.targets.filter((t) => touched.has(t.id)),
+        this.options.logger,
       );
     }
     if (decided.length === 0) return;
@@ -175,14 +184,28 @@ class OutcomeTracker {
   }
 }
 
-async function publishByChannel(deps: AccessTokenDeps, orgId: string, changed: ActionTarget[]) {
-  for (const [channelId, list] of groupBy(changed, (c) => c.channelId))
+/**
+ * The live inbox's cues for changed conversations. A cue only tells browsers to refetch: one that
+ * cannot be published is logged and skipped, never allowed to stop an action Outlook has carried out.
+ */
+async function publishByChannel(
+  deps: AccessTokenDeps,
+  orgId: string,
+  changed: ActionTarget[],
+  logger: Pick<Logger, "warn"> | undefined,
+) {
+  for (const [channelId, list] of groupBy(changed, (c) => c.channelId)) {
     await publishConversationsChanged(
       deps.events,
       { orgId, channelId },
       list.map((c) => c.id),
+    ).catch((err: unknown) =>
+      logger?.warn({ err, orgId, channelId }, "live event conversations.updated not published (skipped)"),
     );
+  }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Graph's refusal as a sentence for the agent. */
 export function inWords(error: GraphError | undefined): string {
