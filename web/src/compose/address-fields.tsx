@@ -37,7 +37,7 @@ export function AddressFields({
         </label>
         <select
           id={fromId}
-          className="input select select--compact"
+          className="input select select--compact composer__from"
           value={draft.from}
           onChange={(e) => update({ from: e.target.value })}
           aria-invalid={fields.from ? true : undefined}

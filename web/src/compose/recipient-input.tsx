@@ -58,7 +58,9 @@ export function RecipientInput({ label, value, onChange, error, focusOnOpen }: R
       <ul className="recipients__chips" aria-label={`${label} recipients`}>
         {value.map((r) => (
           <li key={r.address} className="chip">
-            <span title={r.address}>{r.name ? `${r.name} <${r.address}>` : r.address}</span>
+            <span className="chip__label" title={r.address}>
+              {r.name ? `${r.name} <${r.address}>` : r.address}
+            </span>
             <button
               type="button"
               className="chip__remove"

@@ -2,14 +2,15 @@
 
 import type { ConversationDetail } from "@mailroom/contract";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LiveEvent } from "../live/live-events.ts";
 import { ConversationPane } from "./conversation-pane.tsx";
 
-// The reply bar has its own tests (compose/reply-bar.test.tsx) and needs a signed-in session.
-vi.mock("../compose/reply-bar.tsx", () => ({ ReplyBar: () => null }));
+// The reply bar has its own tests (compose/reply-bar.test.tsx) and needs a signed-in session: here
+// it is only its region, for what sits beside it.
+vi.mock("../compose/reply-bar.tsx", () => ({ ReplyBar: () => <section aria-label="Reply" /> }));
 
 let live: ((event: LiveEvent) => void) | undefined;
 vi.mock("../live/use-live-events.ts", () => ({
@@ -128,9 +129,30 @@ describe("ConversationPane", () => {
     live?.({ type: "conversations.updated", data: { channelId: "ch1", conversationIds: ["c1"] } });
     expect(await screen.findByText(/This conversation could not be refreshed/)).toBeTruthy();
     expect(screen.getByTitle("Message from Dana")).toBeTruthy();
+    expect(screen.getByRole("region", { name: "Reply" })).toBeTruthy();
     answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(screen.queryByText(/could not be refreshed/)).toBeNull());
+  });
+
+  it("says a failed refresh just above the reply, sticky, where an agent writing one sees it", async () => {
+    answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
+    show();
+    await screen.findByTitle("Message from Dana");
+    answers["/api/conversations/c1"] = () => json(503, { title: "Service unavailable", status: 503 });
+    live?.({ type: "conversations.updated", data: { channelId: "ch1", conversationIds: ["c1"] } });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toMatch(/could not be refreshed: Service unavailable/);
+    // After the thread, right before the reply region; its class makes it sticky (conversation.css).
+    expect(alert.nextElementSibling).toBe(screen.getByRole("region", { name: "Reply" }));
+    const thread = screen.getByRole("list", { name: "Messages" });
+    expect(thread.compareDocumentPosition(alert) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(alert.classList).toContain("conversation__refresh-error");
+
+    answers["/api/conversations/c1"] = () => json(200, conversation([message("m1", "Dana")]));
+    fireEvent.click(within(alert).getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+    expect(screen.getByTitle("Message from Dana")).toBeTruthy();
   });
 
   it("says when no message is left", async () => {

@@ -77,11 +77,6 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           {conversation.channel.email}
         </p>
       </header>
-      {query.isError ? (
-        <ErrorLine onRetry={() => void query.refetch()}>
-          This conversation could not be refreshed: {errorMessage(query.error)}
-        </ErrorLine>
-      ) : null}
       {conversation.messages.length === 0 ? (
         <p className="muted">
           This conversation has no messages left (they were deleted or moved in Outlook).
@@ -95,6 +90,12 @@ export function ConversationPane({ id, backHref, focusOnOpen }: ConversationPane
           ))}
         </ol>
       )}
+      {query.isError ? (
+        // Just above the reply, and sticky (conversation.css): an agent typing there sees it.
+        <ErrorLine className="conversation__refresh-error" onRetry={() => void query.refetch()}>
+          This conversation could not be refreshed: {errorMessage(query.error)}
+        </ErrorLine>
+      ) : null}
       <ReplyBar conversationId={conversation.id} />
     </article>
   );
