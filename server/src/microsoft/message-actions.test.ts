@@ -3,7 +3,7 @@ import { z } from "zod";
 import { deliverMessage } from "../../../emulator/src/store/messages.ts";
 import { emulatorFetch, jsonInit } from "../../../emulator/src/testing/emulator-fetch.ts";
 import { useEmulatorGraph } from "../../test/emulator.ts";
-import { type MessageChain, runMessageChains } from "./message-actions.ts";
+import { type ChainOutcome, type MessageChain, runMessageChains } from "./message-actions.ts";
 
 // Message changes through $batch against the emulator (which runs each item through its real routes).
 const world = useEmulatorGraph();
@@ -95,5 +95,29 @@ describe("message changes through $batch", () => {
     // they went again in a second batch, and nothing ran twice.
     expect((await endpoint("POST /v1.0/$batch"))?.count).toBe(2);
     expect((await endpoint("POST /v1.0/me/messages/:messageId/move"))?.byStatus).toEqual({ "201": 3 });
+  });
+
+  it("takes a selection of any size: 150,000 chains start at once, 20 to a batch", async () => {
+    const [real] = newMessages(1, "Huge");
+    const chains: MessageChain[] = Array.from({ length: 150_000 }, (_, i) => ({
+      key: String(i),
+      graphMessageId: i === 0 ? real! : `AAMkAGgone-${i}=`,
+      changes: [{ kind: "move", destinationId: "archive" }],
+    }));
+    // Stopped once the first batch is decided: the rest would take minutes.
+    const stop = new AbortController();
+    const outcomes: ChainOutcome[] = [];
+    const run = runMessageChains(world.graph, chains, {
+      signal: stop.signal,
+      onOutcome: (outcome) => {
+        outcomes.push(outcome);
+        stop.abort(new Error("enough"));
+      },
+    });
+    await expect(run).rejects.toThrow("enough");
+    expect(outcomes).toHaveLength(20);
+    expect(outcomes.find((o) => o.key === "0")?.ok).toBe(true);
+    expect(folderOf(real!)?.folder).toBe("archive");
+    expect((await endpoint("POST /v1.0/$batch"))?.count).toBe(1);
   });
 });

@@ -173,10 +173,8 @@ export async function runMessageChains(
     for (;;) {
       const now = Date.now();
       const open = now < until && !options.signal?.aborted;
-      const ready = open ? queue.filter((p) => p.notBefore <= now) : [];
-      if (ready.length > 0 && inFlight.size < concurrency) {
-        const batch = takeBatch(ready);
-        for (const p of batch) queue.splice(queue.indexOf(p), 1);
+      const batch = open && inFlight.size < concurrency ? takeBatch(queue, now) : [];
+      if (batch.length > 0) {
         const run: Promise<void> = sendOne(held, batch).finally(() => inFlight.delete(run));
         inFlight.add(run);
         continue;
@@ -189,7 +187,7 @@ export async function runMessageChains(
   while (queue.length > 0) {
     if (options.signal?.aborted) throw options.signal.reason;
     // A little past the first due time, so chains throttled together go again together.
-    const waitMs = Math.min(...queue.map((p) => p.notBefore)) - Date.now();
+    const waitMs = firstDue(queue) - Date.now();
     if (waitMs > 0) {
       await sleep(waitMs + RETRY_GRACE_MS);
       continue;
@@ -203,19 +201,39 @@ export async function runMessageChains(
 }
 
 /**
- * Whole chains, oldest first, while they fit in one batch of 20 items: single changes together
- * (a parallel batch) or chains together (a sequential one), never both.
+ * Takes from the queue whole chains whose time has come, oldest first, while they fit in one batch
+ * of 20 items: single changes together (a parallel batch) or chains together (a sequential one),
+ * never both. Looks no further than it takes, so a selection of any size costs the same per batch.
  */
-function takeBatch(ready: Pending[]): Pending[] {
+function takeBatch(queue: Pending[], now: number): Pending[] {
   const batch: Pending[] = [];
-  const sequential = ready[0]!.chain.changes.length > 1;
+  let sequential: boolean | undefined;
   let items = 0;
-  for (const p of ready.filter((r) => r.chain.changes.length > 1 === sequential)) {
+  let seen = 0;
+  let kept = 0; // the chains looked at and left stay in front, in order
+  for (; seen < queue.length; seen++) {
+    const p = queue[seen]!;
+    const chained = p.chain.changes.length > 1;
+    sequential ??= p.notBefore <= now ? chained : undefined;
+    if (p.notBefore > now || chained !== sequential) {
+      queue[kept++] = p;
+      continue;
+    }
     if (items + p.chain.changes.length > MAX_BATCH_REQUESTS) break;
     batch.push(p);
     items += p.chain.changes.length;
   }
+  // In place (no spread: a selection of 100,000 chains would overflow the stack).
+  queue.copyWithin(kept, seen);
+  queue.length -= seen - kept;
   return batch;
+}
+
+/** The earliest time a queued chain may go (a loop: a spread of 100,000 arguments overflows the stack). */
+function firstDue(queue: Pending[]): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const p of queue) if (p.notBefore < first) first = p.notBefore;
+  return first;
 }
 
 function retryHeader(error: GraphError): string | null {
