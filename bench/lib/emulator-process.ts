@@ -21,7 +21,18 @@ export interface EmulatorProcess extends EmulatorAddress {
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", cli, "--port", "0", "--data-dir", BENCH_TLS_DIR, "--json"],
+    [
+      // BENCH_EMULATOR_NODE_ARGS (diagnostics), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      ...(process.env.BENCH_EMULATOR_NODE_ARGS?.split(" ") ?? []),
+      "--import",
+      "tsx",
+      cli,
+      "--port",
+      "0",
+      "--data-dir",
+      BENCH_TLS_DIR,
+      "--json",
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const ready = await new Promise<z.infer<typeof Ready>>((resolve, reject) => {
