@@ -11,7 +11,12 @@ import { messages } from "../src/mail/schema.ts";
 import { startTestEmulator, supportGraph } from "./emulator.ts";
 import type { TestClient, TestServer } from "./harness.ts";
 import { LogCapture } from "./log-capture.ts";
-import { SUPPORT, startConnectedMailbox } from "./outlook-helpers.ts";
+import {
+  connectThroughMicrosoft,
+  followCallback,
+  SUPPORT,
+  startConnectedMailbox,
+} from "./outlook-helpers.ts";
 import { listenToEvents } from "./sse.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -416,4 +421,43 @@ describe("bulk actions through $batch", () => {
     ).toBe(400);
     expect((await owner.get("/api/bulk-actions/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
+});
+
+describe("moving a selection to a mailbox's own folder", () => {
+  it("moves one mailbox's conversations there, and refuses up front a selection across two mailboxes", async () => {
+    const graph = supportGraph(emulator);
+    const folder = await graph.request(
+      { method: "POST", path: "/me/mailFolders", body: { displayName: "Percy's" } },
+      z.object({ id: z.string() }),
+    );
+    const percy = await find("Zq 100% sure");
+    const moved = await runBulk({
+      action: { type: "move", folderId: folder.id },
+      selection: { ids: [percy.id] },
+    });
+    expect(moved).toMatchObject({ status: "done", total: 1, failed: 0 });
+    // The whole thread: Percy's first message and his reply (the reopening test's).
+    expect((await mailbox(folder.id)).map((m) => m.subject).sort()).toEqual([
+      "RE: Zq 100% sure",
+      "Zq 100% sure",
+    ]);
+    expect((await mailbox("inbox")).some((m) => m.subject.includes("Zq 100% sure"))).toBe(false);
+
+    // A second mailbox in the org: "all inboxes" now spans two.
+    const alex = { login: "alex@contoso.com", password: SUPPORT.password };
+    const { page } = await connectThroughMicrosoft(owner, emulator, { account: alex });
+    expect((await followCallback(owner, page)).split("/")[3]).not.toBe(channelId);
+    const across = await owner.post("/api/bulk-actions", {
+      action: { type: "move", folderId: folder.id },
+      selection: { allMatching: { q: "Zq" } },
+    });
+    expect(across.status).toBe(400);
+    expect(JSON.stringify(across.body)).toMatch(/belongs to one mailbox, and the selection spans several/);
+    // A folder every mailbox has is fine across mailboxes (this selection matches nothing).
+    const everywhere = await runBulk({
+      action: { type: "move", folderId: "deleteditems" },
+      selection: { allMatching: { q: "Zqnothing at all" } },
+    });
+    expect(everywhere).toMatchObject({ status: "done", total: 0 });
+  }, 120_000);
 });

@@ -1,17 +1,20 @@
 import { useState } from "react";
 import type { BulkAction, ConversationAction } from "./inbox-api.ts";
 import type { Selection } from "./inbox-parts.tsx";
-import { WELL_KNOWN_TARGETS } from "./move-menu.tsx";
+import { MoveMenu } from "./move-menu.tsx";
 import type { BulkActionState } from "./use-bulk-action.ts";
 
 /** Above the list: the bar while something is selected, then the latest bulk action's progress. */
 export function BulkArea({
   selection,
+  channelId,
   canSelectAll,
   bulk,
   onAction,
 }: {
   selection: Selection;
+  /** The one mailbox every selected conversation is in; undefined when they span several. */
+  channelId: string | undefined;
   canSelectAll: boolean;
   bulk: BulkActionState;
   onAction(action: ConversationAction): void;
@@ -22,6 +25,7 @@ export function BulkArea({
       {selection.count !== 0 ? (
         <BulkBar
           count={selection.allMatching ? null : selection.count}
+          channelId={channelId}
           canSelectAll={canSelectAll}
           onSelectAll={selection.selectAllMatching}
           onClear={selection.clear}
@@ -42,6 +46,8 @@ export function BulkArea({
 interface BulkBarProps {
   /** How many are selected; null when "all matching" is. */
   count: number | null;
+  /** The one mailbox every selected conversation is in: its folders are offered to move to. */
+  channelId: string | undefined;
   /** Offer "select all matching" (the list has more than what is selected). */
   canSelectAll: boolean;
   onSelectAll(): void;
@@ -60,7 +66,15 @@ const ONE_CLICK: { label: string; action: ConversationAction }[] = [
 ];
 
 /** What to do with the selected conversations: shown while a selection exists. */
-export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, busy }: BulkBarProps) {
+export function BulkBar({
+  count,
+  channelId,
+  canSelectAll,
+  onSelectAll,
+  onClear,
+  onAction,
+  busy,
+}: BulkBarProps) {
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Selected conversations">
       <p className="bulk-bar__count">
@@ -86,21 +100,13 @@ export function BulkBar({ count, canSelectAll, onSelectAll, onClear, onAction, b
             {label}
           </button>
         ))}
-        <select
-          className="input select select--compact bulk-bar__select"
-          aria-label="Move to folder"
-          value=""
+        {/* A selection across mailboxes gets only the folders every mailbox has. */}
+        <MoveMenu
+          channelId={channelId}
+          className="bulk-bar__select"
           disabled={busy}
-          onChange={(e) => e.target.value && onAction({ type: "move", folderId: e.target.value })}
-        >
-          <option value="">Move to…</option>
-          {/* A selection may span mailboxes: only the folders every mailbox has. */}
-          {WELL_KNOWN_TARGETS.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.label}
-            </option>
-          ))}
-        </select>
+          onMove={(folderId) => onAction({ type: "move", folderId })}
+        />
         <CategorizeForm onAction={onAction} busy={busy} />
       </div>
     </div>

@@ -6,7 +6,7 @@ import { PageHeading } from "../ui/page.tsx";
 import { BulkArea } from "./bulk-bar.tsx";
 import { ConversationPane } from "./conversation-pane.tsx";
 import type { ConversationAction, ConversationItem } from "./inbox-api.ts";
-import { InboxNav, OpenActions, useMarkReadOnOpen, useSelection } from "./inbox-parts.tsx";
+import { InboxNav, OpenActions, selectionChannel, useMarkReadOnOpen, useSelection } from "./inbox-parts.tsx";
 import { ChannelNotices, ListBody } from "./list-body.tsx";
 import { ListFilters, useInboxUrl } from "./list-filters.tsx";
 import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
@@ -88,6 +88,7 @@ export function InboxPage() {
         <ListFilters view={view} unread={Boolean(unread)} q={q ?? ""} onChange={setFilter} />
         <BulkArea
           selection={selection}
+          channelId={selectionChannel(selection, list.items ?? [], list.channels)}
           canSelectAll={!selection.allMatching && (list.hasMore || selection.count !== list.items?.length)}
           bulk={bulk}
           onAction={(action) => void runBulk(action)}

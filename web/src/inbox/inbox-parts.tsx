@@ -146,6 +146,21 @@ export interface Selection {
   clear(): void;
 }
 
+/**
+ * The one mailbox every selected conversation is in, or undefined when they span several: the
+ * checked ones' mailboxes, or for "all matching" the mailboxes behind the view.
+ */
+export function selectionChannel(
+  selection: Selection,
+  items: ConversationItem[],
+  channels: { id: string }[],
+): string | undefined {
+  const ids = selection.allMatching
+    ? new Set(channels.map((c) => c.id))
+    : new Set(items.filter((c) => selection.has(c.id)).map((c) => c.channel.id));
+  return ids.size === 1 ? [...ids][0] : undefined;
+}
+
 /** The checked conversations; cleared whenever `scope` (inbox and filters) changes. */
 export function useSelection(scope: string): Selection {
   const [ids, setIds] = useState<ReadonlySet<string>>(new Set());

@@ -19,26 +19,32 @@ export const WELL_KNOWN_TARGETS = [
 ] as const;
 
 /**
- * "Move to…" for one conversation: every folder of its mailbox, the team's own ones included, by
- * path ("Inbox / Vendors"), read from Outlook. Until they are known (or when Outlook can't be
- * asked) the folders every mailbox has.
+ * "Move to…" for conversations of one mailbox (`channelId`): every folder of it, the team's own
+ * ones included, by path ("Inbox / Vendors"), read from Outlook. Until they are known, when
+ * Outlook can't be asked, or without one mailbox (a selection across several), the folders every
+ * mailbox has.
  */
 export function MoveMenu({
   channelId,
   onMove,
+  className = "open-actions__move",
+  disabled = false,
 }: {
   channelId: string | undefined;
   onMove(folderId: string): void;
+  className?: string;
+  disabled?: boolean;
 }) {
   const folders = useQuery({ ...channelFoldersQuery(channelId ?? ""), enabled: Boolean(channelId) });
   const choices = folders.data?.map((f) => ({ id: f.id, label: f.path })) ?? WELL_KNOWN_TARGETS;
   return (
     <>
       <select
-        className="input select select--compact open-actions__move"
+        className={`input select select--compact ${className}`}
         aria-label="Move to folder"
         aria-busy={folders.isFetching && !folders.data}
         value=""
+        disabled={disabled}
         onChange={(e) => e.target.value && onMove(e.target.value)}
       >
         {/* The same words while the folders load: a wider label would shift the page under a click. */}

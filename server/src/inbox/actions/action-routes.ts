@@ -1,4 +1,4 @@
-import { routes } from "@mailroom/contract";
+import { MAX_BULK_IDS, routes } from "@mailroom/contract";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../../accounts/auth.ts";
 import { requireMember } from "../../accounts/session.ts";
@@ -7,9 +7,10 @@ import type { Config } from "../../config.ts";
 import { contractRoute } from "../../contract-route.ts";
 import type { SecretBox } from "../../crypto/secret-box.ts";
 import type { Database } from "../../db/client.ts";
-import { AppError, conflict, notFound } from "../../errors.ts";
+import { AppError, badRequest, conflict, notFound } from "../../errors.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
+import { WELL_KNOWN_FOLDERS } from "../../mail/folders.ts";
 import { conversationRefs } from "../../mail/read-conversations.ts";
 import { GraphError } from "../../microsoft/graph-client.ts";
 import { listFolderChoices } from "../../microsoft/mail-folders.ts";
@@ -30,6 +31,8 @@ export interface ActionRoutesOptions {
 }
 
 const RECONNECT_FOR_FOLDERS = "This mailbox needs to be reconnected before its folders can be listed";
+const FOLDER_OF_ONE_MAILBOX =
+  "That folder belongs to one mailbox, and the selection spans several: select conversations of one mailbox, or move them to a folder every mailbox has (Deleted Items, Junk Email, Inbox)";
 
 /** Actions on one conversation (answered at once) and bulk actions (a job with progress). */
 export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, options) => {
@@ -93,6 +96,21 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
         "ids" in selection
           ? { channelIds, ids: [...new Set(selection.ids.filter(isUuid))] }
           : { channelIds, allMatching: selection.allMatching };
+      // A folder's id names a folder of one mailbox: moving several mailboxes' mail there would
+      // fail in all but one, conversation by conversation. Said now instead.
+      if (action.type === "move" && !WELL_KNOWN_FOLDERS.has(action.folderId.toLowerCase())) {
+        const mailboxes =
+          "ids" in selection
+            ? (
+                await conversationRefs(
+                  db,
+                  { orgId: m.orgId, channelIds, ids: selection.ids.filter(isUuid) },
+                  MAX_BULK_IDS,
+                )
+              ).map((r) => r.channelId)
+            : channelIds;
+        if (new Set(mailboxes).size > 1) throw badRequest(FOLDER_OF_ONE_MAILBOX);
+      }
       const [row] = await db
         .insert(bulkActions)
         .values({ orgId: m.orgId, userId: m.userId, action, selection: stored })
