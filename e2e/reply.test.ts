@@ -39,8 +39,21 @@ describe("Replying in Chromium", () => {
       await page.goto("/inbox");
       await page.getByRole("link", { name: /Question about shipping to Spain/ }).click();
       const pane = page.getByRole("article", { name: "Question about shipping to Spain" });
-      await pane.getByRole("button", { name: "Reply", exact: true }).click();
       const composer = page.getByRole("form", { name: "Reply" });
+      // Click Reply until the composer shows: on a busy machine the thread's frames may still be
+      // settling to their height, and a click can land where the button was a moment before.
+      // (Once it opens, the button is gone and a late click finds nothing.)
+      await waitFor(
+        async () => {
+          if (await composer.isVisible()) return true;
+          await pane
+            .getByRole("button", { name: "Reply", exact: true })
+            .click({ timeout: 5_000 })
+            .catch(() => {});
+          return composer.isVisible();
+        },
+        { what: "the Reply composer open" },
+      );
       // The customer wrote to help@: the reply goes from there by default.
       expect(await composer.getByLabel("From").inputValue()).toBe("help@contoso.com");
       // Type once the editor has the focus (Tiptap mounts its editor after the composer renders).
