@@ -3,9 +3,10 @@ import { AuthLayout } from "../accounts/auth-layout.tsx";
 import { useMe } from "../accounts/session.tsx";
 import { useLogOut } from "../accounts/use-log-out.ts";
 import { FormError } from "../ui/form-error.tsx";
+import { Loading } from "../ui/page.tsx";
 import { ONBOARDING_STEPS, onboardingUrl } from "./onboarding-steps.ts";
 import { Stepper } from "./stepper.tsx";
-import { useConnectedChannel } from "./use-connected-channel.ts";
+import { useConnectedChannelQuery } from "./use-connected-channel.ts";
 
 /** The onboarding frame: who is signed in, the stepper, and the current step. */
 export function OnboardingLayout() {
@@ -13,11 +14,17 @@ export function OnboardingLayout() {
   const location = useLocation();
   const logOut = useLogOut();
   const stepPath = location.pathname.split("/")[2] ?? "";
-  const channel = useConnectedChannel(stepPath === "connect" && Boolean(me.org));
+  const current = ONBOARDING_STEPS.findIndex((step) => step.path === stepPath);
+  // Step 3 shows its tick, and `/onboarding` lands there once a mailbox is connected.
+  const channel = useConnectedChannelQuery((stepPath === "connect" || current === -1) && Boolean(me.org));
   if (me.org?.onboardingCompleted) return <Navigate to="/inbox" replace />;
 
-  const current = ONBOARDING_STEPS.findIndex((step) => step.path === stepPath);
-  if (current === -1) return <Navigate to={landingStep(location.search, me.org !== null)} replace />;
+  if (current === -1) {
+    if (channel.pending) return <Loading label="Opening your setup…" />;
+    return (
+      <Navigate to={landingStep(location.search, me.org !== null, channel.channelId !== undefined)} replace />
+    );
+  }
   if (current > 0 && !me.org) return <Navigate to={onboardingUrl("organization")} replace />;
 
   return (
@@ -38,7 +45,7 @@ export function OnboardingLayout() {
       }
     >
       <FormError message={logOut.error} />
-      <Stepper current={current} currentDone={stepPath === "connect" && channel !== undefined} />
+      <Stepper current={current} currentDone={stepPath === "connect" && channel.channelId !== undefined} />
       <Outlet />
     </AuthLayout>
   );
@@ -47,12 +54,16 @@ export function OnboardingLayout() {
 /**
  * Where `/onboarding` lands: the step named by `?step=` (the OAuth callback comes back to
  * `/onboarding?step=connect&connected=…`, keeping its other parameters), else the first unfinished one.
+ * Inviting can be skipped and leaves no trace, so with a mailbox connected that is step 3 (its tick
+ * and "Continue to your inbox"): an admin who connected Outlook and then typed /inbox is not sent
+ * back to invitations.
  */
-function landingStep(search: string, hasOrg: boolean): string {
+export function landingStep(search: string, hasOrg: boolean, hasChannel: boolean): string {
   const params = new URLSearchParams(search);
   const named = ONBOARDING_STEPS.find((step) => step.path === params.get("step"));
   params.delete("step");
   const rest = params.size ? `?${params}` : "";
   if (named && (hasOrg || named.path === "organization")) return `${onboardingUrl(named.path)}${rest}`;
-  return onboardingUrl(hasOrg ? "team" : "organization");
+  if (!hasOrg) return onboardingUrl("organization");
+  return onboardingUrl(hasChannel ? "connect" : "team");
 }

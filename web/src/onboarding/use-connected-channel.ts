@@ -6,10 +6,15 @@ import { listChannels } from "../channels/channels-api.ts";
  * "Continue to your inbox" (leave and come back) and its marker turns into a tick.
  */
 export function useConnectedChannel(enabled: boolean): string | undefined {
+  return useConnectedChannelQuery(enabled).channelId;
+}
+
+/** The same, saying whether the answer is still to come (`/onboarding` waits for it to land). */
+export function useConnectedChannelQuery(enabled: boolean): { channelId?: string; pending: boolean } {
   const query = useQuery({
     queryKey: ["onboarding", "channels"],
     queryFn: listChannels,
     enabled,
   });
-  return query.data?.channels[0]?.id;
+  return { channelId: query.data?.channels[0]?.id, pending: enabled && query.isPending };
 }
