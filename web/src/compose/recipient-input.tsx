@@ -1,6 +1,7 @@
 import type { Recipient } from "@mailroom/contract";
 import { recipient as recipientSchema } from "@mailroom/contract";
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { personWithAddress } from "../ui/person.ts";
 
 interface RecipientInputProps {
   label: string;
@@ -59,7 +60,7 @@ export function RecipientInput({ label, value, onChange, error, focusOnOpen }: R
         {value.map((r) => (
           <li key={r.address} className="chip">
             <span className="chip__label" title={r.address}>
-              {r.name ? `${r.name} <${r.address}>` : r.address}
+              {personWithAddress(r)}
             </span>
             <button
               type="button"

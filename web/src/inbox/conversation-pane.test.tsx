@@ -106,6 +106,22 @@ describe("ConversationPane", () => {
     await waitFor(() => expect(conversationCalls).toBe(2));
   });
 
+  it("names a sender or recipient once when Graph's name is the address itself", async () => {
+    const plain = {
+      ...message("m1", "Dana"),
+      from: person("dana@fabrikam.com", "dana@fabrikam.com"),
+      to: [person("help@contoso.com", "help@contoso.com"), person("Support", "support@contoso.com")],
+    };
+    answers["/api/conversations/c1"] = () => json(200, conversation([plain]));
+    show();
+    const header = (await screen.findByText("To:", { exact: false })).closest("header")!;
+    expect(within(header as HTMLElement).getByText(/^To:/).textContent).toBe(
+      "To: help@contoso.com, Support <support@contoso.com>",
+    );
+    expect(header.textContent).not.toContain("<dana@fabrikam.com>");
+    expect(within(header as HTMLElement).getByText("dana@fabrikam.com")).toBeTruthy();
+  });
+
   it("says when the conversation is gone", async () => {
     answers["/api/conversations/c1"] = () => json(404, { title: "Conversation not found", status: 404 });
     show();

@@ -9,6 +9,7 @@ import { AttachmentList } from "../reading/attachment-list.tsx";
 import { MessageBody } from "../reading/message-body.tsx";
 import { conversationQuery } from "../reading/reading-api.ts";
 import { ErrorLine, Loading } from "../ui/page.tsx";
+import { displayNameOf, personWithAddress } from "../ui/person.ts";
 import { Time } from "../ui/time.tsx";
 import { type MessageView, type Person, personLabel } from "./inbox-api.ts";
 
@@ -108,7 +109,9 @@ function Message({ conversationId, message }: { conversationId: string; message:
       <header className="message__header">
         <p className="message__from">
           <strong>{from}</strong>
-          {message.from?.name ? <span className="muted"> &lt;{message.from.address}&gt;</span> : null}
+          {message.from && displayNameOf(message.from) ? (
+            <span className="muted"> &lt;{message.from.address}&gt;</span>
+          ) : null}
           {message.direction === "outbound" ? <span className="badge message__sent">Sent</span> : null}
         </p>
         {message.date ? (
@@ -134,7 +137,7 @@ function Recipients({ label, people }: { label: string; people: Person[] }) {
   if (people.length === 0) return null;
   return (
     <p className="message__recipients muted">
-      {label}: {people.map((p) => (p.name ? `${p.name} <${p.address}>` : p.address)).join(", ")}
+      {label}: {people.map(personWithAddress).join(", ")}
     </p>
   );
 }
