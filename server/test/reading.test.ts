@@ -129,6 +129,7 @@ describe("message body", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("cache-control")).toMatch(/^private/);
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.has("origin-agent-cluster")).toBe(false);
     expect(res.headers.get("x-mailroom-remote-images")).toBe("1");
 
     expect(res.body).toContain(`<img src="data:image/png;base64,${PNG.toString("base64")}" alt="The box">`);

@@ -44,6 +44,9 @@ export const bodyRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app,
     return (
       reply
         .headers(bodyDocumentHeaders(allowed !== null))
+        // The sandbox gives the document an opaque origin, always in an agent cluster of its own;
+        // helmet's request to key it by origin cannot apply, and Chromium warns on every frame.
+        .removeHeader("origin-agent-cluster")
         // For API clients; the web app reads the summary route, as a frame's headers are out of reach.
         .header("x-mailroom-remote-images", String(rendered.remoteImages))
         .type("text/html; charset=utf-8")
