@@ -80,10 +80,19 @@ export function InboxPage() {
       <section className="inbox-view__list" aria-label={title} ref={listRef}>
         <header className="inbox-view__header">
           <PageHeading title={title} documentTitle="Inbox" className="inbox-view__title" />
-          <button type="button" className="button button--ghost button--small" onClick={() => setHelp(true)}>
-            Shortcuts <kbd>?</kbd>
-          </button>
-          <NewEmailButton channels={list.channels} />
+          <div className="inbox-view__header-actions">
+            {/* The key itself, named for screen readers and on hover: the title keeps its line. */}
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+              onClick={() => setHelp(true)}
+            >
+              <kbd>?</kbd>
+            </button>
+            <NewEmailButton channels={list.channels} />
+          </div>
         </header>
         <ListFilters view={view} unread={Boolean(unread)} q={q ?? ""} onChange={setFilter} />
         <BulkArea
