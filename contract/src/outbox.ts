@@ -155,6 +155,10 @@ export const composerDraft = z.object({
   html: z.string(),
   /** The key its Send goes with (createOutboxBody.sendKey): kept until the message is queued. */
   sendKey: z.string().uuid().optional(),
+  /** Files already uploaded (upload routes): the composer opens with them again. */
+  files: z
+    .array(z.object({ uploadId: z.string(), name: z.string(), size: z.number().int().nonnegative() }))
+    .optional(),
   savedAt: z.number(),
 });
 export type ComposerDraft = z.infer<typeof composerDraft>;

@@ -146,6 +146,33 @@ describe("the composer", () => {
     expect(keyOf(bodies[2])).not.toBe(sendKey);
   });
 
+  it("keeps uploaded files with the draft: a reopened composer has them, and Send names them", async () => {
+    const upload = {
+      id: "u1",
+      name: "label.pdf",
+      contentType: "application/pdf",
+      size: 5,
+      received: 0,
+      isInline: false,
+      contentId: null,
+    };
+    answers.push(json(201, { upload }), json(200, { upload: { ...upload, received: 5 } }));
+    open();
+    const file = new File(["%PDF-"], "label.pdf", { type: "application/pdf" });
+    fireEvent.change(screen.getByLabelText("Attach files"), { target: { files: [file] } });
+    await waitFor(() =>
+      expect(loadDraft("k1")?.files).toEqual([{ uploadId: "u1", name: "label.pdf", size: 5 }]),
+    );
+    cleanup();
+
+    const onSent = open();
+    expect(screen.getByRole("list", { name: "Attachments" }).textContent).toContain("label.pdf");
+    answers.push(json(201, { outbox: item }));
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(onSent).toHaveBeenCalledWith(item));
+    expect(bodies.at(-1)).toMatchObject({ attachments: [{ uploadId: "u1" }] });
+  });
+
   it("puts the cursor in the text of a reply, and in To of a new email", async () => {
     open();
     const text = await screen.findByRole("textbox", { name: "Message" });

@@ -70,7 +70,12 @@ export function Composer(props: ComposerProps) {
   // A reply knows its recipients: the cursor starts in the text (else in To, AddressFields).
   const [startInText] = useState(draft.to.length > 0);
   const [showCopies, setShowCopies] = useState(draft.cc.length > 0 || draft.bcc.length > 0);
-  const [files, setFiles] = useState<PickedFile[]>(props.restoredFiles ?? []);
+  const [files, setFiles] = useState<PickedFile[]>(() => props.restoredFiles ?? keptFiles(draft));
+  // The uploaded files go with the kept draft, so a reload or a reopened composer still has them.
+  const uploaded = uploadedFiles(files);
+  const uploadedKey = JSON.stringify(uploaded);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: uploadedKey stands for uploaded, a new array on every progress tick
+  useEffect(() => update({ files: uploaded }), [uploadedKey]);
   const uploading = files.some((f) => !f.uploadId && !f.error);
   const sending = useSend(draftKey, onSent);
   const send = (sendAnyway: boolean) => void sending.send(sendBody(props, draft, files, sendAnyway));
@@ -120,6 +125,22 @@ export function Composer(props: ComposerProps) {
       <ComposerFooter busy={sending.busy} uploading={uploading} undoSendSeconds={context.undoSendSeconds} />
     </form>
   );
+}
+
+/** The files a kept draft had uploaded, back in the picker as done. */
+function keptFiles(draft: LocalDraft): PickedFile[] {
+  return (draft.files ?? []).map((f) => ({
+    key: f.uploadId,
+    name: f.name,
+    size: f.size,
+    received: f.size,
+    uploadId: f.uploadId,
+    error: null,
+  }));
+}
+
+function uploadedFiles(files: PickedFile[]): NonNullable<LocalDraft["files"]> {
+  return files.flatMap((f) => (f.uploadId ? [{ uploadId: f.uploadId, name: f.name, size: f.size }] : []));
 }
 
 /** The draft being written, kept in this browser a moment after each change. */
