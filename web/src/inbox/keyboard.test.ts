@@ -66,4 +66,18 @@ describe("inbox shortcuts", () => {
     expect(shortcutFor(press("e"), k)).toBeUndefined();
     expect(k.calls).toEqual([]);
   });
+
+  it("leaves the search field on Esc, keeping what was typed, so j / k work again", () => {
+    const k = keys();
+    const search = document.createElement("input");
+    search.type = "search";
+    search.value = "invoice";
+    document.body.append(search);
+    search.focus();
+    expect(shortcutFor(press("j", search), k)).toBeUndefined();
+    shortcutFor(press("Escape", search), k)?.();
+    expect(document.activeElement).not.toBe(search);
+    expect(search.value).toBe("invoice");
+    expect(k.calls).toEqual([]);
+  });
 });

@@ -14,7 +14,7 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: "a", does: "Reply all" },
   { keys: "f", does: "Forward" },
   { keys: "x", does: "Select or unselect the conversation" },
-  { keys: "Esc", does: "Close the conversation, or clear the selection" },
+  { keys: "Esc", does: "Leave the search field; close the conversation, or clear the selection" },
   { keys: "?", does: "Show these shortcuts" },
 ];
 
@@ -53,6 +53,10 @@ export function isTyping(target: EventTarget | null): boolean {
 /** What a key does, or undefined when it's not ours (then the browser keeps it). */
 export function shortcutFor(event: KeyboardEvent, keys: InboxKeys): (() => void) | undefined {
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return undefined;
+  // Esc leaves the search field with the search kept (as Gmail does), and j / k work again.
+  const target = event.target;
+  if (event.key === "Escape" && target instanceof HTMLInputElement && target.type === "search")
+    return () => target.blur();
   if (isTyping(event.target) || document.querySelector("dialog[open]")) return undefined;
   switch (event.key) {
     case "j":
