@@ -1,11 +1,15 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import type { UploadItem } from "@mailroom/contract";
+import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/src/index.ts";
 import type { Db } from "../src/db/client.ts";
+import { outboxUploads } from "../src/outbox/schema.ts";
 import { uploadPath } from "../src/outbox/upload-store.ts";
+import { sweepUploads } from "../src/outbox/upload-sweep.ts";
 import type { TestClient, TestServer } from "./harness.ts";
-import { emulatorControl, send, startSendingMailbox, waitForOutbox } from "./outbox-helpers.ts";
+import { emulatorControl, send, setChannel, startSendingMailbox, waitForOutbox } from "./outbox-helpers.ts";
 import { CUSTOMER } from "./outlook-helpers.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -18,6 +22,7 @@ let db: Db;
 const DANA = CUSTOMER.login;
 const MB = 1024 * 1024;
 const RANGE = 4 * MB;
+const DAY = 24 * 3600_000;
 
 beforeAll(async () => {
   ({ emulator, server, admin, channelId, db } = await startSendingMailbox());
@@ -155,6 +160,46 @@ describe("attachments", () => {
     expect(failed.failureMessage).toMatch(/larger than your Microsoft 365 organisation allows/);
     expect(failed.graphDraftId).toBeNull();
     expect(delivered(outbox.id, "support@contoso.com")).toBeUndefined();
+  });
+
+  it("sweeps uploads no message will send after a week, and files whose rows went with their channel", async () => {
+    const dataDir = server.mailroom.config.dataDir;
+    const abandoned = await upload("abandoned.bin", file(8192));
+    const fresh = await upload("fresh.bin", file(8192));
+    const held = await upload("held.bin", file(8192));
+    await setChannel(admin, channelId, { undoSendSeconds: 30 });
+    try {
+      const queued = await sendWith("Held in its undo window", [held]);
+      await db
+        .update(outboxUploads)
+        .set({ createdAt: new Date(Date.now() - 8 * DAY) })
+        .where(inArray(outboxUploads.id, [abandoned, held]));
+      const orphan = uploadPath(dataDir, randomUUID());
+      const newOrphan = uploadPath(dataDir, randomUUID());
+      fs.writeFileSync(orphan, "left by a removed channel");
+      fs.writeFileSync(newOrphan, "its row may be committing");
+      fs.utimesSync(orphan, new Date(Date.now() - 2 * DAY), new Date(Date.now() - 2 * DAY));
+
+      await sweepUploads(db, dataDir);
+      const left = async () =>
+        (await db.select({ id: outboxUploads.id }).from(outboxUploads)).map((r) => r.id);
+      expect(await left()).not.toContain(abandoned);
+      expect(fs.existsSync(uploadPath(dataDir, abandoned))).toBe(false);
+      expect(await left()).toEqual(expect.arrayContaining([fresh, held]));
+      expect(fs.existsSync(uploadPath(dataDir, held))).toBe(true);
+      expect(fs.existsSync(orphan)).toBe(false);
+      expect(fs.existsSync(newOrphan)).toBe(true);
+
+      // Undone and never sent again: the week-old file goes with the next sweep.
+      expect((await admin.post(`/api/outbox/${queued.id}/undo`)).status).toBe(200);
+      await sweepUploads(db, dataDir);
+      expect(await left()).not.toContain(held);
+      expect(fs.existsSync(uploadPath(dataDir, held))).toBe(false);
+      expect(await left()).toContain(fresh);
+      fs.rmSync(newOrphan, { force: true });
+    } finally {
+      await setChannel(admin, channelId, { undoSendSeconds: 0 });
+    }
   });
 
   it("sends a 149 MB file once the tenant allows it", { timeout: 600_000 }, async () => {

@@ -9,6 +9,7 @@ import { advance, findOutbox, type OutboxRow, publishOutboxChanged, updateOutbox
 import { runSend, type SendHooks } from "./run-send.ts";
 import { classifySendError } from "./send-failure.ts";
 import { deleteUploads } from "./upload-store.ts";
+import { sweepUploads } from "./upload-sweep.ts";
 
 const outboxJob = z.object({ outboxId: z.uuid(), attempt: z.number().int().min(0).max(100).optional() });
 type OutboxJob = z.infer<typeof outboxJob>;
@@ -59,6 +60,15 @@ export function outboxJobs(deps: OutboxDeps, hooks: SendHooks = {}): JobDefiniti
       keepDoneSeconds: 3600,
       handler: async (data) => {
         await runMatchJob(deps, outboxJob.parse(data));
+      },
+    },
+    {
+      // Hourly: uploads no message will send (upload-sweep.ts).
+      name: "outbox-uploads-sweep",
+      schedule: "41 * * * *",
+      handler: async () => {
+        const swept = await sweepUploads(deps.db, deps.config.dataDir);
+        if (swept.rows || swept.files) deps.logger?.info(swept, "unsent uploads removed");
       },
     },
   ];
