@@ -5,6 +5,7 @@ import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { callApi } from "../api.ts";
 import type { Me } from "./accounts-api.ts";
+import { ME } from "./me-fixture.ts";
 import { GuestOnly, HomeRedirect, RequireAuth, RequireReadyOrg, SessionGate } from "./route-guards.tsx";
 import { SessionProvider } from "./session.tsx";
 
@@ -46,11 +47,7 @@ function renderAt(path: string) {
   );
 }
 
-const user = { id: "u1", name: "Dana", email: "dana@contoso.com" };
-const org = { id: "o1", name: "Contoso", slug: "contoso", role: "owner" as const };
-const ready: Me = { user, org: { ...org, onboardingCompleted: true }, orgs: [org] };
-const onboarding: Me = { user, org: { ...org, onboardingCompleted: false }, orgs: [org] };
-const noOrg: Me = { user, org: null, orgs: [] };
+const { ready, settingUp: onboarding, noOrg } = ME;
 
 /** What `/api/me` answers next: a user, 401 (logged out), a status, or unreachable. */
 let meAnswers: (Me | 401 | 500 | "offline")[] = [];

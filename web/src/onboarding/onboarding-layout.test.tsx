@@ -4,7 +4,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, configure, render, screen } from "@testing-library/react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Me } from "../accounts/accounts-api.ts";
+import { ME } from "../accounts/me-fixture.ts";
 import { SessionGate } from "../accounts/route-guards.tsx";
 import { SessionProvider } from "../accounts/session.tsx";
 import { createQueryClient } from "../query-client.ts";
@@ -39,9 +39,6 @@ function renderAt(path: string) {
   );
 }
 
-const user = { id: "u1", name: "Dana", email: "dana@contoso.com" };
-const org = { id: "o1", name: "Contoso", slug: "contoso", role: "owner" as const };
-const settingUp: Me = { user, org: { ...org, onboardingCompleted: false }, orgs: [org] };
 const channel: ChannelSummary = {
   id: "c1",
   provider: "outlook",
@@ -62,7 +59,7 @@ let channels: ChannelSummary[] = [];
 beforeEach(() => {
   channels = [];
   vi.stubGlobal("fetch", async (url: string) => {
-    if (url === "/api/me") return Response.json(settingUp);
+    if (url === "/api/me") return Response.json(ME.settingUp);
     if (url === "/api/channels") return Response.json({ channels });
     return Response.json({ code: "not_found", title: "Not found" }, { status: 404 });
   });
