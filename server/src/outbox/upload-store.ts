@@ -13,8 +13,13 @@ import { outboxUploads } from "./schema.ts";
 
 export type UploadRow = typeof outboxUploads.$inferSelect;
 
+/** Where every upload's bytes live. */
+export function uploadsDir(dataDir: string): string {
+  return path.join(dataDir, "outbox-uploads");
+}
+
 export function uploadPath(dataDir: string, id: string): string {
-  return path.join(dataDir, "outbox-uploads", id);
+  return path.join(uploadsDir(dataDir), id);
 }
 
 export async function createUpload(db: Db, dataDir: string, row: typeof outboxUploads.$inferInsert) {

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { deleteUploads, uploadPath } from "./upload-store.ts";
+import { deleteUploads, uploadsDir } from "./upload-store.ts";
 
 /**
  * Uploads nobody sends: a composer closed for good, a message undone and never sent again, a
@@ -45,7 +45,7 @@ export async function sweepUploads(
 
 /** Files in `outbox-uploads/` whose row is gone (cascaded away with its channel or org). */
 async function removeOrphanFiles(db: Db, dataDir: string, now: Date): Promise<number> {
-  const dir = path.dirname(uploadPath(dataDir, "x"));
+  const dir = uploadsDir(dataDir);
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   if (names.length === 0) return 0;
   const known = new Set(

@@ -81,7 +81,6 @@ describe("where /onboarding lands", () => {
     renderAt("/onboarding");
     await screen.findByText("step at /onboarding/connect");
     // The stepper ticks all three steps.
-    await screen.findByText("step at /onboarding/connect");
     expect(screen.getByRole("listitem", { current: "step" }).classList.contains("stepper__step--done")).toBe(
       true,
     );
